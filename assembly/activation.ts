@@ -1,0 +1,27 @@
+// Activation functions and their derivatives, by numeric id (ids shared with src/activation.ts).
+// The derivative sits beside its function; it may use z or the already computed a = f(z).
+
+export const IDENTITY: i32 = 0;
+export const SIGMOID: i32 = 1;
+export const TANH: i32 = 2;
+export const RELU: i32 = 3;
+export const LEAKY_RELU: i32 = 4;
+export const SOFTMAX: i32 = 5; // a row operation: see forward.ts (forward) and nodeError.ts (Jacobian)
+
+const LEAKY_SLOPE: f64 = 0.01;
+
+@inline export function activate(act: i32, z: f64): f64 {
+  if (act == SIGMOID) return 1.0 / (1.0 + Math.exp(-z));
+  if (act == TANH) return Math.tanh(z);
+  if (act == RELU) return z > 0 ? z : 0.0;
+  if (act == LEAKY_RELU) return z > 0 ? z : LEAKY_SLOPE * z;
+  return z; // identity
+}
+
+@inline export function derivative(act: i32, z: f64, a: f64): f64 {
+  if (act == SIGMOID) return a * (1.0 - a);
+  if (act == TANH) return 1.0 - a * a;
+  if (act == RELU) return z > 0 ? 1.0 : 0.0;
+  if (act == LEAKY_RELU) return z > 0 ? 1.0 : LEAKY_SLOPE;
+  return 1.0; // identity
+}

@@ -1,0 +1,118 @@
+// Dense forward pass over a batch, row-major:  Z = A_prev·Wᵀ + b,  A = f(Z).
+// Each Z[s,j] is the dot product of two contiguous rows (sample s of A_prev, row j of W), so the
+// main loop keeps a 4-sample × 2-output block of f64x2 accumulators (8 registers) and streams
+// both rows once per block.
+import { activate, SOFTMAX } from "./activation";
+
+@inline function hsum(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+@inline function emit(z: usize, a: usize, at: usize, value: f64, act: i32): void {
+  store<f64>(z + (at << 3), value);
+  if (act != SOFTMAX) store<f64>(a + (at << 3), activate(act, value));
+}
+
+// Σ_i x[i]·y[i] with two vector accumulators.
+@inline export function dot(x: usize, y: usize, n: i32): f64 {
+  let acc0 = f64x2.splat(0);
+  let acc1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 3;
+    acc0 = f64x2.add(acc0, f64x2.mul(v128.load(x + o), v128.load(y + o)));
+    acc1 = f64x2.add(acc1, f64x2.mul(v128.load(x + o, 16), v128.load(y + o, 16)));
+  }
+  let sum = hsum(f64x2.add(acc0, acc1));
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    sum += load<f64>(x + o) * load<f64>(y + o);
+  }
+  return sum;
+}
+
+export function denseForward(
+  aPrev: usize, w: usize, b: usize, z: usize, a: usize,
+  rows: i32, nIn: i32, nOut: i32, act: i32,
+): void {
+  const rowBytes = <usize>nIn << 3;
+  let s = 0;
+  for (; s + 4 <= rows; s += 4) {
+    const x0 = aPrev + <usize>s * rowBytes;
+    const x1 = x0 + rowBytes;
+    const x2 = x1 + rowBytes;
+    const x3 = x2 + rowBytes;
+    let j = 0;
+    for (; j + 2 <= nOut; j += 2) {
+      const w0 = w + <usize>j * rowBytes;
+      const w1 = w0 + rowBytes;
+      let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+      let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+      let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
+      let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+      let i = 0;
+      for (; i + 2 <= nIn; i += 2) {
+        const o = <usize>i << 3;
+        const wa = v128.load(w0 + o);
+        const wb = v128.load(w1 + o);
+        let v = v128.load(x0 + o);
+        c00 = f64x2.add(c00, f64x2.mul(v, wa)); c01 = f64x2.add(c01, f64x2.mul(v, wb));
+        v = v128.load(x1 + o);
+        c10 = f64x2.add(c10, f64x2.mul(v, wa)); c11 = f64x2.add(c11, f64x2.mul(v, wb));
+        v = v128.load(x2 + o);
+        c20 = f64x2.add(c20, f64x2.mul(v, wa)); c21 = f64x2.add(c21, f64x2.mul(v, wb));
+        v = v128.load(x3 + o);
+        c30 = f64x2.add(c30, f64x2.mul(v, wa)); c31 = f64x2.add(c31, f64x2.mul(v, wb));
+      }
+      let s00 = hsum(c00), s01 = hsum(c01), s10 = hsum(c10), s11 = hsum(c11);
+      let s20 = hsum(c20), s21 = hsum(c21), s30 = hsum(c30), s31 = hsum(c31);
+      if (i < nIn) { // odd fan-in: the last column
+        const o = <usize>i << 3;
+        const wa = load<f64>(w0 + o), wb = load<f64>(w1 + o);
+        let v = load<f64>(x0 + o); s00 += v * wa; s01 += v * wb;
+        v = load<f64>(x1 + o); s10 += v * wa; s11 += v * wb;
+        v = load<f64>(x2 + o); s20 += v * wa; s21 += v * wb;
+        v = load<f64>(x3 + o); s30 += v * wa; s31 += v * wb;
+      }
+      const ba = load<f64>(b + (<usize>j << 3));
+      const bb = load<f64>(b + (<usize>(j + 1) << 3));
+      const r = <usize>s * <usize>nOut + <usize>j;
+      const n = <usize>nOut;
+      emit(z, a, r, s00 + ba, act); emit(z, a, r + 1, s01 + bb, act);
+      emit(z, a, r + n, s10 + ba, act); emit(z, a, r + n + 1, s11 + bb, act);
+      emit(z, a, r + 2 * n, s20 + ba, act); emit(z, a, r + 2 * n + 1, s21 + bb, act);
+      emit(z, a, r + 3 * n, s30 + ba, act); emit(z, a, r + 3 * n + 1, s31 + bb, act);
+    }
+    for (; j < nOut; j++) { // odd width: the last output for these four samples
+      const wj = w + <usize>j * rowBytes;
+      const bj = load<f64>(b + (<usize>j << 3));
+      for (let k = 0; k < 4; k++) {
+        emit(z, a, <usize>(s + k) * <usize>nOut + <usize>j, dot(aPrev + <usize>(s + k) * rowBytes, wj, nIn) + bj, act);
+      }
+    }
+  }
+  for (; s < rows; s++) { // the last rows % 4 samples
+    const x = aPrev + <usize>s * rowBytes;
+    for (let j = 0; j < nOut; j++) {
+      emit(z, a, <usize>s * <usize>nOut + <usize>j, dot(x, w + <usize>j * rowBytes, nIn) + load<f64>(b + (<usize>j << 3)), act);
+    }
+  }
+  if (act == SOFTMAX) softmaxRows(z, a, rows, nOut);
+}
+
+// a = exp(z − max z) / Σ exp(z − max z), row by row: never overflows, and the largest term is 1.
+export function softmaxRows(z: usize, a: usize, rows: i32, n: i32): void {
+  for (let s = 0; s < rows; s++) {
+    const zr = z + ((<usize>s * <usize>n) << 3);
+    const ar = a + ((<usize>s * <usize>n) << 3);
+    let max = -Infinity;
+    for (let k = 0; k < n; k++) max = Math.max(max, load<f64>(zr + (<usize>k << 3)));
+    let sum = 0.0;
+    for (let k = 0; k < n; k++) {
+      const e = Math.exp(load<f64>(zr + (<usize>k << 3)) - max);
+      store<f64>(ar + (<usize>k << 3), e);
+      sum += e;
+    }
+    for (let k = 0; k < n; k++) store<f64>(ar + (<usize>k << 3), load<f64>(ar + (<usize>k << 3)) / sum);
+  }
+}

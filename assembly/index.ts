@@ -1,0 +1,14 @@
+// The whole wasm ABI on one screen. Every pointer is a byte offset into this module's own memory;
+// the host lays out the arrays (see layout.ts and docs of src/memoryPlan.ts) from heapBase() up.
+export { forward, backward, inputErrors } from "./network";
+export { denseForward, softmaxRows } from "./forward";
+export { outputErrors } from "./loss";
+export { hiddenDeltas, propagateErrors } from "./nodeError";
+export { weightGradients } from "./gradient";
+export { sgdStep, adamStep, allFinite } from "./optimizer";
+export { ABI_VERSION, HEADER_WORDS, LAYER_WORDS } from "./layout";
+
+// First byte the host may use: everything below belongs to the module's static data.
+export function heapBase(): usize {
+  return (__heap_base + 15) & ~(<usize>15);
+}

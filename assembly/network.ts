@@ -1,0 +1,60 @@
+// The layer loops: one call runs the whole forward pass or the whole backward pass of a network
+// described by the descriptor at `net` (see layout.ts), over the first `rows` samples.
+import {
+  headerWord, layerWord, H_LAYER_COUNT, H_INPUT_SIZE, H_LOSS, H_X, H_Y, H_SAMPLE_LOSS, H_INPUT_ERRORS,
+  L_IN, L_OUT, L_ACT, L_W, L_B, L_DW, L_DB, L_Z, L_A, L_E, L_D,
+} from "./layout";
+import { denseForward } from "./forward";
+import { outputErrors } from "./loss";
+import { hiddenDeltas, propagateErrors } from "./nodeError";
+import { weightGradients } from "./gradient";
+
+@inline function layerInput(net: usize, l: i32): usize {
+  return l == 0 ? headerWord(net, H_X) : layerWord(net, l - 1, L_A);
+}
+
+export function forward(net: usize, rows: i32): void {
+  const count = <i32>headerWord(net, H_LAYER_COUNT);
+  for (let l = 0; l < count; l++) {
+    denseForward(
+      layerInput(net, l), layerWord(net, l, L_W), layerWord(net, l, L_B),
+      layerWord(net, l, L_Z), layerWord(net, l, L_A),
+      rows, <i32>layerWord(net, l, L_IN), <i32>layerWord(net, l, L_OUT), <i32>layerWord(net, l, L_ACT),
+    );
+  }
+}
+
+// Seeds the output node errors from the loss, then walks back: deltas, gradients, and the node
+// errors of the layer below. Returns the batch-mean loss.
+export function backward(net: usize, rows: i32, accumulate: bool): f64 {
+  const count = <i32>headerWord(net, H_LAYER_COUNT);
+  const last = count - 1;
+  const total = outputErrors(
+    <i32>headerWord(net, H_LOSS), <i32>layerWord(net, last, L_ACT),
+    layerWord(net, last, L_Z), layerWord(net, last, L_A), headerWord(net, H_Y),
+    layerWord(net, last, L_E), layerWord(net, last, L_D), headerWord(net, H_SAMPLE_LOSS),
+    rows, <i32>layerWord(net, last, L_OUT),
+  );
+  for (let l = last; l >= 0; l--) {
+    const nIn = <i32>layerWord(net, l, L_IN);
+    const nOut = <i32>layerWord(net, l, L_OUT);
+    const d = layerWord(net, l, L_D);
+    if (l != last) {
+      hiddenDeltas(
+        layerWord(net, l, L_E), layerWord(net, l, L_Z), layerWord(net, l, L_A), d,
+        rows, nOut, <i32>layerWord(net, l, L_ACT),
+      );
+    }
+    weightGradients(d, layerInput(net, l), layerWord(net, l, L_DW), layerWord(net, l, L_DB), rows, nIn, nOut, accumulate);
+    if (l > 0) propagateErrors(d, layerWord(net, l, L_W), layerWord(net, l - 1, L_E), rows, nIn, nOut);
+  }
+  return total / <f64>rows;
+}
+
+// Node errors of the inputs, E⁰ = D¹·W¹: not needed for training, so computed only on request.
+export function inputErrors(net: usize, rows: i32): void {
+  propagateErrors(
+    layerWord(net, 0, L_D), layerWord(net, 0, L_W), headerWord(net, H_INPUT_ERRORS),
+    rows, <i32>headerWord(net, H_INPUT_SIZE), <i32>layerWord(net, 0, L_OUT),
+  );
+}

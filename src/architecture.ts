@@ -1,0 +1,62 @@
+// What makes a network well formed, checked in one place for Network.create and for model files.
+import { parseActivation, type Activation } from "./activation.js";
+import { parseLoss, REQUIRED_OUTPUT, type Loss } from "./loss.js";
+import { ConfigError } from "./errors.js";
+
+export interface LayerShape {
+  size: number;
+  activation: Activation;
+}
+
+export interface Architecture {
+  inputSize: number;
+  layers: LayerShape[];
+  loss: Loss;
+}
+
+/** Largest width accepted; far beyond what fits a 4 GiB wasm memory anyway, it keeps offsets in int32. */
+const MAX_WIDTH = 1 << 24;
+
+export function checkCount(value: unknown, where: string, Err: new (m: string) => Error = ConfigError): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_WIDTH) {
+    throw new Err(`${where} must be a positive integer (at most ${MAX_WIDTH}), got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Validates names, sizes and the pairings that the kernels rely on: softmax only on the output,
+ * crossEntropy only after softmax, binaryCrossEntropy only after sigmoid.
+ */
+export function checkArchitecture(
+  raw: { inputSize?: unknown; layers?: unknown; loss?: unknown },
+  where: string,
+  Err: new (m: string) => Error = ConfigError,
+): Architecture {
+  const wrap = <T>(f: () => T): T => {
+    try { return f(); } catch (e) { throw e instanceof ConfigError && Err !== ConfigError ? new Err(e.message) : e; }
+  };
+  const inputSize = checkCount(raw.inputSize, `${where}.inputSize`, Err);
+  if (!Array.isArray(raw.layers) || raw.layers.length === 0) {
+    throw new Err(`${where}.layers must be a non-empty array of { size, activation }`);
+  }
+  const loss = wrap(() => parseLoss(raw.loss, `${where}.loss`));
+  const last = raw.layers.length - 1;
+  const layers = raw.layers.map((layer: unknown, l): LayerShape => {
+    const at = `${where}.layers[${l}]`;
+    if (typeof layer !== "object" || layer === null) throw new Err(`${at} must be an object { size, activation }`);
+    const { size, activation } = layer as { size?: unknown; activation?: unknown };
+    const shape = { size: checkCount(size, `${at}.size`, Err), activation: wrap(() => parseActivation(activation, `${at}.activation`)) };
+    if (shape.activation === "softmax" && l !== last) {
+      throw new Err(`${at}: softmax is only allowed on the output layer (it couples the units of a layer)`);
+    }
+    if (shape.activation === "softmax" && shape.size < 2) throw new Err(`${at}: a softmax layer needs at least 2 units`);
+    return shape;
+  });
+  const output = layers[last]!.activation;
+  const required = REQUIRED_OUTPUT[loss];
+  if (required && output !== required) {
+    throw new Err(`${where}: loss '${loss}' needs a '${required}' output layer, but the output layer is '${output}'`);
+  }
+  return { inputSize, layers, loss };
+}

@@ -1,0 +1,33 @@
+// The only contract the rest of src/ sees. A backend owns one flat buffer laid out by
+// src/memoryPlan.ts and runs the kernels of assembly/index.ts on it; pointers are byte offsets.
+// The pure-TypeScript backend (ts/) is the readable reference; the wasm backend must agree with it.
+
+export interface Kernels {
+  /** Z = A_prev·Wᵀ + b, A = f(Z), for every layer of the network described at `net`. */
+  forward(net: number, rows: number): void;
+  /** Output node errors from the loss, then deltas, gradients and node errors layer by layer back; returns the batch-mean loss. */
+  backward(net: number, rows: number, accumulate: boolean): number;
+  /** E⁰ = D¹·W¹, the node errors of the inputs. */
+  inputErrors(net: number, rows: number): void;
+  sgdStep(p: number, g: number, buf: number, n: number, lr: number, momentum: number, nesterov: boolean, weightDecay: number): void;
+  adamStep(
+    p: number, g: number, m: number, v: number, n: number,
+    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, bc1: number, bc2: number,
+  ): void;
+  allFinite(x: number, n: number): boolean;
+}
+
+export type BackendName = "wasm" | "ts";
+
+export interface Backend {
+  readonly name: BackendName;
+  readonly kernels: Kernels;
+  /** First byte a memory plan may use. */
+  readonly base: number;
+  /** Makes bytes [0, bytes) addressable, keeping the contents. May replace the buffer: re-read views after it. */
+  reserve(bytes: number): void;
+  /** A view of the whole memory as float64 (index = byte offset / 8); valid until the next reserve(). */
+  f64(): Float64Array;
+  /** A view of the whole memory as int32 (index = byte offset / 4); valid until the next reserve(). */
+  i32(): Int32Array;
+}

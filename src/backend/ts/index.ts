@@ -1,0 +1,36 @@
+// The pure-TypeScript backend: the reference the wasm kernels are checked against, and the
+// fallback where WebAssembly SIMD is missing. Its memory is a plain ArrayBuffer.
+import type { Backend, Kernels } from "../backend.js";
+import type { Heap } from "./heap.js";
+import { forward, backward, inputErrors } from "./network.js";
+import { sgdStep, adamStep, allFinite } from "./optimizer.js";
+
+export class TsBackend implements Backend {
+  readonly name = "ts" as const;
+  readonly base = 16; // mirror wasm: offset 0 is never handed out
+  readonly kernels: Kernels;
+  private heap: Heap = { f64: new Float64Array(0), i32: new Int32Array(0) };
+
+  constructor() {
+    const h = () => this.heap;
+    this.kernels = {
+      forward: (net, rows) => forward(h(), net, rows),
+      backward: (net, rows, accumulate) => backward(h(), net, rows, accumulate),
+      inputErrors: (net, rows) => inputErrors(h(), net, rows),
+      sgdStep: (p, g, buf, n, lr, mu, nesterov, wd) => sgdStep(h().f64, p, g, buf, n, lr, mu, nesterov, wd),
+      adamStep: (p, g, m, v, n, lr, b1, b2, eps, wd, bc1, bc2) => adamStep(h().f64, p, g, m, v, n, lr, b1, b2, eps, wd, bc1, bc2),
+      allFinite: (x, n) => allFinite(h().f64, x, n),
+    };
+  }
+
+  reserve(bytes: number): void {
+    if (bytes <= this.heap.f64.byteLength) return;
+    const buffer = new ArrayBuffer(Math.ceil(bytes / 65536) * 65536);
+    const f64 = new Float64Array(buffer);
+    f64.set(this.heap.f64);
+    this.heap = { f64, i32: new Int32Array(buffer) };
+  }
+
+  f64(): Float64Array { return this.heap.f64; }
+  i32(): Int32Array { return this.heap.i32; }
+}

@@ -1,0 +1,47 @@
+// Every error wasmlp throws on purpose is a WasmlpError with a stable `code`, so callers can
+// branch on the kind of problem while the message says what and where.
+
+export type WasmlpErrorCode =
+  | "SHAPE" //       wrong widths, ragged rows, empty batches, wrong layer index
+  | "NON_FINITE" //  NaN or ±Infinity in data, gradients or a loss
+  | "DATA" //        a value of the wrong type, or outside what the loss accepts
+  | "CONFIG" //      unknown names, invalid sizes or hyper-parameters, illegal layer set-ups
+  | "MODEL_FORMAT" // a model file whose fields, sizes or numbers do not add up
+  | "STATE" //       a call in the wrong order, on a disposed network, with a detached optimizer
+  | "BACKEND"; //    the requested backend cannot run here
+
+export class WasmlpError extends Error {
+  readonly code: WasmlpErrorCode;
+  constructor(code: WasmlpErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+export class ShapeError extends WasmlpError {
+  constructor(message: string) { super("SHAPE", message); }
+}
+export class NonFiniteError extends WasmlpError {
+  constructor(message: string) { super("NON_FINITE", message); }
+}
+export class DataError extends WasmlpError {
+  constructor(message: string) { super("DATA", message); }
+}
+export class ConfigError extends WasmlpError {
+  constructor(message: string) { super("CONFIG", message); }
+}
+export class ModelFormatError extends WasmlpError {
+  constructor(message: string) { super("MODEL_FORMAT", message); }
+}
+export class StateError extends WasmlpError {
+  constructor(message: string) { super("STATE", message); }
+}
+export class BackendError extends WasmlpError {
+  constructor(message: string) { super("BACKEND", message); }
+}
+
+/** "one of 'a', 'b', 'c'" — for messages about unknown names. */
+export function listNames(names: readonly string[]): string {
+  return names.map((n) => `'${n}'`).join(", ");
+}

@@ -1,0 +1,18 @@
+// The public API of wasmlp.
+export { Network } from "./network.js";
+export type { NetworkOptions, LayerOptions, BackendOptions, LayerGradients, Init } from "./network.js";
+export { SGD, Adam, Optimizer } from "./optimizer.js";
+export type { SGDOptions, AdamOptions } from "./optimizer.js";
+export { Matrix } from "./matrix.js";
+export type { MatrixInput } from "./matrix.js";
+export { ACTIVATIONS } from "./activation.js";
+export type { Activation } from "./activation.js";
+export { LOSSES } from "./loss.js";
+export type { Loss } from "./loss.js";
+export type { ModelJSON, ModelLayerJSON } from "./io/modelJson.js";
+export type { BackendChoice, BackendName } from "./backend/index.js";
+export { wasmSupported } from "./backend/index.js";
+export {
+  WasmlpError, ShapeError, NonFiniteError, DataError, ConfigError, ModelFormatError, StateError, BackendError,
+} from "./errors.js";
+export type { WasmlpErrorCode } from "./errors.js";

@@ -1,0 +1,130 @@
+// ONE memory plan for both backends. Every array of a network lives in one flat buffer, at byte
+// offsets computed here, and a descriptor of i32 words (mirrored in assembly/layout.ts) tells the
+// kernels where. The order is chosen so that growing the batch capacity only moves the tail:
+//
+//   base → descriptor | parameters (W¹ b¹ W² b² …) | gradients (same layout) | optimizer state 1 |
+//          optimizer state 2 | X | Y | per-sample loss | E⁰ | per layer: Z A E D
+//
+// Parameters, gradients and optimizer state are each one contiguous range, so an optimizer step
+// is one call over a flat range.
+
+export const ABI_VERSION = 1;
+export const HEADER_WORDS = 16;
+export const LAYER_WORDS = 12;
+export const Header = { layerCount: 0, inputSize: 1, loss: 2, x: 3, y: 4, sampleLoss: 5, inputErrors: 6 } as const;
+export const LayerWord = { nIn: 0, nOut: 1, act: 2, w: 3, b: 4, dW: 5, dB: 6, z: 7, a: 8, e: 9, d: 10 } as const;
+
+export interface LayerSpec {
+  size: number;
+  activationId: number;
+}
+
+export interface LayerPlan {
+  nIn: number;
+  nOut: number;
+  activationId: number;
+  /** byte offsets */
+  w: number; b: number; dW: number; dB: number; z: number; a: number; e: number; d: number;
+}
+
+export interface MemoryPlan {
+  inputSize: number;
+  outputSize: number;
+  lossId: number;
+  /** Rows the workspaces hold. */
+  capacity: number;
+  /** Byte offset of the descriptor. */
+  net: number;
+  /** Parameters: byte offset and count (f64 values); gradients and the two state ranges have the same count. */
+  params: number;
+  paramCount: number;
+  grads: number;
+  state1: number;
+  state2: number;
+  x: number;
+  y: number;
+  sampleLoss: number;
+  inputErrors: number;
+  layers: LayerPlan[];
+  /** One past the last byte used. */
+  end: number;
+}
+
+const align16 = (n: number) => (n + 15) & ~15;
+
+export function planMemory(base: number, inputSize: number, layers: readonly LayerSpec[], lossId: number, capacity: number): MemoryPlan {
+  let at = align16(base);
+  const take = (doubles: number) => {
+    const offset = at;
+    at = align16(at + doubles * 8);
+    return offset;
+  };
+  const net = take((HEADER_WORDS + LAYER_WORDS * layers.length) / 2);
+
+  // Parameters back to back, unaligned between layers so the range stays contiguous.
+  const params = at;
+  let paramCount = 0;
+  const paramOffsets: { w: number; b: number }[] = [];
+  let nIn = inputSize;
+  for (const layer of layers) {
+    const w = params + paramCount * 8;
+    paramCount += layer.size * nIn;
+    paramOffsets.push({ w, b: params + paramCount * 8 });
+    paramCount += layer.size;
+    nIn = layer.size;
+  }
+  at = align16(params + paramCount * 8);
+  const grads = take(paramCount);
+  const gradShift = grads - params;
+  const state1 = take(paramCount);
+  const state2 = take(paramCount);
+
+  const outputSize = layers[layers.length - 1]!.size;
+  const x = take(capacity * inputSize);
+  const y = take(capacity * outputSize);
+  const sampleLoss = take(capacity);
+  const inputErrors = take(capacity * inputSize);
+  nIn = inputSize;
+  const layerPlans = layers.map((layer, l): LayerPlan => {
+    const { w, b } = paramOffsets[l]!;
+    const n = capacity * layer.size;
+    const plan: LayerPlan = {
+      nIn, nOut: layer.size, activationId: layer.activationId,
+      w, b, dW: w + gradShift, dB: b + gradShift,
+      z: take(n), a: take(n), e: take(n), d: take(n),
+    };
+    nIn = layer.size;
+    return plan;
+  });
+  return {
+    inputSize, outputSize, lossId, capacity, net, params, paramCount, grads, state1, state2,
+    x, y, sampleLoss, inputErrors, layers: layerPlans, end: at,
+  };
+}
+
+/** Writes the descriptor the kernels read (assembly/layout.ts) into `words`, an Int32Array over the whole memory. */
+export function writeDescriptor(plan: MemoryPlan, words: Int32Array): void {
+  const h = plan.net >> 2;
+  words.fill(0, h, h + HEADER_WORDS + LAYER_WORDS * plan.layers.length);
+  words[h + Header.layerCount] = plan.layers.length;
+  words[h + Header.inputSize] = plan.inputSize;
+  words[h + Header.loss] = plan.lossId;
+  words[h + Header.x] = plan.x;
+  words[h + Header.y] = plan.y;
+  words[h + Header.sampleLoss] = plan.sampleLoss;
+  words[h + Header.inputErrors] = plan.inputErrors;
+  plan.layers.forEach((layer, l) => {
+    const r = h + HEADER_WORDS + l * LAYER_WORDS;
+    words[r + LayerWord.nIn] = layer.nIn;
+    words[r + LayerWord.nOut] = layer.nOut;
+    words[r + LayerWord.act] = layer.activationId;
+    words[r + LayerWord.w] = layer.w;
+    words[r + LayerWord.b] = layer.b;
+    words[r + LayerWord.dW] = layer.dW;
+    words[r + LayerWord.dB] = layer.dB;
+    words[r + LayerWord.z] = layer.z;
+    words[r + LayerWord.a] = layer.a;
+    words[r + LayerWord.e] = layer.e;
+    words[r + LayerWord.d] = layer.d;
+  });
+}

@@ -1,0 +1,370 @@
+// Network: a typed face over one memory plan and one backend. forward() then backward() (≙
+// loss.backward()) leaves every layer's node errors, deltas and gradients readable; an optimizer's
+// step() (≙ optimizer.step()) then updates the parameters in one call over a flat range.
+import { activationId, type Activation } from "./activation.js";
+import { checkArchitecture, type Architecture, type LayerShape } from "./architecture.js";
+import { createBackend, type Backend, type BackendChoice, type BackendName } from "./backend/index.js";
+import { ConfigError, ShapeError, StateError } from "./errors.js";
+import { lossId, targetProblem, type Loss } from "./loss.js";
+import { batchRows, copyBatch, Matrix, type MatrixInput } from "./matrix.js";
+import { planMemory, writeDescriptor, type MemoryPlan } from "./memoryPlan.js";
+import { parseModelJSON, MODEL_FORMAT, MODEL_VERSION, type ModelJSON } from "./io/modelJson.js";
+import { Random, randomSeed } from "./random.js";
+
+export type Init = "xavier" | "he";
+
+export interface LayerOptions {
+  size: number;
+  activation: Activation;
+  /** Overrides the network's `init` for this layer. */
+  init?: Init;
+}
+
+export interface NetworkOptions {
+  inputSize: number;
+  layers: readonly LayerOptions[];
+  loss: Loss;
+  /** Seed of the weight initialisation; the same seed gives the same network on every backend. Random if omitted (see `net.seed`). */
+  seed?: number;
+  /** Default: 'he' for relu and leakyRelu layers, 'xavier' for the others. */
+  init?: Init;
+  /** 'auto' (default) picks wasm where WebAssembly SIMD runs, else the pure-TS backend. */
+  backend?: BackendChoice;
+  /** Rows the workspaces hold at first; they grow when a larger batch arrives. */
+  batchCapacity?: number;
+}
+
+export interface BackendOptions {
+  backend?: BackendChoice;
+  batchCapacity?: number;
+}
+
+export interface LayerGradients {
+  /** ∂E/∂W, size × fan-in, row-major. */
+  weights: Matrix;
+  /** ∂E/∂b. */
+  biases: Float64Array;
+}
+
+/** What an optimizer needs from a network: its backend and the flat ranges. Not part of the public API. */
+export interface Engine {
+  readonly backend: Backend;
+  readonly plan: MemoryPlan;
+  /** Claims the optimizer-state ranges for `owner`, zeroing them. */
+  attach(owner: object): void;
+  /** Throws unless `owner` holds the optimizer state. */
+  checkOwner(owner: object): void;
+}
+
+const engines = new WeakMap<Network, Engine>();
+/** @internal */
+export function engineOf(net: Network): Engine {
+  const engine = engines.get(net);
+  if (!engine) throw new StateError("this network has been disposed");
+  return engine;
+}
+
+const INITS: readonly Init[] = ["xavier", "he"];
+const RELU_LIKE: ReadonlySet<Activation> = new Set(["relu", "leakyRelu"]);
+
+export class Network {
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly loss: Loss;
+  readonly layers: readonly Readonly<LayerShape>[];
+  /** Seed the weights were drawn from (undefined for a network loaded from a model). */
+  readonly seed: number | undefined;
+  readonly backendName: BackendName;
+
+  private backend: Backend;
+  private plan: MemoryPlan;
+  private optimizerOwner: object | null = null;
+  /** Rows of the last forward(): what backward() may use (0: none). */
+  private forwardRows = 0;
+  /** Rows of the last backward(): node errors, deltas and gradients readable (0: none). */
+  private backwardRows = 0;
+  private disposed = false;
+
+  private constructor(arch: Architecture, backend: Backend, capacity: number, seed: number | undefined) {
+    this.inputSize = arch.inputSize;
+    this.outputSize = arch.layers[arch.layers.length - 1]!.size;
+    this.loss = arch.loss;
+    this.layers = arch.layers.map((l) => Object.freeze({ ...l }));
+    this.seed = seed;
+    this.backend = backend;
+    this.backendName = backend.name;
+    this.plan = this.layout(capacity);
+    const self = this;
+    engines.set(this, {
+      backend,
+      get plan() { return self.plan; },
+      attach(owner) {
+        const { state1, paramCount } = self.plan;
+        backend.f64().fill(0, state1 >>> 3, (state1 >>> 3) + 2 * paramCount); // both state ranges are adjacent
+        self.optimizerOwner = owner;
+      },
+      checkOwner(owner) {
+        if (self.disposed) throw new StateError("this network has been disposed");
+        if (self.optimizerOwner !== owner) {
+          throw new StateError("this optimizer was replaced by a newer optimizer on the same network; step the newer one");
+        }
+      },
+    });
+  }
+
+  /** Creates a network with freshly initialised weights. */
+  static async create(options: NetworkOptions): Promise<Network> {
+    if (typeof options !== "object" || options === null) throw new ConfigError("Network.create: expected an options object");
+    const arch = checkArchitecture(options, "options");
+    const seed = options.seed ?? randomSeed();
+    if (typeof seed !== "number" || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      throw new ConfigError(`options.seed must be an integer in [0, 2^32), got ${JSON.stringify(options.seed)}`);
+    }
+    const inits = options.layers.map((layer, l) => {
+      const init = layer.init ?? options.init ?? (RELU_LIKE.has(arch.layers[l]!.activation) ? "he" : "xavier");
+      if (!INITS.includes(init)) throw new ConfigError(`options.layers[${l}].init: unknown init ${JSON.stringify(init)}; expected 'xavier' or 'he'`);
+      return init;
+    });
+    const net = new Network(arch, await createBackend(options.backend), checkCapacity(options.batchCapacity), seed);
+    net.initialise(new Random(seed), inits);
+    return net;
+  }
+
+  /** Loads a model in the format of toJSON() (an object or its JSON text); validates everything first. */
+  static async fromJSON(model: unknown, options: BackendOptions = {}): Promise<Network> {
+    const json = parseModelJSON(model);
+    const net = new Network(json, await createBackend(options.backend), checkCapacity(options.batchCapacity), undefined);
+    const m = net.backend.f64();
+    json.layers.forEach((layer, l) => {
+      const p = net.plan.layers[l]!;
+      m.set(layer.weights, p.w >>> 3);
+      m.set(layer.biases, p.b >>> 3);
+    });
+    return net;
+  }
+
+  /** Number of trainable parameters (all weights and biases). */
+  get parameterCount(): number {
+    return this.plan.paramCount;
+  }
+
+  /** Runs the batch through the network; returns the output activations (a copy). */
+  forward(inputs: MatrixInput): Matrix {
+    this.live();
+    const rows = batchRows(inputs, this.inputSize, "inputs");
+    this.ensureCapacity(rows);
+    this.forwardRows = 0;
+    this.backwardRows = 0;
+    copyBatch(inputs, this.inputSize, this.backend.f64(), this.plan.x >>> 3, "inputs");
+    this.backend.kernels.forward(this.plan.net, rows);
+    this.forwardRows = rows;
+    return this.read(this.plan.layers[this.plan.layers.length - 1]!.a, rows, this.outputSize);
+  }
+
+  /**
+   * Back-propagates node errors for the targets of the last forward() batch and adds the batch-mean
+   * gradients to the gradient buffers (call zeroGrad() or optimizer.zeroGrad() between steps).
+   * Returns the batch-mean loss.
+   */
+  backward(targets: MatrixInput): number {
+    this.live();
+    if (this.forwardRows === 0) throw new StateError("backward() needs a forward() on the same batch first");
+    const rows = batchRows(targets, this.outputSize, "targets");
+    if (rows !== this.forwardRows) {
+      throw new ShapeError(`targets: ${rows} rows, but the last forward() batch had ${this.forwardRows}`);
+    }
+    copyBatch(targets, this.outputSize, this.backend.f64(), this.plan.y >>> 3, "targets", (y) => targetProblem(this.loss, y));
+    const loss = this.backend.kernels.backward(this.plan.net, rows, true);
+    this.backwardRows = rows;
+    return loss;
+  }
+
+  /** Sets every gradient to zero. */
+  zeroGrad(): void {
+    this.live();
+    const { grads, paramCount } = this.plan;
+    this.backend.f64().fill(0, grads >>> 3, (grads >>> 3) + paramCount);
+  }
+
+  /**
+   * Node errors ∂E_s/∂a of layer `layer` (1..L; 0 is the input layer) for every sample of the last
+   * backward(), per sample (no 1/B), one row per sample.
+   */
+  nodeErrors(layer: number): Matrix {
+    this.afterBackward();
+    if (layer === 0) {
+      this.backend.kernels.inputErrors(this.plan.net, this.backwardRows);
+      return this.read(this.plan.inputErrors, this.backwardRows, this.inputSize);
+    }
+    const p = this.layerPlan(layer);
+    return this.read(p.e, this.backwardRows, p.nOut);
+  }
+
+  /** Deltas ∂E_s/∂z = nodeErrors ⊙ f'(z) of layer 1..L, one row per sample. */
+  deltas(layer: number): Matrix {
+    this.afterBackward();
+    const p = this.layerPlan(layer);
+    return this.read(p.d, this.backwardRows, p.nOut);
+  }
+
+  /** The accumulated gradients of layer 1..L. */
+  gradients(layer: number): LayerGradients {
+    this.live();
+    const p = this.layerPlan(layer);
+    return { weights: this.read(p.dW, p.nOut, p.nIn), biases: this.read(p.dB, 1, p.nOut).data };
+  }
+
+  /** Pre-activations z of layer 1..L from the last forward(). */
+  preActivations(layer: number): Matrix {
+    this.afterForward();
+    const p = this.layerPlan(layer);
+    return this.read(p.z, this.forwardRows, p.nOut);
+  }
+
+  /** Activations a of layer 0..L from the last forward() (0 gives the inputs). */
+  activations(layer: number): Matrix {
+    this.afterForward();
+    if (layer === 0) return this.read(this.plan.x, this.forwardRows, this.inputSize);
+    const p = this.layerPlan(layer);
+    return this.read(p.a, this.forwardRows, p.nOut);
+  }
+
+  /** Per-sample losses of the last backward(). */
+  sampleLosses(): Float64Array {
+    this.afterBackward();
+    return this.read(this.plan.sampleLoss, 1, this.backwardRows).data;
+  }
+
+  /** Weights of layer 1..L, size × fan-in (a copy). */
+  weights(layer: number): Matrix {
+    this.live();
+    const p = this.layerPlan(layer);
+    return this.read(p.w, p.nOut, p.nIn);
+  }
+
+  /** Biases of layer 1..L (a copy). */
+  biases(layer: number): Float64Array {
+    this.live();
+    const p = this.layerPlan(layer);
+    return this.read(p.b, 1, p.nOut).data;
+  }
+
+  /**
+   * Outputs for any number of rows, computed in chunks so that the workspaces stay small. Leaves no
+   * forward state behind: backward() needs its own forward().
+   */
+  predict(inputs: MatrixInput): Matrix {
+    this.live();
+    const rows = batchRows(inputs, this.inputSize, "inputs");
+    const flat = toFlat(inputs, this.inputSize, rows);
+    const chunk = Math.min(rows, Math.max(this.plan.capacity, PREDICT_CHUNK));
+    this.ensureCapacity(chunk);
+    this.forwardRows = 0;
+    this.backwardRows = 0;
+    const out = new Float64Array(rows * this.outputSize);
+    const outLayer = this.plan.layers[this.plan.layers.length - 1]!;
+    for (let start = 0; start < rows; start += chunk) {
+      const n = Math.min(chunk, rows - start);
+      const m = this.backend.f64();
+      copyBatch(flat.subarray(start * this.inputSize, (start + n) * this.inputSize), this.inputSize, m, this.plan.x >>> 3, "inputs");
+      this.backend.kernels.forward(this.plan.net, n);
+      out.set(m.subarray(outLayer.a >>> 3, (outLayer.a >>> 3) + n * this.outputSize), start * this.outputSize);
+    }
+    return new Matrix(rows, this.outputSize, out);
+  }
+
+  /** The model in the golden format (flat row-major weights). */
+  toJSON(): ModelJSON {
+    this.live();
+    return {
+      format: MODEL_FORMAT,
+      version: MODEL_VERSION,
+      inputSize: this.inputSize,
+      loss: this.loss,
+      layers: this.layers.map((shape, l) => ({
+        size: shape.size,
+        activation: shape.activation,
+        weights: Array.from(this.weights(l + 1).data),
+        biases: Array.from(this.biases(l + 1)),
+      })),
+    };
+  }
+
+  /** Releases the backend's memory; any later call throws a StateError. */
+  dispose(): void {
+    this.disposed = true;
+    engines.delete(this);
+    this.backend = undefined as unknown as Backend;
+  }
+
+  // ——— internals ———
+
+  private layout(capacity: number): MemoryPlan {
+    const specs = this.layers.map((l) => ({ size: l.size, activationId: activationId(l.activation) }));
+    const plan = planMemory(this.backend.base, this.inputSize, specs, lossId(this.loss), capacity);
+    if (plan.end > MAX_BYTES) {
+      throw new ConfigError(`the network needs ${plan.end} bytes for ${capacity} rows, more than the ${MAX_BYTES} a wasm memory can address here; use smaller layers or batches`);
+    }
+    this.backend.reserve(plan.end);
+    writeDescriptor(plan, this.backend.i32());
+    return plan;
+  }
+
+  /** Grows the workspaces (never the parameter, gradient or state ranges, which stay where they are). */
+  private ensureCapacity(rows: number): void {
+    if (rows <= this.plan.capacity) return;
+    this.plan = this.layout(Math.max(rows, 2 * this.plan.capacity));
+  }
+
+  private initialise(random: Random, inits: readonly Init[]): void {
+    const m = this.backend.f64();
+    this.plan.layers.forEach((p, l) => {
+      const limit = inits[l] === "he" ? Math.sqrt(6 / p.nIn) : Math.sqrt(6 / (p.nIn + p.nOut));
+      const w = p.w >>> 3;
+      for (let i = 0; i < p.nOut * p.nIn; i++) m[w + i] = random.uniform(limit);
+      m.fill(0, p.b >>> 3, (p.b >>> 3) + p.nOut);
+    });
+  }
+
+  private read(byteOffset: number, rows: number, cols: number): Matrix {
+    const at = byteOffset >>> 3;
+    return new Matrix(rows, cols, this.backend.f64().slice(at, at + rows * cols));
+  }
+
+  private layerPlan(layer: number) {
+    const p = Number.isInteger(layer) ? this.plan.layers[layer - 1] : undefined;
+    if (!p) throw new ShapeError(`layer ${layer} does not exist: layers are numbered 1..${this.layers.length} (0 is the input)`);
+    return p;
+  }
+
+  private live(): void {
+    if (this.disposed) throw new StateError("this network has been disposed");
+  }
+
+  private afterForward(): void {
+    this.live();
+    if (this.forwardRows === 0) throw new StateError("no forward() batch to read: call forward() first");
+  }
+
+  private afterBackward(): void {
+    this.live();
+    if (this.backwardRows === 0) throw new StateError("no node errors to read: call forward() and backward() first");
+  }
+}
+
+const PREDICT_CHUNK = 256;
+const MAX_BYTES = 2 ** 31;
+
+function checkCapacity(value: number | undefined): number {
+  if (value === undefined) return 1;
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`batchCapacity must be a positive integer, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function toFlat(input: MatrixInput, cols: number, rows: number): Float64Array {
+  if (input instanceof Matrix) return input.data;
+  if (input instanceof Float64Array) return input;
+  const flat = new Float64Array(rows * cols);
+  copyBatch(input, cols, flat, 0, "inputs");
+  return flat;
+}
