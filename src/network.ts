@@ -250,6 +250,33 @@ export class Network {
   }
 
   /**
+   * Replaces the weights (size × fan-in, row-major) and/or biases of layer 1..L. Everything is
+   * checked before anything is written, so a rejected call changes nothing.
+   */
+  setParameters(layer: number, values: { weights?: MatrixInput; biases?: ArrayLike<number> }): void {
+    this.live();
+    const p = this.layerPlan(layer);
+    const where = `layer ${layer}`;
+    const staged: [number, Float64Array][] = [];
+    if (values.weights !== undefined) {
+      const rows = batchRows(values.weights, p.nIn, `${where} weights`);
+      if (rows !== p.nOut) throw new ShapeError(`${where} weights: ${rows} rows, the layer has ${p.nOut} units`);
+      const w = new Float64Array(p.nOut * p.nIn);
+      copyBatch(values.weights, p.nIn, w, 0, `${where} weights`);
+      staged.push([p.w, w]);
+    }
+    if (values.biases !== undefined) {
+      const list = Array.from(values.biases);
+      if (list.length !== p.nOut) throw new ShapeError(`${where} biases: ${list.length} values, the layer has ${p.nOut} units`);
+      const b = new Float64Array(p.nOut);
+      copyBatch([list], p.nOut, b, 0, `${where} biases`);
+      staged.push([p.b, b]);
+    }
+    const m = this.backend.f64();
+    for (const [offset, data] of staged) m.set(data, offset >>> 3);
+  }
+
+  /**
    * Outputs for any number of rows, computed in chunks so that the workspaces stay small. Leaves no
    * forward state behind: backward() needs its own forward().
    */

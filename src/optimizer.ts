@@ -21,7 +21,7 @@ export interface AdamOptions {
 
 function setting(value: unknown, name: string, ok: (v: number) => boolean, rule: string): number {
   if (typeof value !== "number" || !Number.isFinite(value) || !ok(value)) {
-    throw new ConfigError(`${name} must be ${rule}, got ${JSON.stringify(value)}`);
+    throw new ConfigError(`${name} must be ${rule}, got ${typeof value === "number" ? value : JSON.stringify(value)}`);
   }
   return value;
 }

@@ -1,0 +1,23 @@
+// The README's example is examples/two-step.mjs, and it runs as written against the built package.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+
+const root = new URL("../", import.meta.url);
+
+describe("README example", () => {
+  it("is the file examples/two-step.mjs", () => {
+    const readme = readFileSync(new URL("README.md", root), "utf8");
+    const example = readFileSync(new URL("examples/two-step.mjs", root), "utf8");
+    expect(readme).toContain("```js\n" + example + "```");
+  });
+
+  it("runs, prints node errors of both layers and a falling loss", () => {
+    const out = execFileSync(process.execPath, ["examples/two-step.mjs"], { cwd: root, encoding: "utf8" });
+    const losses = [...out.matchAll(/loss (\d+\.\d+)/g)].map((m) => Number(m[1]));
+    expect(losses).toHaveLength(3);
+    expect(losses[2]).toBeLessThan(losses[0]!);
+    expect(out.match(/output node errors e² = a − y: +(-?\d\.\d{4} ?){2}\n/g)).toHaveLength(3);
+    expect(out.match(/hidden node errors e¹ = .*: (-?\d\.\d{4} ?){4}\n/g)).toHaveLength(3);
+  });
+});
