@@ -6,7 +6,8 @@ export { outputErrors } from "./loss";
 export { hiddenDeltas, propagateErrors } from "./nodeError";
 export { weightGradients } from "./gradient";
 export { sgdStep, adamStep, allFinite } from "./optimizer";
-export { ABI_VERSION, HEADER_WORDS, LAYER_WORDS } from "./layout";
+export { trainBatches, evaluateRows, optimizerStep } from "./train";
+export { ABI_VERSION, HEADER_WORDS, LAYER_WORDS, TRAIN_WORDS } from "./layout";
 
 // First byte the host may use: everything below belongs to the module's static data.
 export function heapBase(): usize {

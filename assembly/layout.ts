@@ -13,7 +13,34 @@ export const H_X: i32 = 3; //            inputs, rows × inputSize (this is A⁰
 export const H_Y: i32 = 4; //            targets, rows × outputSize
 export const H_SAMPLE_LOSS: i32 = 5; //  per-sample loss, rows
 export const H_INPUT_ERRORS: i32 = 6; // node errors of the inputs E⁰, rows × inputSize
+export const H_TRAIN: i32 = 7; //       the training block (f64 words, below)
+export const H_PARAMS: i32 = 8; //      all parameters, back to back
+export const H_PARAM_COUNT: i32 = 9; // how many (f64 values)
+export const H_GRADS: i32 = 10; //      gradients, same layout as the parameters
+export const H_STATE1: i32 = 11; //     optimizer state: SGD momentum buffer / Adam first moment
+export const H_STATE2: i32 = 12; //     optimizer state: Adam second moment
 export const HEADER_WORDS: i32 = 16;
+
+// The training block: f64 words at H_TRAIN, settings written by the host and results written by
+// trainBatches / evaluateRows (train.ts).
+export const T_OPTIMIZER: i32 = 0; //  0 sgd, 1 adam
+export const T_LR: i32 = 1;
+export const T_MOMENTUM: i32 = 2;
+export const T_NESTEROV: i32 = 3; //   0 or 1
+export const T_WEIGHT_DECAY: i32 = 4;
+export const T_BETA1: i32 = 5;
+export const T_BETA2: i32 = 6;
+export const T_EPS: i32 = 7;
+export const T_CLIP_NORM: i32 = 8; //  0: no clipping
+export const T_STEP: i32 = 9; //       optimizer steps taken so far (Adam's t); incremented per batch
+export const T_METRIC: i32 = 10; //    0 none, 1 argmax accuracy, 2 per-output 0.5-threshold accuracy
+export const T_LOSS_SUM: i32 = 11; //  Σ over samples of the loss (accumulated; the host resets it)
+export const T_CORRECT: i32 = 12; //   Σ correct predictions (accumulated)
+export const T_SEEN: i32 = 13; //      Σ samples (accumulated)
+export const T_STATUS: i32 = 14; //    0 ok, 1 non-finite loss, 2 non-finite gradient
+export const T_BATCH_LOSS: i32 = 15; // mean loss of the last batch
+export const T_GRAD_NORM: i32 = 16; // L2 norm of the last batch's gradient before clipping (when clipping)
+export const TRAIN_WORDS: i32 = 24;
 
 // Per-layer words (layer l = 1..L is record l − 1, right after the header).
 export const L_IN: i32 = 0; //   fan-in n_{l−1}
@@ -31,6 +58,10 @@ export const LAYER_WORDS: i32 = 12;
 
 @inline export function headerWord(net: usize, word: i32): usize {
   return <usize>load<i32>(net + (<usize>word << 2));
+}
+
+@inline export function trainWord(net: usize, word: i32): usize {
+  return headerWord(net, H_TRAIN) + (<usize>word << 3);
 }
 
 @inline export function layerWord(net: usize, layer: i32, word: i32): usize {

@@ -2,7 +2,7 @@
 // offsets computed here, and a descriptor of i32 words (mirrored in assembly/layout.ts) tells the
 // kernels where. The order is chosen so that growing the batch capacity only moves the tail:
 //
-//   base → descriptor | parameters (W¹ b¹ W² b² …) | gradients (same layout) | optimizer state 1 |
+//   base → descriptor | training block | parameters (W¹ b¹ W² b² …) | gradients (same layout) | optimizer state 1 |
 //          optimizer state 2 | X | Y | per-sample loss | E⁰ | per layer: Z A E D
 //
 // Parameters, gradients and optimizer state are each one contiguous range, so an optimizer step
@@ -11,7 +11,16 @@
 export const ABI_VERSION = 1;
 export const HEADER_WORDS = 16;
 export const LAYER_WORDS = 12;
-export const Header = { layerCount: 0, inputSize: 1, loss: 2, x: 3, y: 4, sampleLoss: 5, inputErrors: 6 } as const;
+export const TRAIN_WORDS = 24;
+export const Header = {
+  layerCount: 0, inputSize: 1, loss: 2, x: 3, y: 4, sampleLoss: 5, inputErrors: 6,
+  train: 7, params: 8, paramCount: 9, grads: 10, state1: 11, state2: 12,
+} as const;
+/** f64 words of the training block (assembly/layout.ts T_*). */
+export const TrainWord = {
+  optimizer: 0, lr: 1, momentum: 2, nesterov: 3, weightDecay: 4, beta1: 5, beta2: 6, eps: 7, clipNorm: 8,
+  step: 9, metric: 10, lossSum: 11, correct: 12, seen: 13, status: 14, batchLoss: 15, gradNorm: 16,
+} as const;
 export const LayerWord = { nIn: 0, nOut: 1, act: 2, w: 3, b: 4, dW: 5, dB: 6, z: 7, a: 8, e: 9, d: 10 } as const;
 
 export interface LayerSpec {
@@ -35,6 +44,8 @@ export interface MemoryPlan {
   capacity: number;
   /** Byte offset of the descriptor. */
   net: number;
+  /** Byte offset of the training block (TRAIN_WORDS f64). */
+  train: number;
   /** Parameters: byte offset and count (f64 values); gradients and the two state ranges have the same count. */
   params: number;
   paramCount: number;
@@ -60,6 +71,7 @@ export function planMemory(base: number, inputSize: number, layers: readonly Lay
     return offset;
   };
   const net = take((HEADER_WORDS + LAYER_WORDS * layers.length) / 2);
+  const train = take(TRAIN_WORDS);
 
   // Parameters back to back, unaligned between layers so the range stays contiguous.
   const params = at;
@@ -97,7 +109,7 @@ export function planMemory(base: number, inputSize: number, layers: readonly Lay
     return plan;
   });
   return {
-    inputSize, outputSize, lossId, capacity, net, params, paramCount, grads, state1, state2,
+    inputSize, outputSize, lossId, capacity, net, train, params, paramCount, grads, state1, state2,
     x, y, sampleLoss, inputErrors, layers: layerPlans, end: at,
   };
 }
@@ -113,6 +125,12 @@ export function writeDescriptor(plan: MemoryPlan, words: Int32Array): void {
   words[h + Header.y] = plan.y;
   words[h + Header.sampleLoss] = plan.sampleLoss;
   words[h + Header.inputErrors] = plan.inputErrors;
+  words[h + Header.train] = plan.train;
+  words[h + Header.params] = plan.params;
+  words[h + Header.paramCount] = plan.paramCount;
+  words[h + Header.grads] = plan.grads;
+  words[h + Header.state1] = plan.state1;
+  words[h + Header.state2] = plan.state2;
   plan.layers.forEach((layer, l) => {
     const r = h + HEADER_WORDS + l * LAYER_WORDS;
     words[r + LayerWord.nIn] = layer.nIn;

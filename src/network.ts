@@ -54,6 +54,7 @@ export interface Engine {
   attach(owner: object): void;
   /** Throws unless `owner` holds the optimizer state. */
   checkOwner(owner: object): void;
+  owns(owner: object): boolean;
 }
 
 const engines = new WeakMap<Network, Engine>();
@@ -102,6 +103,9 @@ export class Network {
         const { state1, paramCount } = self.plan;
         backend.f64().fill(0, state1 >>> 3, (state1 >>> 3) + 2 * paramCount); // both state ranges are adjacent
         self.optimizerOwner = owner;
+      },
+      owns(owner) {
+        return !self.disposed && self.optimizerOwner === owner;
       },
       checkOwner(owner) {
         if (self.disposed) throw new StateError("this network has been disposed");

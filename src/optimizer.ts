@@ -1,7 +1,8 @@
-// Optimizers: step() is one kernel call over the flat parameter, gradient and state ranges.
-// The update rules are in assembly/optimizer.ts (and its twin); this file checks settings and
-// keeps the step count.
+// Optimizers: step() is one kernel call over the flat parameter, gradient and state ranges. The
+// settings live in the network's training block (src/memoryPlan.ts), where the kernels — and
+// fit()'s in-module loop — read them; the update rules are in assembly/optimizer.ts and its twin.
 import { ConfigError, NonFiniteError } from "./errors.js";
+import { TrainWord } from "./memoryPlan.js";
 import { engineOf, type Engine, type Network } from "./network.js";
 
 export interface SGDOptions {
@@ -19,6 +20,8 @@ export interface AdamOptions {
   weightDecay?: number;
 }
 
+export type OptimizerConfig = ({ type: "sgd" } & SGDOptions) | ({ type: "adam" } & AdamOptions);
+
 function setting(value: unknown, name: string, ok: (v: number) => boolean, rule: string): number {
   if (typeof value !== "number" || !Number.isFinite(value) || !ok(value)) {
     throw new ConfigError(`${name} must be ${rule}, got ${typeof value === "number" ? value : JSON.stringify(value)}`);
@@ -26,17 +29,31 @@ function setting(value: unknown, name: string, ok: (v: number) => boolean, rule:
   return value;
 }
 
-export abstract class Optimizer {
-  protected readonly engine: Engine;
-  private steps = 0;
+type TrainSettings = Partial<Record<keyof typeof TrainWord, number>>;
 
-  protected constructor(net: Network) {
+export abstract class Optimizer {
+  abstract readonly type: "sgd" | "adam";
+  protected readonly engine: Engine;
+  private learningRate: number;
+
+  protected constructor(net: Network, lr: number, name: string) {
     this.engine = engineOf(net);
+    this.learningRate = setting(lr, `${name} lr`, (v) => v > 0, "a positive number");
   }
 
-  /** Number of step() calls so far. */
+  /** The learning rate; schedules change it between epochs. */
+  get lr(): number {
+    return this.learningRate;
+  }
+  set lr(value: number) {
+    this.learningRate = setting(value, "lr", (v) => v > 0, "a positive number");
+    if (this.engine.owns(this)) this.write({ lr: value });
+  }
+
+  /** Number of steps taken (Adam's t); part of a checkpoint. */
   get stepCount(): number {
-    return this.steps;
+    this.engine.checkOwner(this);
+    return this.read("step");
   }
 
   /**
@@ -49,8 +66,7 @@ export abstract class Optimizer {
     if (!backend.kernels.allFinite(plan.grads, plan.paramCount)) {
       throw new NonFiniteError("step(): a gradient is NaN or infinite; parameters were left unchanged (lower the learning rate or normalise the inputs)");
     }
-    this.steps++;
-    this.update(this.steps);
+    backend.kernels.optimizerStep(plan.net);
   }
 
   /** Sets every gradient of the network to zero. */
@@ -60,56 +76,72 @@ export abstract class Optimizer {
     backend.f64().fill(0, plan.grads >>> 3, (plan.grads >>> 3) + plan.paramCount);
   }
 
-  protected abstract update(t: number): void;
+  /** The settings as a plain object (what a checkpoint stores). */
+  abstract toConfig(): OptimizerConfig;
+
+  /** Takes over the network's optimizer state (zeroed) and writes this optimizer's settings. */
+  protected attach(settings: TrainSettings): void {
+    this.engine.attach(this);
+    this.write({ ...settings, lr: this.learningRate, step: 0 });
+  }
+
+  private write(settings: TrainSettings): void {
+    const m = this.engine.backend.f64(), at = this.engine.plan.train >>> 3;
+    for (const [key, value] of Object.entries(settings)) m[at + TrainWord[key as keyof typeof TrainWord]] = value;
+  }
+
+  private read(key: keyof typeof TrainWord): number {
+    return this.engine.backend.f64()[(this.engine.plan.train >>> 3) + TrainWord[key]]!;
+  }
 }
 
 /** Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay. */
 export class SGD extends Optimizer {
-  readonly lr: number;
+  readonly type = "sgd" as const;
   readonly momentum: number;
   readonly nesterov: boolean;
   readonly weightDecay: number;
 
   constructor(net: Network, options: SGDOptions) {
-    super(net);
-    this.lr = setting(options?.lr, "SGD lr", (v) => v > 0, "a positive number");
+    super(net, options?.lr, "SGD");
     this.momentum = setting(options.momentum ?? 0, "SGD momentum", (v) => v >= 0 && v < 1, "in [0, 1)");
     this.nesterov = options.nesterov ?? false;
     if (typeof this.nesterov !== "boolean") throw new ConfigError(`SGD nesterov must be true or false, got ${JSON.stringify(options.nesterov)}`);
     if (this.nesterov && this.momentum === 0) throw new ConfigError("SGD nesterov needs a momentum above 0");
     this.weightDecay = setting(options.weightDecay ?? 0, "SGD weightDecay", (v) => v >= 0, "a number ≥ 0");
-    this.engine.attach(this);
+    this.attach({ optimizer: 0, momentum: this.momentum, nesterov: this.nesterov ? 1 : 0, weightDecay: this.weightDecay });
   }
 
-  protected update(): void {
-    const { backend, plan } = this.engine;
-    backend.kernels.sgdStep(plan.params, plan.grads, plan.state1, plan.paramCount, this.lr, this.momentum, this.nesterov, this.weightDecay);
+  toConfig(): OptimizerConfig {
+    return { type: "sgd", lr: this.lr, momentum: this.momentum, nesterov: this.nesterov, weightDecay: this.weightDecay };
   }
 }
 
 /** Adam with bias correction and L2 (not decoupled) weight decay. */
 export class Adam extends Optimizer {
-  readonly lr: number;
+  readonly type = "adam" as const;
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;
   readonly weightDecay: number;
 
   constructor(net: Network, options: AdamOptions = {}) {
-    super(net);
-    this.lr = setting(options.lr ?? 0.001, "Adam lr", (v) => v > 0, "a positive number");
+    super(net, options.lr ?? 0.001, "Adam");
     this.beta1 = setting(options.beta1 ?? 0.9, "Adam beta1", (v) => v >= 0 && v < 1, "in [0, 1)");
     this.beta2 = setting(options.beta2 ?? 0.999, "Adam beta2", (v) => v >= 0 && v < 1, "in [0, 1)");
     this.eps = setting(options.eps ?? 1e-8, "Adam eps", (v) => v > 0, "a positive number");
     this.weightDecay = setting(options.weightDecay ?? 0, "Adam weightDecay", (v) => v >= 0, "a number ≥ 0");
-    this.engine.attach(this);
+    this.attach({ optimizer: 1, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay });
   }
 
-  protected update(t: number): void {
-    const { backend, plan } = this.engine;
-    backend.kernels.adamStep(
-      plan.params, plan.grads, plan.state1, plan.state2, plan.paramCount,
-      this.lr, this.beta1, this.beta2, this.eps, this.weightDecay, 1 - this.beta1 ** t, 1 - this.beta2 ** t,
-    );
+  toConfig(): OptimizerConfig {
+    return { type: "adam", lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay };
   }
+}
+
+/** An optimizer from a plain configuration ({ type: 'sgd' | 'adam', ...settings }). */
+export function createOptimizer(net: Network, config: OptimizerConfig): Optimizer {
+  if (config?.type === "sgd") return new SGD(net, config);
+  if (config?.type === "adam") return new Adam(net, config);
+  throw new ConfigError(`optimizer.type must be 'sgd' or 'adam', got ${JSON.stringify((config as { type?: unknown })?.type)}`);
 }

@@ -9,12 +9,16 @@ export interface Kernels {
   backward(net: number, rows: number, accumulate: boolean): number;
   /** E⁰ = D¹·W¹, the node errors of the inputs. */
   inputErrors(net: number, rows: number): void;
-  sgdStep(p: number, g: number, buf: number, n: number, lr: number, momentum: number, nesterov: boolean, weightDecay: number): void;
-  adamStep(
-    p: number, g: number, m: number, v: number, n: number,
-    lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, bc1: number, bc2: number,
-  ): void;
+  /** One optimizer step with the settings in the training block; increments its step count. */
+  optimizerStep(net: number): void;
   allFinite(x: number, n: number): boolean;
+  /**
+   * Mini-batches over rows order[first..first+count) of a data set in memory; stops before stepping
+   * on a non-finite loss or gradient. Returns the batches completed; results in the training block.
+   */
+  trainBatches(net: number, xAll: number, yAll: number, order: number, first: number, count: number, batchSize: number): number;
+  /** Adds loss and metric sums of rows [first, first+count) to the training block, `chunk` rows at a time. */
+  evaluateRows(net: number, xAll: number, yAll: number, first: number, count: number, chunk: number): void;
 }
 
 export type BackendName = "wasm" | "ts";

@@ -10,12 +10,14 @@ interface WasmExports {
   forward(net: number, rows: number): void;
   backward(net: number, rows: number, accumulate: number): number;
   inputErrors(net: number, rows: number): void;
-  sgdStep(p: number, g: number, buf: number, n: number, lr: number, momentum: number, nesterov: number, weightDecay: number): void;
-  adamStep(p: number, g: number, m: number, v: number, n: number, lr: number, b1: number, b2: number, eps: number, wd: number, bc1: number, bc2: number): void;
   allFinite(x: number, n: number): number;
+  optimizerStep(net: number): void;
+  trainBatches(net: number, xAll: number, yAll: number, order: number, first: number, count: number, batchSize: number): number;
+  evaluateRows(net: number, xAll: number, yAll: number, first: number, count: number, chunk: number): void;
   ABI_VERSION: WebAssembly.Global;
   HEADER_WORDS: WebAssembly.Global;
   LAYER_WORDS: WebAssembly.Global;
+  TRAIN_WORDS: WebAssembly.Global;
 }
 
 function decodeBase64(text: string): Uint8Array {
@@ -63,9 +65,10 @@ export class WasmBackend implements Backend {
       forward: x.forward,
       backward: (net, rows, accumulate) => x.backward(net, rows, accumulate ? 1 : 0),
       inputErrors: x.inputErrors,
-      sgdStep: (p, g, buf, n, lr, mu, nesterov, wd) => x.sgdStep(p, g, buf, n, lr, mu, nesterov ? 1 : 0, wd),
-      adamStep: x.adamStep,
+      optimizerStep: x.optimizerStep,
       allFinite: (p, n) => x.allFinite(p, n) !== 0,
+      trainBatches: x.trainBatches,
+      evaluateRows: x.evaluateRows,
     };
   }
 

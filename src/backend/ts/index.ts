@@ -3,7 +3,8 @@
 import type { Backend, Kernels } from "../backend.js";
 import type { Heap } from "./heap.js";
 import { forward, backward, inputErrors } from "./network.js";
-import { sgdStep, adamStep, allFinite } from "./optimizer.js";
+import { allFinite } from "./optimizer.js";
+import { evaluateRows, optimizerStep, trainBatches } from "./train.js";
 
 export class TsBackend implements Backend {
   readonly name = "ts" as const;
@@ -17,9 +18,10 @@ export class TsBackend implements Backend {
       forward: (net, rows) => forward(h(), net, rows),
       backward: (net, rows, accumulate) => backward(h(), net, rows, accumulate),
       inputErrors: (net, rows) => inputErrors(h(), net, rows),
-      sgdStep: (p, g, buf, n, lr, mu, nesterov, wd) => sgdStep(h().f64, p, g, buf, n, lr, mu, nesterov, wd),
-      adamStep: (p, g, m, v, n, lr, b1, b2, eps, wd, bc1, bc2) => adamStep(h().f64, p, g, m, v, n, lr, b1, b2, eps, wd, bc1, bc2),
+      optimizerStep: (net) => optimizerStep(h(), net),
       allFinite: (x, n) => allFinite(h().f64, x, n),
+      trainBatches: (net, x, y, order, first, count, batchSize) => trainBatches(h(), net, x, y, order, first, count, batchSize),
+      evaluateRows: (net, x, y, first, count, chunk) => evaluateRows(h(), net, x, y, first, count, chunk),
     };
   }
 

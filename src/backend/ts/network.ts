@@ -1,39 +1,49 @@
 // Twin of assembly/network.ts: the layer loops over the descriptor at `net`.
-import { Header, HEADER_WORDS, LAYER_WORDS, LayerWord } from "../../memoryPlan.js";
+import { Header, HEADER_WORDS, LAYER_WORDS, LayerWord as W } from "../../memoryPlan.js";
 import { word, type Heap } from "./heap.js";
 import { denseForward } from "./forward.js";
 import { outputErrors } from "./loss.js";
 import { hiddenDeltas, propagateErrors } from "./nodeError.js";
 import { weightGradients } from "./gradient.js";
 
-const layerWord = (h: Heap, net: number, l: number, w: number) => word(h, net, HEADER_WORDS + l * LAYER_WORDS + w);
-const layerInput = (h: Heap, net: number, l: number) => (l === 0 ? word(h, net, Header.x) : layerWord(h, net, l - 1, LayerWord.a));
+export function layerWord(h: Heap, net: number, l: number, w: number): number {
+  return word(h, net, HEADER_WORDS + l * LAYER_WORDS + w);
+}
+const layerInput = (h: Heap, net: number, l: number) => (l === 0 ? word(h, net, Header.x) : layerWord(h, net, l - 1, W.a));
 
 export function forward(h: Heap, net: number, rows: number): void {
   const count = word(h, net, Header.layerCount);
   for (let l = 0; l < count; l++) {
-    const at = (w: number) => layerWord(h, net, l, w);
-    denseForward(h.f64, layerInput(h, net, l), at(LayerWord.w), at(LayerWord.b), at(LayerWord.z), at(LayerWord.a),
-      rows, at(LayerWord.nIn), at(LayerWord.nOut), at(LayerWord.act));
+    denseForward(h.f64, layerInput(h, net, l), layerWord(h, net, l, W.w), layerWord(h, net, l, W.b),
+      layerWord(h, net, l, W.z), layerWord(h, net, l, W.a),
+      rows, layerWord(h, net, l, W.nIn), layerWord(h, net, l, W.nOut), layerWord(h, net, l, W.act));
   }
+}
+
+/** The output layer's loss, node errors and deltas for the current batch; returns the summed loss. */
+export function outputLoss(h: Heap, net: number, rows: number): number {
+  const last = word(h, net, Header.layerCount) - 1;
+  return outputErrors(h.f64, word(h, net, Header.loss), layerWord(h, net, last, W.act), layerWord(h, net, last, W.z),
+    layerWord(h, net, last, W.a), word(h, net, Header.y), layerWord(h, net, last, W.e), layerWord(h, net, last, W.d),
+    word(h, net, Header.sampleLoss), rows, layerWord(h, net, last, W.nOut));
 }
 
 export function backward(h: Heap, net: number, rows: number, accumulate: boolean): number {
   const last = word(h, net, Header.layerCount) - 1;
-  const out = (w: number) => layerWord(h, net, last, w);
-  const total = outputErrors(h.f64, word(h, net, Header.loss), out(LayerWord.act), out(LayerWord.z), out(LayerWord.a),
-    word(h, net, Header.y), out(LayerWord.e), out(LayerWord.d), word(h, net, Header.sampleLoss), rows, out(LayerWord.nOut));
+  const total = outputLoss(h, net, rows);
   for (let l = last; l >= 0; l--) {
-    const at = (w: number) => layerWord(h, net, l, w);
-    const nIn = at(LayerWord.nIn), nOut = at(LayerWord.nOut);
-    if (l !== last) hiddenDeltas(h.f64, at(LayerWord.e), at(LayerWord.z), at(LayerWord.a), at(LayerWord.d), rows, nOut, at(LayerWord.act));
-    weightGradients(h.f64, at(LayerWord.d), layerInput(h, net, l), at(LayerWord.dW), at(LayerWord.dB), rows, nIn, nOut, accumulate);
-    if (l > 0) propagateErrors(h.f64, at(LayerWord.d), at(LayerWord.w), layerWord(h, net, l - 1, LayerWord.e), rows, nIn, nOut);
+    const nIn = layerWord(h, net, l, W.nIn), nOut = layerWord(h, net, l, W.nOut), d = layerWord(h, net, l, W.d);
+    if (l !== last) {
+      hiddenDeltas(h.f64, layerWord(h, net, l, W.e), layerWord(h, net, l, W.z), layerWord(h, net, l, W.a), d,
+        rows, nOut, layerWord(h, net, l, W.act));
+    }
+    weightGradients(h.f64, d, layerInput(h, net, l), layerWord(h, net, l, W.dW), layerWord(h, net, l, W.dB), rows, nIn, nOut, accumulate);
+    if (l > 0) propagateErrors(h.f64, d, layerWord(h, net, l, W.w), layerWord(h, net, l - 1, W.e), rows, nIn, nOut);
   }
   return total / rows;
 }
 
 export function inputErrors(h: Heap, net: number, rows: number): void {
-  propagateErrors(h.f64, layerWord(h, net, 0, LayerWord.d), layerWord(h, net, 0, LayerWord.w), word(h, net, Header.inputErrors),
-    rows, word(h, net, Header.inputSize), layerWord(h, net, 0, LayerWord.nOut));
+  propagateErrors(h.f64, layerWord(h, net, 0, W.d), layerWord(h, net, 0, W.w), word(h, net, Header.inputErrors),
+    rows, word(h, net, Header.inputSize), layerWord(h, net, 0, W.nOut));
 }

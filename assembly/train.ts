@@ -1,0 +1,140 @@
+// Whole training and evaluation loops inside the module: the data set lives in linear memory, an
+// epoch's shuffle is a permutation of row indices, and one call runs any number of mini-batches
+// (gather → forward → backward → check → clip → step) without coming back to the host.
+import {
+  headerWord, layerWord, trainWord, H_INPUT_SIZE, H_LAYER_COUNT, H_X, H_Y, H_PARAMS, H_PARAM_COUNT, H_GRADS,
+  H_STATE1, H_STATE2, L_OUT, L_A, L_ACT, H_LOSS, L_Z, L_E, L_D, H_SAMPLE_LOSS,
+  T_OPTIMIZER, T_LR, T_MOMENTUM, T_NESTEROV, T_WEIGHT_DECAY, T_BETA1, T_BETA2, T_EPS, T_CLIP_NORM, T_STEP,
+  T_METRIC, T_LOSS_SUM, T_CORRECT, T_SEEN, T_STATUS, T_BATCH_LOSS, T_GRAD_NORM,
+} from "./layout";
+import { forward, backward } from "./network";
+import { outputErrors } from "./loss";
+import { sgdStep, adamStep, allFinite } from "./optimizer";
+
+export const STATUS_OK: i32 = 0;
+export const STATUS_BAD_LOSS: i32 = 1;
+export const STATUS_BAD_GRADIENT: i32 = 2;
+export const METRIC_ARGMAX: i32 = 1;
+export const METRIC_THRESHOLD: i32 = 2;
+
+@inline function getT(net: usize, word: i32): f64 {
+  return load<f64>(trainWord(net, word));
+}
+@inline function setT(net: usize, word: i32, value: f64): void {
+  store<f64>(trainWord(net, word), value);
+}
+
+/**
+ * Trains on rows order[first .. first+count) of the data set (xAll: N × inputSize, yAll: N ×
+ * outputSize, order: N i32 row indices), batchSize rows at a time; the last batch may be smaller.
+ * Returns the number of batches completed. Stops before the optimizer step of a batch whose loss
+ * or gradient is not finite (T_STATUS says which), so the parameters stay the last good ones.
+ */
+export function trainBatches(net: usize, xAll: usize, yAll: usize, order: usize, first: i32, count: i32, batchSize: i32): i32 {
+  const inputBytes = <usize>headerWord(net, H_INPUT_SIZE) << 3;
+  const last = <i32>headerWord(net, H_LAYER_COUNT) - 1;
+  const outputBytes = <usize>layerWord(net, last, L_OUT) << 3;
+  const x = headerWord(net, H_X), y = headerWord(net, H_Y);
+  const grads = headerWord(net, H_GRADS), n = <i32>headerWord(net, H_PARAM_COUNT);
+  let done = 0;
+  for (let start = 0; start < count; start += batchSize) {
+    const rows = min(batchSize, count - start);
+    for (let r = 0; r < rows; r++) {
+      const row = <usize>load<i32>(order + (<usize>(first + start + r) << 2));
+      memory.copy(x + <usize>r * inputBytes, xAll + row * inputBytes, inputBytes);
+      memory.copy(y + <usize>r * outputBytes, yAll + row * outputBytes, outputBytes);
+    }
+    forward(net, rows);
+    const loss = backward(net, rows, false);
+    setT(net, T_BATCH_LOSS, loss);
+    if (!isFinite(loss)) { setT(net, T_STATUS, <f64>STATUS_BAD_LOSS); return done; }
+    if (!allFinite(grads, n)) { setT(net, T_STATUS, <f64>STATUS_BAD_GRADIENT); return done; }
+    const clip = getT(net, T_CLIP_NORM);
+    if (clip > 0) clipGradients(net, grads, n, clip);
+    accumulateMetrics(net, rows, loss);
+    optimizerStep(net);
+    done++;
+  }
+  return done;
+}
+
+/** Adds loss and metric sums for rows [first, first+count) of the data set, in chunks of `chunk` rows; no gradients. */
+export function evaluateRows(net: usize, xAll: usize, yAll: usize, first: i32, count: i32, chunk: i32): void {
+  const inputBytes = <usize>headerWord(net, H_INPUT_SIZE) << 3;
+  const last = <i32>headerWord(net, H_LAYER_COUNT) - 1;
+  const outputBytes = <usize>layerWord(net, last, L_OUT) << 3;
+  for (let start = 0; start < count; start += chunk) {
+    const rows = min(chunk, count - start);
+    memory.copy(headerWord(net, H_X), xAll + <usize>(first + start) * inputBytes, <usize>rows * inputBytes);
+    memory.copy(headerWord(net, H_Y), yAll + <usize>(first + start) * outputBytes, <usize>rows * outputBytes);
+    forward(net, rows);
+    const total = outputErrors(
+      <i32>headerWord(net, H_LOSS), <i32>layerWord(net, last, L_ACT), layerWord(net, last, L_Z), layerWord(net, last, L_A),
+      headerWord(net, H_Y), layerWord(net, last, L_E), layerWord(net, last, L_D), headerWord(net, H_SAMPLE_LOSS),
+      rows, <i32>layerWord(net, last, L_OUT),
+    );
+    accumulateMetrics(net, rows, total / <f64>rows);
+  }
+}
+
+function accumulateMetrics(net: usize, rows: i32, meanLoss: f64): void {
+  setT(net, T_LOSS_SUM, getT(net, T_LOSS_SUM) + meanLoss * <f64>rows);
+  setT(net, T_SEEN, getT(net, T_SEEN) + <f64>rows);
+  const metric = <i32>getT(net, T_METRIC);
+  if (metric == 0) return;
+  const last = <i32>headerWord(net, H_LAYER_COUNT) - 1;
+  const a = layerWord(net, last, L_A), y = headerWord(net, H_Y);
+  const n = <i32>layerWord(net, last, L_OUT);
+  let correct = 0;
+  for (let s = 0; s < rows; s++) {
+    const o = (<usize>s * <usize>n) << 3;
+    if (metric == METRIC_ARGMAX) {
+      let bestA = 0, bestY = 0;
+      for (let k = 1; k < n; k++) {
+        const ko = <usize>k << 3;
+        if (load<f64>(a + o + ko) > load<f64>(a + o + (<usize>bestA << 3))) bestA = k;
+        if (load<f64>(y + o + ko) > load<f64>(y + o + (<usize>bestY << 3))) bestY = k;
+      }
+      if (bestA == bestY) correct++;
+    } else {
+      for (let k = 0; k < n; k++) {
+        const ko = <usize>k << 3;
+        if ((load<f64>(a + o + ko) >= 0.5) == (load<f64>(y + o + ko) >= 0.5)) correct++;
+      }
+    }
+  }
+  setT(net, T_CORRECT, getT(net, T_CORRECT) + <f64>correct);
+}
+
+// Scales the whole gradient down to L2 norm `maxNorm` when it is longer. The norm is taken with
+// the largest magnitude factored out, so huge but finite gradients do not overflow to ∞.
+function clipGradients(net: usize, g: usize, n: i32, maxNorm: f64): void {
+  let largest = 0.0;
+  for (let i = 0; i < n; i++) largest = max(largest, abs(load<f64>(g + (<usize>i << 3))));
+  if (largest == 0) { setT(net, T_GRAD_NORM, 0); return; }
+  let sum = 0.0;
+  for (let i = 0; i < n; i++) {
+    const v = load<f64>(g + (<usize>i << 3)) / largest;
+    sum += v * v;
+  }
+  const norm = largest * Math.sqrt(sum);
+  setT(net, T_GRAD_NORM, norm);
+  if (norm <= maxNorm) return;
+  const scale = maxNorm / norm;
+  for (let i = 0; i < n; i++) store<f64>(g + (<usize>i << 3), load<f64>(g + (<usize>i << 3)) * scale);
+}
+
+/** One optimizer step with the settings of the training block (also what Optimizer.step() runs). */
+export function optimizerStep(net: usize): void {
+  const p = headerWord(net, H_PARAMS), g = headerWord(net, H_GRADS), n = <i32>headerWord(net, H_PARAM_COUNT);
+  const t = getT(net, T_STEP) + 1;
+  setT(net, T_STEP, t);
+  const lr = getT(net, T_LR), wd = getT(net, T_WEIGHT_DECAY);
+  if (<i32>getT(net, T_OPTIMIZER) == 1) {
+    const b1 = getT(net, T_BETA1), b2 = getT(net, T_BETA2);
+    adamStep(p, g, headerWord(net, H_STATE1), headerWord(net, H_STATE2), n, lr, b1, b2, getT(net, T_EPS), wd,
+      1 - Math.pow(b1, t), 1 - Math.pow(b2, t));
+  } else {
+    sgdStep(p, g, headerWord(net, H_STATE1), n, lr, getT(net, T_MOMENTUM), getT(net, T_NESTEROV) != 0, wd);
+  }
+}
