@@ -8,7 +8,8 @@ export type WasmlpErrorCode =
   | "CONFIG" //      unknown names, invalid sizes or hyper-parameters, illegal layer set-ups
   | "MODEL_FORMAT" // a model file whose fields, sizes or numbers do not add up
   | "STATE" //       a call in the wrong order, on a disposed network, with a detached optimizer
-  | "BACKEND"; //    the requested backend cannot run here
+  | "BACKEND" //     the requested backend cannot run here
+  | "DIVERGED"; //   a training run met a NaN or infinite loss or gradient
 
 export class WasmlpError extends Error {
   readonly code: WasmlpErrorCode;

@@ -2,7 +2,10 @@
 export { Network } from "./network.js";
 export type { NetworkOptions, LayerOptions, BackendOptions, LayerGradients, Init } from "./network.js";
 export { SGD, Adam, Optimizer } from "./optimizer.js";
-export type { SGDOptions, AdamOptions } from "./optimizer.js";
+export type { SGDOptions, AdamOptions, OptimizerConfig } from "./optimizer.js";
+export { DivergenceError } from "./training/fit.js";
+export type { FitOptions, History, EpochLog, BatchLog, EarlyStopping, Evaluation, Metric, Monitor, StopReason } from "./training/fit.js";
+export type { Schedule } from "./training/schedule.js";
 export { Matrix } from "./matrix.js";
 export type { MatrixInput } from "./matrix.js";
 export { ACTIVATIONS } from "./activation.js";

@@ -10,6 +10,7 @@ import { batchRows, copyBatch, Matrix, type MatrixInput } from "./matrix.js";
 import { planMemory, writeDescriptor, type MemoryPlan } from "./memoryPlan.js";
 import { parseModelJSON, MODEL_FORMAT, MODEL_VERSION, type ModelJSON } from "./io/modelJson.js";
 import { Random, randomSeed } from "./random.js";
+import { evaluate, runAsync, runSync, trainLoop, type Evaluation, type FitOptions, type History, type Metric } from "./training/fit.js";
 
 export type Init = "xavier" | "he";
 
@@ -55,6 +56,16 @@ export interface Engine {
   /** Throws unless `owner` holds the optimizer state. */
   checkOwner(owner: object): void;
   owns(owner: object): boolean;
+  /** Grows the batch workspaces to at least `rows` (refused while training). */
+  ensureCapacity(rows: number): void;
+  /** First byte after the memory plan: scratch space for data sets, valid until the next re-layout. */
+  scratchStart(): number;
+  /** Makes bytes [0, end) addressable. */
+  reserve(end: number): void;
+  /** Epochs trained over the network's life. */
+  epochs: number;
+  /** Set while fit() runs: calls that would re-lay memory are refused. */
+  training: boolean;
 }
 
 const engines = new WeakMap<Network, Engine>();
@@ -85,6 +96,8 @@ export class Network {
   /** Rows of the last backward(): node errors, deltas and gradients readable (0: none). */
   private backwardRows = 0;
   private disposed = false;
+  private epochsDone = 0;
+  private busy = false;
 
   private constructor(arch: Architecture, backend: Backend, capacity: number, seed: number | undefined) {
     this.inputSize = arch.inputSize;
@@ -104,6 +117,13 @@ export class Network {
         backend.f64().fill(0, state1 >>> 3, (state1 >>> 3) + 2 * paramCount); // both state ranges are adjacent
         self.optimizerOwner = owner;
       },
+      ensureCapacity: (rows) => self.ensureCapacity(rows),
+      scratchStart: () => (self.plan.end + 15) & ~15,
+      reserve: (end) => backend.reserve(end),
+      get epochs() { return self.epochsDone; },
+      set epochs(value) { self.epochsDone = value; },
+      get training() { return self.busy; },
+      set training(value) { self.busy = value; },
       owns(owner) {
         return !self.disposed && self.optimizerOwner === owner;
       },
@@ -288,7 +308,7 @@ export class Network {
     this.live();
     const rows = batchRows(inputs, this.inputSize, "inputs");
     const flat = toFlat(inputs, this.inputSize, rows);
-    const chunk = Math.min(rows, Math.max(this.plan.capacity, PREDICT_CHUNK));
+    const chunk = Math.min(rows, this.busy ? this.plan.capacity : Math.max(this.plan.capacity, PREDICT_CHUNK));
     this.ensureCapacity(chunk);
     this.forwardRows = 0;
     this.backwardRows = 0;
@@ -302,6 +322,51 @@ export class Network {
       out.set(m.subarray(outLayer.a >>> 3, (outLayer.a >>> 3) + n * this.outputSize), start * this.outputSize);
     }
     return new Matrix(rows, this.outputSize, out);
+  }
+
+  /**
+   * Trains on the whole data set with mini-batches; see FitOptions. Returns the per-epoch history.
+   * Throws a DivergenceError (keeping the last good weights) if a loss or gradient stops being finite.
+   */
+  fit(inputs: MatrixInput, targets: MatrixInput, options: FitOptions = {}): History {
+    return this.guardTraining(() => runSync(trainLoop(this, engineOf(this), inputs, targets, options, false)));
+  }
+
+  /** fit() that yields to the event loop every `yieldEveryMs` (default 10 ms), so a page stays responsive. */
+  async fitAsync(inputs: MatrixInput, targets: MatrixInput, options: FitOptions = {}): Promise<History> {
+    this.startTraining();
+    try {
+      return await runAsync(trainLoop(this, engineOf(this), inputs, targets, options, true), options.yieldEveryMs);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Mean loss (and accuracy, for classifiers) over a data set, in chunks; no gradients, no weight change. */
+  evaluate(inputs: MatrixInput, targets: MatrixInput, options: { metrics?: readonly Metric[] } = {}): Evaluation {
+    this.live();
+    if (this.busy) throw new StateError("evaluate() cannot run while fit() runs; use the validation options of fit()");
+    const metrics = options.metrics ?? (canMeasureAccuracy(this) ? ["accuracy"] : []);
+    return evaluate(this, engineOf(this), inputs, targets, metrics);
+  }
+
+  /** Epochs trained by fit() over the network's life (a checkpoint carries it). */
+  get epochsTrained(): number {
+    return this.epochsDone;
+  }
+
+  private startTraining(): void {
+    this.live();
+    if (this.busy) throw new StateError("fit() is already running on this network");
+  }
+
+  private guardTraining<T>(run: () => T): T {
+    this.startTraining();
+    try {
+      return run();
+    } finally {
+      this.busy = false;
+    }
   }
 
   /** The model in the golden format (flat row-major weights). */
@@ -344,6 +409,7 @@ export class Network {
   /** Grows the workspaces (never the parameter, gradient or state ranges, which stay where they are). */
   private ensureCapacity(rows: number): void {
     if (rows <= this.plan.capacity) return;
+    if (this.busy) throw new StateError(`a batch of ${rows} rows needs larger workspaces, which cannot move while fit() runs; use at most ${this.plan.capacity} rows`);
     this.plan = this.layout(Math.max(rows, 2 * this.plan.capacity));
   }
 
@@ -384,6 +450,11 @@ export class Network {
 }
 
 const PREDICT_CHUNK = 256;
+
+function canMeasureAccuracy(net: Network): boolean {
+  const output = net.layers[net.layers.length - 1]!.activation;
+  return output === "sigmoid" || output === "softmax" || net.outputSize > 1;
+}
 const MAX_BYTES = 2 ** 31;
 
 function checkCapacity(value: number | undefined): number {

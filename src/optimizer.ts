@@ -33,12 +33,18 @@ type TrainSettings = Partial<Record<keyof typeof TrainWord, number>>;
 
 export abstract class Optimizer {
   abstract readonly type: "sgd" | "adam";
+  /** The network whose parameters this optimizer updates. */
+  readonly network: Network;
   protected readonly engine: Engine;
+  /** The rate the optimizer was created with; learning-rate schedules scale this one. */
+  readonly baseLr: number;
   private learningRate: number;
 
   protected constructor(net: Network, lr: number, name: string) {
+    this.network = net;
     this.engine = engineOf(net);
     this.learningRate = setting(lr, `${name} lr`, (v) => v > 0, "a positive number");
+    this.baseLr = this.learningRate;
   }
 
   /** The learning rate; schedules change it between epochs. */

@@ -1,7 +1,9 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
+import { parse as parseCsv } from "csv-parse/sync";
 import type { BackendName } from "../src/index.js";
+import { Random } from "../src/random.js";
 
 /** Every suite runs on every backend. */
 export const BACKENDS: readonly BackendName[] = ["wasm", "ts"];
@@ -56,4 +58,32 @@ export function expectCloseNorm(actual: ArrayLike<number>, expected: ArrayLike<n
   let scale = 0;
   for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]!));
   expectClose(actual, expected, what, rel, rel * scale + 1e-300);
+}
+
+/** A shared data set as numeric features and one-hot targets (the last column is the class label). */
+export function loadClassification(file: string): { inputs: number[][]; targets: number[][]; labels: string[]; classes: string[] } {
+  const records: string[][] = parseCsv(readFileSync(SHARED + "data/" + file, "utf8"), { from_line: 2 });
+  const labels = records.map((r) => r.at(-1)!);
+  const classes = [...new Set(labels)].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+  return {
+    inputs: records.map((r) => r.slice(0, -1).map(Number)),
+    targets: labels.map((label) => classes.map((c) => (c === label ? 1 : 0))),
+    labels,
+    classes,
+  };
+}
+
+/** Seeded 80/20 split (Fisher–Yates with the library's PRNG). */
+export function splitRows<T>(rows: number, seed: number, testFraction: number, ...columns: T[][]): { train: T[][]; test: T[][] } {
+  const random = new Random(seed);
+  const order = Array.from({ length: rows }, (_, i) => i);
+  for (let i = rows - 1; i > 0; i--) {
+    const j = Math.floor(random.next() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const cut = Math.round(rows * (1 - testFraction));
+  return {
+    train: columns.map((c) => order.slice(0, cut).map((i) => c[i]!)),
+    test: columns.map((c) => order.slice(cut).map((i) => c[i]!)),
+  };
 }

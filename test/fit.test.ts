@@ -1,0 +1,291 @@
+// fit(), evaluate() and their options, on both backends, against independent oracles: the
+// public two-step loop, formulas for the schedules, and a real data set.
+import { describe, expect, it } from "vitest";
+import { ConfigError, DivergenceError, Network, SGD, StateError, type BackendName, type FitOptions } from "../src/index.js";
+import { Random } from "../src/random.js";
+import { BACKENDS, expectClose, loadClassification, splitRows } from "./helpers.js";
+
+/** A small, learnable classification problem: 3 gaussian blobs in 4-D. */
+function blobs(rows: number, seed: number) {
+  const random = new Random(seed);
+  const inputs: number[][] = [], targets: number[][] = [];
+  for (let i = 0; i < rows; i++) {
+    const k = i % 3;
+    inputs.push([0, 1, 2, 3].map((d) => (d === k ? 2 : 0) + random.uniform(1)));
+    targets.push([0, 1, 2].map((c) => (c === k ? 1 : 0)));
+  }
+  return { inputs, targets };
+}
+
+const classifier = (backend: BackendName, seed = 3) => Network.create({
+  inputSize: 4, seed, backend, loss: "crossEntropy",
+  layers: [{ size: 8, activation: "tanh" }, { size: 3, activation: "softmax" }],
+});
+
+const flatWeights = (net: Network) => net.toJSON().layers.flatMap((l) => [...l.weights, ...l.biases]);
+
+describe.each(BACKENDS)("fit on %s", (backend) => {
+  it("learns the digits data set to ≥ 95 % test accuracy (80/20 split, fixed seed)", async () => {
+    const digits = loadClassification("digits.csv");
+    const scaled = digits.inputs.map((r) => r.map((v) => v / 16));
+    const { train: [xTrain, yTrain], test: [xTest, yTest] } = splitRows(scaled.length, 2026, 0.2, scaled, digits.targets);
+    const net = await Network.create({
+      inputSize: 64, seed: 1, backend, loss: "crossEntropy",
+      layers: [{ size: 32, activation: "relu" }, { size: 10, activation: "softmax" }],
+    });
+    const history = net.fit(xTrain!, yTrain!, { epochs: 30, batchSize: 32, optimizer: { type: "adam", lr: 0.01 }, metrics: ["accuracy"] });
+    expect(history.epochs).toHaveLength(30);
+    expect(history.epochs.at(-1)!.loss).toBeLessThan(history.epochs[0]!.loss / 5);
+    const result = net.evaluate(xTest!, yTest!);
+    expect(result.accuracy).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it("is the two-step loop: same batches, same updates, bit for bit", async () => {
+    const { inputs, targets } = blobs(50, 1);
+    const net = await classifier(backend);
+    const twin = await classifier(backend);
+    const history = net.fit(inputs, targets, { epochs: 3, batchSize: 16, shuffle: false, optimizer: { type: "sgd", lr: 0.2, momentum: 0.9 } });
+    const sgd = new SGD(twin, { lr: 0.2, momentum: 0.9 });
+    for (let epoch = 0; epoch < 3; epoch++) {
+      let lossSum = 0;
+      for (let start = 0; start < 50; start += 16) {
+        sgd.zeroGrad();
+        twin.forward(inputs.slice(start, start + 16));
+        const rows = Math.min(16, 50 - start);
+        lossSum += twin.backward(targets.slice(start, start + 16)) * rows;
+        sgd.step();
+      }
+      expectClose([history.epochs[epoch]!.loss], [lossSum / 50], `epoch ${epoch + 1} loss`, 1e-14);
+    }
+    expect(flatWeights(net)).toEqual(flatWeights(twin));
+    expect(history.optimizer.stepCount).toBe(12);
+  });
+
+  it("shuffles by seed: the same seed repeats a run exactly, another seed does not", async () => {
+    const { inputs, targets } = blobs(60, 2);
+    const run = async (seed: number) => {
+      const net = await classifier(backend);
+      net.fit(inputs, targets, { epochs: 4, batchSize: 8, seed, optimizer: { type: "adam", lr: 0.01 } });
+      return flatWeights(net);
+    };
+    expect(await run(7)).toEqual(await run(7));
+    expect(await run(7)).not.toEqual(await run(8));
+  });
+
+  it("reports accuracy and validation metrics that match evaluate() and predict()", async () => {
+    const { inputs, targets } = blobs(90, 3);
+    const net = await classifier(backend);
+    const history = net.fit(inputs, targets, { epochs: 5, batchSize: 10, validationSplit: 0.2, metrics: ["accuracy"], optimizer: { type: "adam", lr: 0.02 } });
+    const last = history.epochs.at(-1)!;
+    const valInputs = inputs.slice(72), valTargets = targets.slice(72);
+    const evaluation = net.evaluate(valInputs, valTargets);
+    expectClose([last.valLoss!], [evaluation.loss], "valLoss", 1e-12);
+    expect(last.valAccuracy).toBe(evaluation.accuracy);
+    // evaluate() against the two-step API: mean per-sample loss, argmax agreement
+    net.forward(valInputs);
+    const meanLoss = net.backward(valTargets);
+    expectClose([evaluation.loss], [meanLoss], "evaluate loss", 1e-12);
+    const argmax = (row: ArrayLike<number>) => Array.from(row).indexOf(Math.max(...Array.from(row)));
+    const predictions = net.predict(valInputs);
+    const correct = valTargets.filter((t, i) => argmax(t) === argmax(predictions.row(i))).length;
+    expect(evaluation.accuracy).toBe(correct / valTargets.length);
+    expect(last.accuracy).toBeGreaterThan(0.5);
+  });
+
+  it("thresholds sigmoid outputs at 0.5 for accuracy", async () => {
+    const net = await Network.create({ inputSize: 1, seed: 1, backend, loss: "binaryCrossEntropy", layers: [{ size: 2, activation: "sigmoid" }] });
+    net.setParameters(1, { weights: [[1], [-1]], biases: [0, 0] });
+    // outputs: σ(x), σ(−x) → for x = 2: [0.88, 0.12]; targets agree on 1 of 2 labels in row 0, 2 of 2 in row 1
+    expect(net.evaluate([[2], [-2]], [[1, 1], [0, 1]]).accuracy).toBe(3 / 4);
+  });
+
+  it("follows the step, exponential and cosine schedules and carries the epoch count on", async () => {
+    const { inputs, targets } = blobs(30, 4);
+    const lrs = async (schedule: FitOptions["schedule"], epochs = 6) => {
+      const net = await classifier(backend);
+      const optimizer = new SGD(net, { lr: 0.1 });
+      return net.fit(inputs, targets, { epochs, optimizer, schedule }).epochs.map((e) => e.lr);
+    };
+    const expected = (f: (e: number) => number) => Array.from({ length: 6 }, (_, e) => f(e));
+    expect(await lrs({ type: "step", stepSize: 2, gamma: 0.5 })).toEqual(expected((e) => 0.1 * 0.5 ** Math.floor(e / 2)));
+    expect(await lrs({ type: "exponential", gamma: 0.9 })).toEqual(expected((e) => 0.1 * 0.9 ** e));
+    const cosine = await lrs({ type: "cosine", period: 5, minLr: 0.01 });
+    expect(cosine[0]).toBeCloseTo(0.1, 15);
+    expect(cosine[5]).toBeCloseTo(0.01, 15);
+    expect(cosine[2]).toBeCloseTo(0.01 + 0.09 * (1 + Math.cos((Math.PI * 2) / 5)) / 2, 15);
+    // a second fit continues the epoch count, so the schedule continues too
+    const net = await classifier(backend);
+    const optimizer = new SGD(net, { lr: 0.1 });
+    net.fit(inputs, targets, { epochs: 3, optimizer, schedule: { type: "exponential", gamma: 0.5 } });
+    const more = net.fit(inputs, targets, { epochs: 2, optimizer, schedule: { type: "exponential", gamma: 0.5 } });
+    expect(more.epochs.map((e) => [e.epoch, e.lr])).toEqual([[4, 0.1 * 0.5 ** 3], [5, 0.1 * 0.5 ** 4]]);
+    expect(net.epochsTrained).toBe(5);
+  });
+
+  it("clips each batch's gradient to clipNorm", async () => {
+    const { inputs, targets } = blobs(20, 5);
+    const net = await classifier(backend);
+    let previous = flatWeights(net);
+    const steps: number[] = [];
+    net.fit(inputs, targets, {
+      epochs: 3, batchSize: 20, clipNorm: 1e-3, optimizer: { type: "sgd", lr: 1 },
+      onEpochEnd: () => {
+        const now = flatWeights(net);
+        steps.push(Math.hypot(...now.map((v, i) => v - previous[i]!)));
+        previous = now;
+      },
+    });
+    for (const step of steps) {
+      expect(step).toBeLessThanOrEqual(1e-3 * (1 + 1e-9));
+      expect(step).toBeGreaterThan(0.99e-3); // the raw gradient is far longer, so every step is clipped to the bound
+    }
+  });
+
+  it("stops early and restores the best epoch's weights", async () => {
+    const { inputs, targets } = blobs(40, 6);
+    const net = await classifier(backend);
+    const weightsAt: number[][] = [];
+    const history = net.fit(inputs, targets, {
+      epochs: 50, batchSize: 8, optimizer: { type: "adam", lr: 0.01 },
+      // no later epoch can improve the loss by 1e9: epoch 1 stays best, and after 3 more epochs it stops
+      earlyStopping: { monitor: "loss", patience: 3, minDelta: 1e9, restoreBestWeights: true },
+      onEpochEnd: () => { weightsAt.push(flatWeights(net)); },
+    });
+    expect(history.stopReason).toBe("earlyStopping");
+    expect(history.epochs).toHaveLength(4);
+    expect(history.bestEpoch).toBe(1);
+    expect(flatWeights(net)).toEqual(weightsAt[0]);
+    expect(flatWeights(net)).not.toEqual(weightsAt[3]);
+  });
+
+  it("stops early on validation loss at the epoch of its minimum", async () => {
+    const { inputs, targets } = blobs(60, 7);
+    const net = await classifier(backend);
+    const weightsAt: number[][] = [];
+    const history = net.fit(inputs, targets, {
+      epochs: 300, batchSize: 4, validationSplit: 0.5, optimizer: { type: "adam", lr: 0.05 },
+      earlyStopping: { patience: 5 },
+      onEpochEnd: () => { weightsAt.push(flatWeights(net)); },
+    });
+    const valLosses = history.epochs.map((e) => e.valLoss!);
+    const bestIndex = valLosses.indexOf(Math.min(...valLosses));
+    expect(history.stopReason).toBe("earlyStopping");
+    expect(history.epochs.length).toBe(bestIndex + 1 + 5);
+    expect(history.bestEpoch).toBe(bestIndex + 1);
+    expect(flatWeights(net)).toEqual(weightsAt[bestIndex]);
+  });
+
+  it("stops when a callback returns false or the signal aborts", async () => {
+    const { inputs, targets } = blobs(40, 8);
+    const net = await classifier(backend);
+    const byEpoch = net.fit(inputs, targets, { epochs: 10, onEpochEnd: (log) => log.epoch < 3 });
+    expect(byEpoch.stopReason).toBe("callback");
+    expect(byEpoch.epochs).toHaveLength(3);
+    expect(net.epochsTrained).toBe(3);
+
+    const batches: number[] = [];
+    const byBatch = net.fit(inputs, targets, { epochs: 10, batchSize: 8, onBatchEnd: (log) => { batches.push(log.batch); return !(log.epoch === 5 && log.batch === 2); } });
+    expect(byBatch.stopReason).toBe("callback");
+    expect(batches).toEqual([1, 2, 3, 4, 5, 1, 2]); // 40 rows in batches of 8: 5 per epoch
+    expect(net.epochsTrained).toBe(4);
+
+    const controller = new AbortController();
+    const aborted = net.fit(inputs, targets, { epochs: 10, signal: controller.signal, onEpochEnd: (log) => { if (log.epoch === 6) controller.abort(); } });
+    expect(aborted.stopReason).toBe("aborted");
+    expect(aborted.epochs).toHaveLength(2);
+  });
+
+  it("fitAsync yields to the event loop and trains exactly like fit", async () => {
+    const { inputs, targets } = blobs(600, 9);
+    const a = await classifier(backend), b = await classifier(backend);
+    const options: FitOptions = { epochs: 20, batchSize: 1, optimizer: { type: "sgd", lr: 0.01 }, yieldEveryMs: 2 };
+    let ticks = 0;
+    const timer = setInterval(() => { ticks++; }, 1);
+    const started = performance.now();
+    const history = await a.fitAsync(inputs, targets, options);
+    const elapsed = performance.now() - started;
+    clearInterval(timer);
+    b.fit(inputs, targets, options);
+    expect(flatWeights(a)).toEqual(flatWeights(b));
+    expect(history.epochs).toHaveLength(20);
+    // timers ran while training: the event loop was not blocked for the whole run
+    expect(ticks).toBeGreaterThan(Math.min(5, elapsed / 20));
+  });
+
+  it("stops a diverging run with an error that names epoch and batch, keeping the last good weights", async () => {
+    const net = await Network.create({ inputSize: 2, seed: 1, backend, loss: "squaredError", layers: [{ size: 3, activation: "identity" }, { size: 1, activation: "identity" }] });
+    const random = new Random(1);
+    const inputs = Array.from({ length: 64 }, () => [random.uniform(10), random.uniform(10)]);
+    const targets = inputs.map(([a, b]) => [a! * 3 - b!]);
+    let lastGood = flatWeights(net);
+    let error: unknown;
+    try {
+      net.fit(inputs, targets, { epochs: 100, batchSize: 8, optimizer: { type: "sgd", lr: 0.5 }, onBatchEnd: () => { lastGood = flatWeights(net); } });
+    } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(DivergenceError);
+    const d = error as DivergenceError;
+    expect(d.message).toMatch(new RegExp(`training diverged in epoch ${d.epoch}, batch ${d.batch} of 8: .*not finite.*lower the learning rate \\(it was 0.5\\)`));
+    expect(d.history.epochs.length).toBe(d.epoch - 1);
+    expect(flatWeights(net)).toEqual(lastGood);
+    expect(flatWeights(net).every(Number.isFinite)).toBe(true);
+  });
+});
+
+describe("fit: bad options and data change nothing", () => {
+  it.each(BACKENDS)("on %s", async (backend) => {
+    const { inputs, targets } = blobs(20, 10);
+    const net = await classifier(backend);
+    const optimizer = new SGD(net, { lr: 0.1, momentum: 0.9 });
+    net.fit(inputs, targets, { epochs: 2, optimizer });
+    const before = flatWeights(net);
+    const twin = await classifier(backend);
+    const twinOptimizer = new SGD(twin, { lr: 0.1, momentum: 0.9 });
+    twin.fit(inputs, targets, { epochs: 2, optimizer: twinOptimizer });
+    const other = await classifier(backend);
+    const bad: [FitOptions, RegExp, unknown[][]?, unknown[][]?][] = [
+      [{ epochs: 0 }, /epochs must be a positive integer, got 0/],
+      [{ batchSize: 2.5 }, /batchSize must be a positive integer/],
+      [{ validationSplit: 1 }, /validationSplit must be in \(0, 1\)/],
+      [{ metrics: ["f1" as never] }, /unknown metric "f1"/],
+      [{ earlyStopping: { monitor: "valLoss" } }, /needs validationSplit or validationData/],
+      [{ optimizer: { type: "rmsprop" } as never }, /optimizer.type must be 'sgd' or 'adam'/],
+      [{ optimizer: { type: "sgd", lr: -1 } }, /SGD lr must be a positive number/],
+      [{ optimizer: new SGD(other, { lr: 1 }) }, /optimizer: this optimizer belongs to another network/],
+      [{ schedule: { type: "step", stepSize: 0 } }, /schedule.stepSize must be a positive number/],
+      [{ clipNorm: -1 }, /clipNorm must be a positive number/],
+      [{ optimizer }, /training targets: 19 rows|19 target rows/, inputs, targets.slice(1)],
+      [{ optimizer }, /training inputs: row 3, column 1 is not finite/, inputs.map((r, i) => (i === 3 ? [r[0], NaN, r[2], r[3]] : r))],
+      [{ optimizer }, /training targets: row 0, column 0 is negative/, inputs, targets.map((r, i) => (i === 0 ? [-1, 1, 1] : r))],
+    ];
+    for (const [options, message, x, y] of bad) {
+      let error: unknown;
+      try { net.fit((x ?? inputs) as number[][], (y ?? targets) as number[][], options); } catch (e) { error = e; }
+      expect(error, JSON.stringify(message.source)).toBeInstanceOf(Error);
+      expect((error as Error).message).toMatch(message);
+      expect(flatWeights(net)).toEqual(before);
+    }
+    const singleOutput = await Network.create({ inputSize: 1, seed: 1, backend, loss: "squaredError", layers: [{ size: 1, activation: "identity" }] });
+    expect(() => singleOutput.fit([[1]], [[1]], { metrics: ["accuracy"] })).toThrow(ConfigError);
+    // the optimizer state survived every rejected call: both runs continue identically
+    net.fit(inputs, targets, { epochs: 2, optimizer });
+    twin.fit(inputs, targets, { epochs: 2, optimizer: twinOptimizer });
+    expect(flatWeights(net)).toEqual(flatWeights(twin));
+  });
+
+  it("refuses calls that would move memory while training", async () => {
+    const { inputs, targets } = blobs(20, 11);
+    const net = await classifier("wasm");
+    const errors: unknown[] = [];
+    net.fit(inputs, targets, {
+      epochs: 1, batchSize: 4,
+      onEpochEnd: () => {
+        for (const f of [() => net.fit(inputs, targets), () => net.evaluate(inputs, targets), () => net.forward(new Float64Array(4 * 1000))]) {
+          try { f(); } catch (e) { errors.push(e); }
+        }
+        expect(net.predict(inputs).rows).toBe(20); // reading is fine
+      },
+    });
+    expect(errors).toHaveLength(3);
+    for (const e of errors) expect(e).toBeInstanceOf(StateError);
+  });
+});
