@@ -1,6 +1,6 @@
 // The public API of wasmlp.
 export { Network } from "./network.js";
-export type { NetworkOptions, LayerOptions, BackendOptions, LayerGradients, Init } from "./network.js";
+export type { NetworkOptions, LayerOptions, BackendOptions, LayerGradients, Init, SaveOptions } from "./network.js";
 export { SGD, Adam, Optimizer } from "./optimizer.js";
 export type { SGDOptions, AdamOptions, OptimizerConfig } from "./optimizer.js";
 export { DivergenceError } from "./training/fit.js";
@@ -12,7 +12,8 @@ export { ACTIVATIONS } from "./activation.js";
 export type { Activation } from "./activation.js";
 export { LOSSES } from "./loss.js";
 export type { Loss } from "./loss.js";
-export type { ModelJSON, ModelLayerJSON } from "./io/modelJson.js";
+export type { ModelJSON, ModelLayerJSON, TrainingJSON } from "./io/modelJson.js";
+export { BINARY_MAGIC, BINARY_VERSION } from "./io/binary.js";
 export type { BackendChoice, BackendName } from "./backend/index.js";
 export { wasmSupported } from "./backend/index.js";
 export {

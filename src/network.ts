@@ -4,11 +4,14 @@
 import { activationId, type Activation } from "./activation.js";
 import { checkArchitecture, type Architecture, type LayerShape } from "./architecture.js";
 import { createBackend, type Backend, type BackendChoice, type BackendName } from "./backend/index.js";
-import { ConfigError, ShapeError, StateError } from "./errors.js";
+import { ConfigError, ModelFormatError, ShapeError, StateError } from "./errors.js";
 import { lossId, targetProblem, type Loss } from "./loss.js";
 import { batchRows, copyBatch, Matrix, type MatrixInput } from "./matrix.js";
 import { planMemory, writeDescriptor, type MemoryPlan } from "./memoryPlan.js";
-import { parseModelJSON, MODEL_FORMAT, MODEL_VERSION, type ModelJSON } from "./io/modelJson.js";
+import { jsonFromSaved, savedFromJSON, type ModelJSON } from "./io/modelJson.js";
+import { decodeBinary, encodeBinary } from "./io/binary.js";
+import type { SavedNetwork } from "./io/saved.js";
+import { createOptimizer, type Optimizer } from "./optimizer.js";
 import { Random, randomSeed } from "./random.js";
 import { evaluate, runAsync, runSync, trainLoop, type Evaluation, type FitOptions, type History, type Metric } from "./training/fit.js";
 
@@ -38,6 +41,11 @@ export interface NetworkOptions {
 export interface BackendOptions {
   backend?: BackendChoice;
   batchCapacity?: number;
+}
+
+export interface SaveOptions {
+  /** Make a checkpoint: include this optimizer's settings, state and step count. */
+  optimizer?: Optimizer;
 }
 
 export interface LayerGradients {
@@ -156,15 +164,41 @@ export class Network {
 
   /** Loads a model in the format of toJSON() (an object or its JSON text); validates everything first. */
   static async fromJSON(model: unknown, options: BackendOptions = {}): Promise<Network> {
-    const json = parseModelJSON(model);
-    const net = new Network(json, await createBackend(options.backend), checkCapacity(options.batchCapacity), undefined);
-    const m = net.backend.f64();
-    json.layers.forEach((layer, l) => {
-      const p = net.plan.layers[l]!;
-      m.set(layer.weights, p.w >>> 3);
-      m.set(layer.biases, p.b >>> 3);
-    });
-    return net;
+    return (await Network.restore(savedFromJSON(model), options)).network;
+  }
+
+  /** Loads a model from the binary format of toBinary(); validates everything first. */
+  static async fromBinary(bytes: Uint8Array | ArrayBuffer, options: BackendOptions = {}): Promise<Network> {
+    return (await Network.restore(decodeBinary(bytes), options)).network;
+  }
+
+  /** Loads a model from a Blob holding the binary format (browser downloads, file inputs). */
+  static async fromBlob(blob: Blob, options: BackendOptions = {}): Promise<Network> {
+    return Network.fromBinary(new Uint8Array(await blob.arrayBuffer()), options);
+  }
+
+  /**
+   * Loads a checkpoint (binary bytes, a Blob, or JSON text/object saved with `{ optimizer }`) and
+   * returns the network with its optimizer, state and step count restored: fit() with that
+   * optimizer continues exactly as if training had never stopped.
+   */
+  static async loadCheckpoint(data: Uint8Array | ArrayBuffer | Blob | string | object, options: BackendOptions = {}): Promise<{ network: Network; optimizer: Optimizer }> {
+    const bytes = typeof Blob !== "undefined" && data instanceof Blob ? new Uint8Array(await data.arrayBuffer()) : data;
+    const saved = bytes instanceof Uint8Array || bytes instanceof ArrayBuffer ? decodeBinary(bytes) : savedFromJSON(bytes);
+    if (!saved.training?.optimizer) throw new ModelFormatError("this file is a model without optimizer state, not a checkpoint: save checkpoints with { optimizer }");
+    const { network, optimizer } = await Network.restore(saved, options);
+    return { network, optimizer: optimizer! };
+  }
+
+  private static async restore(saved: SavedNetwork, options: BackendOptions): Promise<{ network: Network; optimizer?: Optimizer }> {
+    const network = new Network(saved.arch, await createBackend(options.backend), checkCapacity(options.batchCapacity), saved.training?.seed);
+    network.backend.f64().set(saved.params, network.plan.params >>> 3);
+    network.epochsDone = saved.training?.epochs ?? 0;
+    const o = saved.training?.optimizer;
+    if (!o) return { network };
+    const optimizer = createOptimizer(network, { ...o.config, lr: o.baseLr });
+    optimizer.restoreState(o.step, o.config.lr ?? o.baseLr, o.state1, o.state2);
+    return { network, optimizer };
   }
 
   /** Number of trainable parameters (all weights and biases). */
@@ -369,21 +403,44 @@ export class Network {
     }
   }
 
-  /** The model in the golden format (flat row-major weights). */
-  toJSON(): ModelJSON {
+  /**
+   * The model in the golden format (flat row-major weights). With `{ optimizer }` it is a
+   * checkpoint: it also carries the optimizer's settings, state and step count, and the epoch count.
+   */
+  toJSON(options?: SaveOptions | string): ModelJSON {
+    return jsonFromSaved(this.snapshot(typeof options === "object" ? options : undefined));
+  }
+
+  /** The compact binary format (see src/io/binary.ts); with `{ optimizer }` a checkpoint. */
+  toBinary(options?: SaveOptions): Uint8Array {
+    return encodeBinary(this.snapshot(options));
+  }
+
+  /** toBinary() as a Blob, for downloads in a browser. */
+  toBlob(options?: SaveOptions): Blob {
+    return new Blob([this.toBinary(options) as BlobPart], { type: "application/octet-stream" });
+  }
+
+  private snapshot(options: SaveOptions | undefined): SavedNetwork {
     this.live();
-    return {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      inputSize: this.inputSize,
-      loss: this.loss,
-      layers: this.layers.map((shape, l) => ({
-        size: shape.size,
-        activation: shape.activation,
-        weights: Array.from(this.weights(l + 1).data),
-        biases: Array.from(this.biases(l + 1)),
-      })),
+    const m = this.backend.f64(), p = this.plan.params >>> 3;
+    const saved: SavedNetwork = {
+      arch: { inputSize: this.inputSize, layers: this.layers.map((l) => ({ ...l })), loss: this.loss },
+      params: m.slice(p, p + this.plan.paramCount),
     };
+    const optimizer = options?.optimizer;
+    if (optimizer !== undefined) {
+      if (optimizer.network !== this) throw new ConfigError("optimizer: this optimizer belongs to another network");
+      const state = optimizer.saveState();
+      saved.training = {
+        epochs: this.epochsDone,
+        ...(this.seed === undefined ? {} : { seed: this.seed }),
+        optimizer: { config: optimizer.toConfig(), baseLr: optimizer.baseLr, ...state },
+      };
+    } else if (this.epochsDone > 0 || this.seed !== undefined) {
+      saved.training = { epochs: this.epochsDone, ...(this.seed === undefined ? {} : { seed: this.seed }) };
+    }
+    return saved;
   }
 
   /** Releases the backend's memory; any later call throws a StateError. */

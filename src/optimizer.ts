@@ -29,6 +29,37 @@ function setting(value: unknown, name: string, ok: (v: number) => boolean, rule:
   return value;
 }
 
+/** SGD settings with defaults filled in; throws a ConfigError naming the bad one. */
+export function checkSGD(options: SGDOptions): Required<SGDOptions> {
+  if (typeof options !== "object" || options === null) throw new ConfigError("SGD: expected an options object with lr");
+  const lr = setting(options.lr, "SGD lr", (v) => v > 0, "a positive number");
+  const momentum = setting(options.momentum ?? 0, "SGD momentum", (v) => v >= 0 && v < 1, "in [0, 1)");
+  const nesterov = options.nesterov ?? false;
+  if (typeof nesterov !== "boolean") throw new ConfigError(`SGD nesterov must be true or false, got ${JSON.stringify(options.nesterov)}`);
+  if (nesterov && momentum === 0) throw new ConfigError("SGD nesterov needs a momentum above 0");
+  const weightDecay = setting(options.weightDecay ?? 0, "SGD weightDecay", (v) => v >= 0, "a number ≥ 0");
+  return { lr, momentum, nesterov, weightDecay };
+}
+
+/** Adam settings with defaults filled in; throws a ConfigError naming the bad one. */
+export function checkAdam(options: AdamOptions): Required<AdamOptions> {
+  if (typeof options !== "object" || options === null) throw new ConfigError("Adam: expected an options object");
+  return {
+    lr: setting(options.lr ?? 0.001, "Adam lr", (v) => v > 0, "a positive number"),
+    beta1: setting(options.beta1 ?? 0.9, "Adam beta1", (v) => v >= 0 && v < 1, "in [0, 1)"),
+    beta2: setting(options.beta2 ?? 0.999, "Adam beta2", (v) => v >= 0 && v < 1, "in [0, 1)"),
+    eps: setting(options.eps ?? 1e-8, "Adam eps", (v) => v > 0, "a positive number"),
+    weightDecay: setting(options.weightDecay ?? 0, "Adam weightDecay", (v) => v >= 0, "a number ≥ 0"),
+  };
+}
+
+/** A configuration checked as createOptimizer() would, without a network. */
+export function checkOptimizerConfig(config: OptimizerConfig): OptimizerConfig {
+  if (config?.type === "sgd") return { type: "sgd", ...checkSGD(config) };
+  if (config?.type === "adam") return { type: "adam", ...checkAdam(config) };
+  throw new ConfigError(`optimizer.type must be 'sgd' or 'adam', got ${JSON.stringify((config as { type?: unknown })?.type)}`);
+}
+
 type TrainSettings = Partial<Record<keyof typeof TrainWord, number>>;
 
 export abstract class Optimizer {
@@ -91,6 +122,28 @@ export abstract class Optimizer {
     this.write({ ...settings, lr: this.learningRate, step: 0 });
   }
 
+  /** Restores a checkpoint's step count, current rate and state ranges (after attach). @internal */
+  restoreState(step: number, lr: number, state1: Float64Array, state2: Float64Array): void {
+    this.engine.checkOwner(this);
+    this.lr = lr;
+    this.write({ step });
+    const m = this.engine.backend.f64();
+    m.set(state1, this.engine.plan.state1 >>> 3);
+    m.set(state2, this.engine.plan.state2 >>> 3);
+  }
+
+  /** The step count and both state ranges (copies). @internal */
+  saveState(): { step: number; state1: Float64Array; state2: Float64Array } {
+    this.engine.checkOwner(this);
+    const { backend, plan } = this.engine;
+    const m = backend.f64();
+    return {
+      step: this.read("step"),
+      state1: m.slice(plan.state1 >>> 3, (plan.state1 >>> 3) + plan.paramCount),
+      state2: m.slice(plan.state2 >>> 3, (plan.state2 >>> 3) + plan.paramCount),
+    };
+  }
+
   private write(settings: TrainSettings): void {
     const m = this.engine.backend.f64(), at = this.engine.plan.train >>> 3;
     for (const [key, value] of Object.entries(settings)) m[at + TrainWord[key as keyof typeof TrainWord]] = value;
@@ -109,12 +162,11 @@ export class SGD extends Optimizer {
   readonly weightDecay: number;
 
   constructor(net: Network, options: SGDOptions) {
-    super(net, options?.lr, "SGD");
-    this.momentum = setting(options.momentum ?? 0, "SGD momentum", (v) => v >= 0 && v < 1, "in [0, 1)");
-    this.nesterov = options.nesterov ?? false;
-    if (typeof this.nesterov !== "boolean") throw new ConfigError(`SGD nesterov must be true or false, got ${JSON.stringify(options.nesterov)}`);
-    if (this.nesterov && this.momentum === 0) throw new ConfigError("SGD nesterov needs a momentum above 0");
-    this.weightDecay = setting(options.weightDecay ?? 0, "SGD weightDecay", (v) => v >= 0, "a number ≥ 0");
+    const settings = checkSGD(options);
+    super(net, settings.lr, "SGD");
+    this.momentum = settings.momentum;
+    this.nesterov = settings.nesterov;
+    this.weightDecay = settings.weightDecay;
     this.attach({ optimizer: 0, momentum: this.momentum, nesterov: this.nesterov ? 1 : 0, weightDecay: this.weightDecay });
   }
 
@@ -132,11 +184,12 @@ export class Adam extends Optimizer {
   readonly weightDecay: number;
 
   constructor(net: Network, options: AdamOptions = {}) {
-    super(net, options.lr ?? 0.001, "Adam");
-    this.beta1 = setting(options.beta1 ?? 0.9, "Adam beta1", (v) => v >= 0 && v < 1, "in [0, 1)");
-    this.beta2 = setting(options.beta2 ?? 0.999, "Adam beta2", (v) => v >= 0 && v < 1, "in [0, 1)");
-    this.eps = setting(options.eps ?? 1e-8, "Adam eps", (v) => v > 0, "a positive number");
-    this.weightDecay = setting(options.weightDecay ?? 0, "Adam weightDecay", (v) => v >= 0, "a number ≥ 0");
+    const settings = checkAdam(options);
+    super(net, settings.lr, "Adam");
+    this.beta1 = settings.beta1;
+    this.beta2 = settings.beta2;
+    this.eps = settings.eps;
+    this.weightDecay = settings.weightDecay;
     this.attach({ optimizer: 1, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay });
   }
 
@@ -147,7 +200,6 @@ export class Adam extends Optimizer {
 
 /** An optimizer from a plain configuration ({ type: 'sgd' | 'adam', ...settings }). */
 export function createOptimizer(net: Network, config: OptimizerConfig): Optimizer {
-  if (config?.type === "sgd") return new SGD(net, config);
-  if (config?.type === "adam") return new Adam(net, config);
-  throw new ConfigError(`optimizer.type must be 'sgd' or 'adam', got ${JSON.stringify((config as { type?: unknown })?.type)}`);
+  const checked = checkOptimizerConfig(config);
+  return checked.type === "sgd" ? new SGD(net, checked) : new Adam(net, checked);
 }

@@ -1,8 +1,11 @@
 // The model format of ../shared/golden: a plain JSON object, flat row-major weights.
 import { checkArchitecture } from "../architecture.js";
 import { ModelFormatError } from "../errors.js";
+import { ConfigError } from "../errors.js";
 import type { Activation } from "../activation.js";
 import type { Loss } from "../loss.js";
+import { checkOptimizerConfig, type OptimizerConfig } from "../optimizer.js";
+import { parameterCount, type SavedNetwork, type SavedTraining } from "./saved.js";
 
 export const MODEL_FORMAT = "wasmlp-model";
 export const MODEL_VERSION = 1;
@@ -21,6 +24,21 @@ export interface ModelJSON {
   inputSize: number;
   loss: Loss;
   layers: ModelLayerJSON[];
+  /** Checkpoints only: where training stands, so a stopped run resumes exactly. */
+  training?: TrainingJSON;
+}
+
+export interface TrainingJSON {
+  epochs: number;
+  seed?: number;
+  optimizer?: OptimizerConfig & {
+    baseLr: number;
+    step: number;
+    /** SGD momentum buffer / Adam first moment, in parameter order (W¹ b¹ W² b² …). */
+    state1: number[];
+    /** Adam second moment (zeros for SGD). */
+    state2: number[];
+  };
 }
 
 function checkNumbers(value: unknown, length: number, where: string): number[] {
@@ -37,16 +55,50 @@ function checkNumbers(value: unknown, length: number, where: string): number[] {
 
 /** Checks every field of a parsed (or still textual) model and returns it typed. Never half-succeeds. */
 export function parseModelJSON(input: unknown): ModelJSON {
-  let json = input;
+  const { json } = parseModel(input);
+  return json;
+}
+
+/** A model or checkpoint file in JSON form, checked, as the encoding-free SavedNetwork. */
+export function savedFromJSON(input: unknown): SavedNetwork {
+  return parseModel(input).saved;
+}
+
+export function jsonFromSaved(saved: SavedNetwork): ModelJSON {
+  let at = 0;
+  const json: ModelJSON = {
+    format: MODEL_FORMAT, version: MODEL_VERSION, inputSize: saved.arch.inputSize, loss: saved.arch.loss,
+    layers: saved.arch.layers.map((layer, l) => {
+      const fanIn = l === 0 ? saved.arch.inputSize : saved.arch.layers[l - 1]!.size;
+      const weights = Array.from(saved.params.subarray(at, at + layer.size * fanIn));
+      at += layer.size * fanIn;
+      const biases = Array.from(saved.params.subarray(at, at + layer.size));
+      at += layer.size;
+      return { size: layer.size, activation: layer.activation, weights, biases };
+    }),
+  };
+  const t = saved.training;
+  if (t) {
+    json.training = { epochs: t.epochs, ...(t.seed === undefined ? {} : { seed: t.seed }) };
+    if (t.optimizer) {
+      const o = t.optimizer;
+      json.training.optimizer = { ...o.config, baseLr: o.baseLr, step: o.step, state1: Array.from(o.state1), state2: Array.from(o.state2) };
+    }
+  }
+  return json;
+}
+
+function parseModel(input: unknown): { json: ModelJSON; saved: SavedNetwork } {
+  let parsed = input;
   if (typeof input === "string") {
     try {
-      json = JSON.parse(input);
+      parsed = JSON.parse(input);
     } catch (e) {
       throw new ModelFormatError(`model: not valid JSON (${(e as Error).message})`);
     }
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new ModelFormatError("model: expected a JSON object");
-  const raw = json as Record<string, unknown>;
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new ModelFormatError("model: expected a JSON object");
+  const raw = parsed as Record<string, unknown>;
   if (raw.format !== MODEL_FORMAT) {
     throw new ModelFormatError(`model.format must be '${MODEL_FORMAT}', got ${JSON.stringify(raw.format)}`);
   }
@@ -63,5 +115,47 @@ export function parseModelJSON(input: unknown): ModelJSON {
     fanIn = shape.size;
     return { size: shape.size, activation: shape.activation, weights, biases };
   });
-  return { format: MODEL_FORMAT, version: MODEL_VERSION, inputSize: arch.inputSize, loss: arch.loss, layers };
+  const json: ModelJSON = { format: MODEL_FORMAT, version: MODEL_VERSION, inputSize: arch.inputSize, loss: arch.loss, layers };
+  const params = new Float64Array(parameterCount(arch));
+  let at = 0;
+  for (const layer of layers) {
+    params.set(layer.weights, at);
+    params.set(layer.biases, at + layer.weights.length);
+    at += layer.weights.length + layer.biases.length;
+  }
+  const saved: SavedNetwork = { arch, params };
+  if (raw.training !== undefined) {
+    saved.training = parseTraining(raw.training, params.length);
+    json.training = jsonFromSaved(saved).training!;
+  }
+  return { json, saved };
+}
+
+function parseTraining(value: unknown, P: number): SavedTraining {
+  const fail = (message: string): never => { throw new ModelFormatError(`model.training${message}`); };
+  if (typeof value !== "object" || value === null) fail(" must be an object { epochs, seed?, optimizer? }");
+  const t = value as Record<string, unknown>;
+  if (!Number.isInteger(t.epochs) || (t.epochs as number) < 0) fail(`.epochs must be a whole number ≥ 0, got ${JSON.stringify(t.epochs)}`);
+  const training: SavedTraining = { epochs: t.epochs as number };
+  if (t.seed !== undefined) {
+    if (!Number.isInteger(t.seed) || (t.seed as number) < 0 || (t.seed as number) > 0xffffffff) fail(`.seed must be an integer in [0, 2^32), got ${JSON.stringify(t.seed)}`);
+    training.seed = t.seed as number;
+  }
+  if (t.optimizer === undefined) return training;
+  if (typeof t.optimizer !== "object" || t.optimizer === null) fail(".optimizer must be an object");
+  const { baseLr, step, state1, state2, ...settings } = t.optimizer as Record<string, unknown>;
+  let config: OptimizerConfig;
+  try {
+    config = checkOptimizerConfig(settings as unknown as OptimizerConfig);
+  } catch (e) {
+    throw e instanceof ConfigError ? new ModelFormatError(`model.training.optimizer: ${e.message}`) : e;
+  }
+  if (typeof baseLr !== "number" || !(baseLr > 0) || !Number.isFinite(baseLr)) fail(`.optimizer.baseLr must be a positive number, got ${JSON.stringify(baseLr)}`);
+  if (!Number.isInteger(step) || (step as number) < 0) fail(`.optimizer.step must be a whole number ≥ 0, got ${JSON.stringify(step)}`);
+  training.optimizer = {
+    config, baseLr: baseLr as number, step: step as number,
+    state1: Float64Array.from(checkNumbers(state1, P, "model.training.optimizer.state1")),
+    state2: Float64Array.from(checkNumbers(state2, P, "model.training.optimizer.state2")),
+  };
+  return training;
 }

@@ -1,0 +1,145 @@
+// The compact binary model format (".wasmlp"), all numbers little-endian:
+//
+//   0   4  magic "WMLP"
+//   4   2  u16 format version (1)
+//   6   2  u16 flags: bit 0 = checkpoint (a training block and the optimizer state follow)
+//   8   4  u32 inputSize
+//   12  4  u32 layer count L
+//   16  4  u32 loss id (0 squaredError, 1 crossEntropy, 2 binaryCrossEntropy)
+//   20  4  u32 epochs trained
+//   24  8  f64 seed of the network (NaN: none)
+//   32  8L per layer: u32 size, u32 activation id (0 identity, 1 sigmoid, 2 tanh, 3 relu, 4 leakyRelu, 5 softmax)
+//   checkpoint only, 96 bytes: u32 optimizer (0 sgd, 1 adam), u32 0,
+//       f64 step, baseLr, lr, momentum, nesterov (0/1), weightDecay, beta1, beta2, eps, 0, 0
+//   P × f64 parameters (W¹ row-major, b¹, W², b², …)
+//   checkpoint only: P × f64 optimizer state 1, P × f64 optimizer state 2
+//   4  u32 CRC-32 of every byte before it
+//
+// Every offset of an f64 is a multiple of 8. The decoder checks each field and the exact length
+// before it trusts anything, and returns nothing half-built.
+import { ACTIVATIONS } from "../activation.js";
+import { checkArchitecture } from "../architecture.js";
+import { ModelFormatError } from "../errors.js";
+import { LOSSES } from "../loss.js";
+import { checkOptimizerConfig, type OptimizerConfig } from "../optimizer.js";
+import { ConfigError } from "../errors.js";
+import { crc32 } from "./crc32.js";
+import { parameterCount, type SavedNetwork } from "./saved.js";
+
+export const BINARY_MAGIC = "WMLP";
+export const BINARY_VERSION = 1;
+const FLAG_CHECKPOINT = 1;
+const HEADER_BYTES = 32;
+const TRAINING_BYTES = 96;
+const MAX_LAYERS = 1 << 16;
+
+export function encodeBinary(saved: SavedNetwork): Uint8Array {
+  const { arch, params, training } = saved;
+  const optimizer = training?.optimizer;
+  const P = params.length;
+  const headerEnd = HEADER_BYTES + 8 * arch.layers.length;
+  const paramsAt = headerEnd + (optimizer ? TRAINING_BYTES : 0);
+  const total = paramsAt + 8 * P * (optimizer ? 3 : 1) + 4;
+  const bytes = new Uint8Array(total);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < 4; i++) bytes[i] = BINARY_MAGIC.charCodeAt(i);
+  view.setUint16(4, BINARY_VERSION, true);
+  view.setUint16(6, optimizer ? FLAG_CHECKPOINT : 0, true);
+  view.setUint32(8, arch.inputSize, true);
+  view.setUint32(12, arch.layers.length, true);
+  view.setUint32(16, LOSSES.indexOf(arch.loss), true);
+  view.setUint32(20, training?.epochs ?? 0, true);
+  view.setFloat64(24, training?.seed ?? NaN, true);
+  arch.layers.forEach((layer, l) => {
+    view.setUint32(HEADER_BYTES + 8 * l, layer.size, true);
+    view.setUint32(HEADER_BYTES + 8 * l + 4, ACTIVATIONS.indexOf(layer.activation), true);
+  });
+  if (optimizer) {
+    const c = optimizer.config as unknown as Record<string, number | boolean | string | undefined>;
+    const at = headerEnd;
+    view.setUint32(at, c.type === "adam" ? 1 : 0, true);
+    const f64s = [optimizer.step, optimizer.baseLr, Number(c.lr), Number(c.momentum ?? 0), c.nesterov ? 1 : 0, Number(c.weightDecay ?? 0),
+      Number(c.beta1 ?? 0), Number(c.beta2 ?? 0), Number(c.eps ?? 0), 0, 0];
+    f64s.forEach((v, i) => view.setFloat64(at + 8 + 8 * i, v, true));
+  }
+  const writeF64s = (values: Float64Array, at: number) => {
+    for (let i = 0; i < values.length; i++) view.setFloat64(at + 8 * i, values[i]!, true);
+  };
+  writeF64s(params, paramsAt);
+  if (optimizer) {
+    writeF64s(optimizer.state1, paramsAt + 8 * P);
+    writeF64s(optimizer.state2, paramsAt + 16 * P);
+  }
+  view.setUint32(total - 4, crc32(bytes.subarray(0, total - 4)), true);
+  return bytes;
+}
+
+export function decodeBinary(input: Uint8Array | ArrayBuffer): SavedNetwork {
+  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+  const fail = (message: string): never => { throw new ModelFormatError(`binary model: ${message}`); };
+  if (bytes.length < HEADER_BYTES + 4) fail(`${bytes.length} bytes is too short for a header (truncated file?)`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const magic = String.fromCharCode(...bytes.subarray(0, 4));
+  if (magic !== BINARY_MAGIC) fail(`wrong magic bytes ${JSON.stringify(magic)}; a wasmlp binary model starts with "${BINARY_MAGIC}"`);
+  const version = view.getUint16(4, true);
+  if (version !== BINARY_VERSION) fail(`format version ${version} is not supported; this wasmlp reads version ${BINARY_VERSION}`);
+  const flags = view.getUint16(6, true);
+  if (flags & ~FLAG_CHECKPOINT) fail(`unknown flags 0x${flags.toString(16)}`);
+  const checkpoint = (flags & FLAG_CHECKPOINT) !== 0;
+  const layerCount = view.getUint32(12, true);
+  if (layerCount < 1 || layerCount > MAX_LAYERS) fail(`layer count ${layerCount} is not possible`);
+  const headerEnd = HEADER_BYTES + 8 * layerCount;
+  if (bytes.length < headerEnd + 4) fail(`${bytes.length} bytes cannot hold the header of ${layerCount} layers (truncated file?)`);
+  const lossName = LOSSES[view.getUint32(16, true)] ?? fail(`unknown loss id ${view.getUint32(16, true)}`);
+  const layers = Array.from({ length: layerCount }, (_, l) => {
+    const id = view.getUint32(HEADER_BYTES + 8 * l + 4, true);
+    return { size: view.getUint32(HEADER_BYTES + 8 * l, true), activation: ACTIVATIONS[id] ?? fail(`layer ${l + 1}: unknown activation id ${id}`) };
+  });
+  const arch = checkArchitecture({ inputSize: view.getUint32(8, true), layers, loss: lossName }, "binary model", ModelFormatError);
+  const P = parameterCount(arch);
+  const paramsAt = headerEnd + (checkpoint ? TRAINING_BYTES : 0);
+  const expected = paramsAt + 8 * P * (checkpoint ? 3 : 1) + 4;
+  if (bytes.length !== expected) {
+    fail(`${bytes.length} bytes, but this architecture (${P} parameters${checkpoint ? ", with optimizer state" : ""}) needs exactly ${expected}${bytes.length < expected ? " (truncated file?)" : ""}`);
+  }
+  const stored = view.getUint32(expected - 4, true), actual = crc32(bytes.subarray(0, expected - 4));
+  if (stored !== actual) fail(`checksum mismatch (stored ${stored.toString(16)}, computed ${actual.toString(16)}): the file is corrupt`);
+  const readF64s = (at: number, what: string) => {
+    const out = new Float64Array(P);
+    for (let i = 0; i < P; i++) {
+      const v = view.getFloat64(at + 8 * i, true);
+      if (!Number.isFinite(v)) fail(`${what}[${i}] is ${v}`);
+      out[i] = v;
+    }
+    return out;
+  };
+  const params = readF64s(paramsAt, "parameter");
+  const seed = view.getFloat64(24, true);
+  if (!Number.isNaN(seed) && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) fail(`seed ${seed} is not an integer in [0, 2^32)`);
+  const epochs = view.getUint32(20, true);
+  const training = { epochs, ...(Number.isNaN(seed) ? {} : { seed }) };
+  if (!checkpoint) return { arch, params, ...(epochs > 0 || training.seed !== undefined ? { training } : {}) };
+
+  const at = headerEnd;
+  const f = (i: number) => view.getFloat64(at + 8 + 8 * i, true);
+  const type = view.getUint32(at, true);
+  if (type > 1) fail(`unknown optimizer id ${type}`);
+  const [step, baseLr, lr, momentum, nesterov, weightDecay, beta1, beta2, eps] = Array.from({ length: 9 }, (_, i) => f(i)) as number[];
+  if (!Number.isInteger(step) || step! < 0) fail(`optimizer step count ${step} is not a whole number ≥ 0`);
+  if (!(baseLr! > 0) || !Number.isFinite(baseLr)) fail(`optimizer base learning rate ${baseLr} is not a positive number`);
+  let config: OptimizerConfig;
+  try {
+    config = checkOptimizerConfig(type === 1
+      ? { type: "adam", lr: lr!, beta1: beta1!, beta2: beta2!, eps: eps!, weightDecay: weightDecay! }
+      : { type: "sgd", lr: lr!, momentum: momentum!, nesterov: nesterov === 1, weightDecay: weightDecay! });
+  } catch (e) {
+    throw e instanceof ConfigError ? new ModelFormatError(`binary model: optimizer settings: ${e.message}`) : e;
+  }
+  return {
+    arch, params,
+    training: {
+      ...training,
+      optimizer: { config, baseLr: baseLr!, step: step!, state1: readF64s(paramsAt + 8 * P, "optimizer state 1"), state2: readF64s(paramsAt + 16 * P, "optimizer state 2") },
+    },
+  };
+}

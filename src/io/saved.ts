@@ -1,0 +1,38 @@
+// What a model or checkpoint file holds, independent of its encoding (JSON or binary).
+import type { Architecture } from "../architecture.js";
+import type { OptimizerConfig } from "../optimizer.js";
+
+export interface SavedOptimizer {
+  /** Settings, with lr the current rate (a schedule may have moved it). */
+  config: OptimizerConfig;
+  /** The rate schedules scale. */
+  baseLr: number;
+  step: number;
+  /** SGD momentum buffer or Adam first moment; then Adam second moment. Each parameterCount long. */
+  state1: Float64Array;
+  state2: Float64Array;
+}
+
+export interface SavedTraining {
+  /** Epochs trained so far (schedules and shuffles continue from here). */
+  epochs: number;
+  /** The network's seed, which also seeds fit()'s shuffles by default. */
+  seed?: number;
+  optimizer?: SavedOptimizer;
+}
+
+export interface SavedNetwork {
+  arch: Architecture;
+  /** Every parameter in plan order: W¹ (row-major), b¹, W², b², … */
+  params: Float64Array;
+  training?: SavedTraining;
+}
+
+export function parameterCount(arch: Architecture): number {
+  let fanIn = arch.inputSize, count = 0;
+  for (const layer of arch.layers) {
+    count += layer.size * (fanIn + 1);
+    fanIn = layer.size;
+  }
+  return count;
+}
