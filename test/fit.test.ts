@@ -92,6 +92,16 @@ describe.each(BACKENDS)("fit on %s", (backend) => {
     expect(last.accuracy).toBeGreaterThan(0.5);
   });
 
+  it("predicts and evaluates many more rows than one chunk, exactly as one big forward()", async () => {
+    const { inputs, targets } = blobs(1001, 12);
+    const net = await classifier(backend);
+    const predicted = net.predict(inputs);
+    const whole = net.forward(inputs);
+    expect(Array.from(predicted.data)).toEqual(Array.from(whole.data));
+    const loss = net.backward(targets);
+    expectClose([net.evaluate(inputs, targets).loss], [loss], "evaluate over 1001 rows", 1e-13);
+  });
+
   it("thresholds sigmoid outputs at 0.5 for accuracy", async () => {
     const net = await Network.create({ inputSize: 1, seed: 1, backend, loss: "binaryCrossEntropy", layers: [{ size: 2, activation: "sigmoid" }] });
     net.setParameters(1, { weights: [[1], [-1]], biases: [0, 0] });

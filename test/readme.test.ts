@@ -21,3 +21,17 @@ describe("README example", () => {
     expect(out.match(/hidden node errors e¹ = .*: (-?\d\.\d{4} ?){4}\n/g)).toHaveLength(3);
   });
 });
+
+describe("README fit example", () => {
+  it("is the file examples/fit.mjs", () => {
+    const readme = readFileSync(new URL("README.md", root), "utf8");
+    expect(readme).toContain("```js\n" + readFileSync(new URL("examples/fit.mjs", root), "utf8") + "```");
+  });
+
+  it("runs, prints progress and separates the spirals", () => {
+    const out = execFileSync(process.execPath, ["examples/fit.mjs"], { cwd: root, encoding: "utf8" });
+    expect(out).toMatch(/^epoch 50 {2}loss \d\.\d{4} {2}accuracy [\d.]+ % {2}validation [\d.]+ % {2}\d+ samples\/s$/m);
+    const accuracy = Number(out.match(/validation accuracy: ([\d.]+) %/)![1]);
+    expect(accuracy).toBeGreaterThanOrEqual(95);
+  });
+});
