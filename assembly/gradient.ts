@@ -1,13 +1,17 @@
 // Gradients as the batch mean:  dW = (1/B)·Dᵀ·A_prev,  db = (1/B)·Σ_s D[s,:].
 // With `accumulate` the result is added to what is there (the loss.backward() convention: call
 // zeroGrad between steps); without it the gradient is overwritten, which spares fit() a sweep.
-// dW[j,:] is a sum over samples of rows of A_prev, so a 4-output × 4-input block (8 f64x2
-// accumulators) walks down the samples.
+//
+// dW[j, i..i+3] for four outputs j is a sum over samples of D[s,j]·A[s, i..i+3]: a 4 × 4 block of
+// 8 f64x2 accumulators walks down the samples. A panel of A's columns narrow enough to stay in L1
+// is reused by every block of outputs before the next panel is touched.
 
-@inline function finish(dW: usize, at: usize, sum: v128, scale: v128, accumulate: bool): void {
+const PANEL_BYTES: i32 = 32 * 1024;
+
+@inline function finish(dW: usize, sum: v128, scale: v128, accumulate: bool): void {
   let v = f64x2.mul(sum, scale);
-  if (accumulate) v = f64x2.add(v128.load(dW + at), v);
-  v128.store(dW + at, v);
+  if (accumulate) v = f64x2.add(v128.load(dW), v);
+  v128.store(dW, v);
 }
 
 export function weightGradients(
@@ -17,45 +21,59 @@ export function weightGradients(
   const scale2 = f64x2.splat(scale);
   const aRow = <usize>nIn << 3;
   const dRow = <usize>nOut << 3;
-  let j = 0;
-  for (; j + 4 <= nOut; j += 4) {
-    const jo = <usize>j << 3;
-    let i = 0;
-    for (; i + 4 <= nIn; i += 4) {
-      const io = <usize>i << 3;
-      let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
-      let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-      let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
-      let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-      for (let s = 0; s < rows; s++) {
-        const ap = aPrev + <usize>s * aRow + io;
-        const xa = v128.load(ap), xb = v128.load(ap, 16);
-        const dp = d + <usize>s * dRow + jo;
-        let v = f64x2.splat(load<f64>(dp));
-        c00 = f64x2.add(c00, f64x2.mul(v, xa)); c01 = f64x2.add(c01, f64x2.mul(v, xb));
-        v = f64x2.splat(load<f64>(dp, 8));
-        c10 = f64x2.add(c10, f64x2.mul(v, xa)); c11 = f64x2.add(c11, f64x2.mul(v, xb));
-        v = f64x2.splat(load<f64>(dp, 16));
-        c20 = f64x2.add(c20, f64x2.mul(v, xa)); c21 = f64x2.add(c21, f64x2.mul(v, xb));
-        v = f64x2.splat(load<f64>(dp, 24));
-        c30 = f64x2.add(c30, f64x2.mul(v, xa)); c31 = f64x2.add(c31, f64x2.mul(v, xb));
+  const panel = max<i32>(4, (PANEL_BYTES / (rows << 3)) & ~3);
+  const inBlocks = nIn & ~3;
+  for (let i0 = 0; i0 < inBlocks; i0 += panel) {
+    const i1 = min(inBlocks, i0 + panel);
+    let j = 0;
+    for (; j + 4 <= nOut; j += 4) {
+      for (let i = i0; i < i1; i += 4) {
+        let pa = aPrev + (<usize>i << 3), pd = d + (<usize>j << 3);
+        let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+        let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+        let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
+        let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+        for (let s = 0; s < rows; s++) {
+          const xa = v128.load(pa), xb = v128.load(pa, 16);
+          let v = v128.load64_splat(pd);
+          c00 = f64x2.add(c00, f64x2.mul(v, xa)); c01 = f64x2.add(c01, f64x2.mul(v, xb));
+          v = v128.load64_splat(pd, 8);
+          c10 = f64x2.add(c10, f64x2.mul(v, xa)); c11 = f64x2.add(c11, f64x2.mul(v, xb));
+          v = v128.load64_splat(pd, 16);
+          c20 = f64x2.add(c20, f64x2.mul(v, xa)); c21 = f64x2.add(c21, f64x2.mul(v, xb));
+          v = v128.load64_splat(pd, 24);
+          c30 = f64x2.add(c30, f64x2.mul(v, xa)); c31 = f64x2.add(c31, f64x2.mul(v, xb));
+          pa += aRow; pd += dRow;
+        }
+        const r0 = dW + <usize>j * aRow + (<usize>i << 3);
+        finish(r0, c00, scale2, accumulate); finish(r0 + 16, c01, scale2, accumulate);
+        finish(r0 + aRow, c10, scale2, accumulate); finish(r0 + aRow + 16, c11, scale2, accumulate);
+        finish(r0 + 2 * aRow, c20, scale2, accumulate); finish(r0 + 2 * aRow + 16, c21, scale2, accumulate);
+        finish(r0 + 3 * aRow, c30, scale2, accumulate); finish(r0 + 3 * aRow + 16, c31, scale2, accumulate);
       }
-      const r0 = <usize>j * aRow + io;
-      finish(dW, r0, c00, scale2, accumulate); finish(dW, r0 + 16, c01, scale2, accumulate);
-      finish(dW, r0 + aRow, c10, scale2, accumulate); finish(dW, r0 + aRow + 16, c11, scale2, accumulate);
-      finish(dW, r0 + 2 * aRow, c20, scale2, accumulate); finish(dW, r0 + 2 * aRow + 16, c21, scale2, accumulate);
-      finish(dW, r0 + 3 * aRow, c30, scale2, accumulate); finish(dW, r0 + 3 * aRow + 16, c31, scale2, accumulate);
     }
-    for (; i < nIn; i++) {
-      for (let k = j; k < j + 4; k++) gradientEntry(d, aPrev, dW, rows, nIn, nOut, k, i, scale, accumulate);
+    for (; j < nOut; j++) { // the last nOut % 4 outputs: one output × 4 inputs
+      for (let i = i0; i < i1; i += 4) {
+        let pa = aPrev + (<usize>i << 3), pd = d + (<usize>j << 3);
+        let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
+        for (let s = 0; s < rows; s++) {
+          const v = v128.load64_splat(pd);
+          c0 = f64x2.add(c0, f64x2.mul(v, v128.load(pa)));
+          c1 = f64x2.add(c1, f64x2.mul(v, v128.load(pa, 16)));
+          pa += aRow; pd += dRow;
+        }
+        const r0 = dW + <usize>j * aRow + (<usize>i << 3);
+        finish(r0, c0, scale2, accumulate); finish(r0 + 16, c1, scale2, accumulate);
+      }
     }
   }
-  for (; j < nOut; j++) {
-    for (let i = 0; i < nIn; i++) gradientEntry(d, aPrev, dW, rows, nIn, nOut, j, i, scale, accumulate);
+  for (let i = inBlocks; i < nIn; i++) { // the last nIn % 4 inputs
+    for (let j = 0; j < nOut; j++) gradientEntry(d, aPrev, dW, rows, nIn, nOut, j, i, scale, accumulate);
   }
   for (let k = 0; k < nOut; k++) {
     let sum = 0.0;
-    for (let s = 0; s < rows; s++) sum += load<f64>(d + ((<usize>s * <usize>nOut + <usize>k) << 3));
+    let pd = d + (<usize>k << 3);
+    for (let s = 0; s < rows; s++) { sum += load<f64>(pd); pd += dRow; }
     const o = <usize>k << 3;
     store<f64>(db + o, accumulate ? load<f64>(db + o) + sum * scale : sum * scale);
   }

@@ -28,55 +28,63 @@ export function hiddenDeltas(e: usize, z: usize, a: usize, d: usize, rows: i32, 
 }
 
 // ePrev[s,i] = Σ_j d[s,j]·w[j,i]. A 4-sample × 4-input block (8 f64x2 accumulators) walks down
-// the rows of W, which are contiguous in i; the edges fall back to scalar loops.
+// the rows of W, which are contiguous in i. W is visited one panel of columns at a time, narrow
+// enough to stay in L2 while every block of samples passes over it; the edges are scalar.
+const PANEL_BYTES: i32 = 512 * 1024;
+
 export function propagateErrors(d: usize, w: usize, ePrev: usize, rows: i32, nIn: i32, nOut: i32): void {
   const wRow = <usize>nIn << 3;
   const dRow = <usize>nOut << 3;
-  let s = 0;
-  for (; s + 4 <= rows; s += 4) {
-    const d0 = d + <usize>s * dRow, d1 = d0 + dRow, d2 = d1 + dRow, d3 = d2 + dRow;
-    const e0 = ePrev + <usize>s * wRow, e1 = e0 + wRow, e2 = e1 + wRow, e3 = e2 + wRow;
-    let i = 0;
-    for (; i + 4 <= nIn; i += 4) {
-      const io = <usize>i << 3;
-      let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
-      let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-      let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
-      let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-      for (let j = 0; j < nOut; j++) {
-        const wp = w + <usize>j * wRow + io;
-        const wa = v128.load(wp), wb = v128.load(wp, 16);
-        const jo = <usize>j << 3;
-        let v = f64x2.splat(load<f64>(d0 + jo));
-        c00 = f64x2.add(c00, f64x2.mul(v, wa)); c01 = f64x2.add(c01, f64x2.mul(v, wb));
-        v = f64x2.splat(load<f64>(d1 + jo));
-        c10 = f64x2.add(c10, f64x2.mul(v, wa)); c11 = f64x2.add(c11, f64x2.mul(v, wb));
-        v = f64x2.splat(load<f64>(d2 + jo));
-        c20 = f64x2.add(c20, f64x2.mul(v, wa)); c21 = f64x2.add(c21, f64x2.mul(v, wb));
-        v = f64x2.splat(load<f64>(d3 + jo));
-        c30 = f64x2.add(c30, f64x2.mul(v, wa)); c31 = f64x2.add(c31, f64x2.mul(v, wb));
-      }
-      v128.store(e0 + io, c00); v128.store(e0 + io, c01, 16);
-      v128.store(e1 + io, c10); v128.store(e1 + io, c11, 16);
-      v128.store(e2 + io, c20); v128.store(e2 + io, c21, 16);
-      v128.store(e3 + io, c30); v128.store(e3 + io, c31, 16);
-    }
-    for (; i < nIn; i++) propagateColumn(d0, w, ePrev, s, 4, i, nIn, nOut);
-  }
-  if (s < rows) {
-    let i = 0;
-    for (; i + 2 <= nIn; i += 2) { // remaining samples, two inputs at a time
-      for (let r = s; r < rows; r++) {
-        const dr = d + <usize>r * dRow;
-        let c = f64x2.splat(0);
+  const inBlocks = nIn & ~3;
+  const panel = max<i32>(4, (PANEL_BYTES / (max(nOut, 1) << 3)) & ~3);
+  for (let i0 = 0; i0 < inBlocks; i0 += panel) {
+    const i1 = min(inBlocks, i0 + panel);
+    let s = 0;
+    for (; s + 4 <= rows; s += 4) {
+      const d0 = d + <usize>s * dRow;
+      const e0 = ePrev + <usize>s * wRow, e1 = e0 + wRow, e2 = e1 + wRow, e3 = e2 + wRow;
+      for (let i = i0; i < i1; i += 4) {
+        let pw = w + (<usize>i << 3), pd = d0;
+        let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+        let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+        let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
+        let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
         for (let j = 0; j < nOut; j++) {
-          c = f64x2.add(c, f64x2.mul(f64x2.splat(load<f64>(dr + (<usize>j << 3))), v128.load(w + <usize>j * wRow + (<usize>i << 3))));
+          const wa = v128.load(pw), wb = v128.load(pw, 16);
+          let v = v128.load64_splat(pd);
+          c00 = f64x2.add(c00, f64x2.mul(v, wa)); c01 = f64x2.add(c01, f64x2.mul(v, wb));
+          v = v128.load64_splat(pd + dRow);
+          c10 = f64x2.add(c10, f64x2.mul(v, wa)); c11 = f64x2.add(c11, f64x2.mul(v, wb));
+          v = v128.load64_splat(pd + 2 * dRow);
+          c20 = f64x2.add(c20, f64x2.mul(v, wa)); c21 = f64x2.add(c21, f64x2.mul(v, wb));
+          v = v128.load64_splat(pd + 3 * dRow);
+          c30 = f64x2.add(c30, f64x2.mul(v, wa)); c31 = f64x2.add(c31, f64x2.mul(v, wb));
+          pw += wRow; pd += 8;
         }
-        v128.store(ePrev + <usize>r * wRow + (<usize>i << 3), c);
+        const io = <usize>i << 3;
+        v128.store(e0 + io, c00); v128.store(e0 + io, c01, 16);
+        v128.store(e1 + io, c10); v128.store(e1 + io, c11, 16);
+        v128.store(e2 + io, c20); v128.store(e2 + io, c21, 16);
+        v128.store(e3 + io, c30); v128.store(e3 + io, c31, 16);
       }
     }
-    for (; i < nIn; i++) propagateColumn(d + <usize>s * dRow, w, ePrev, s, rows - s, i, nIn, nOut);
+    for (; s < rows; s++) { // the last rows % 4 samples: one sample × 4 inputs
+      const dr = d + <usize>s * dRow;
+      for (let i = i0; i < i1; i += 4) {
+        let pw = w + (<usize>i << 3), pd = dr;
+        let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
+        for (let j = 0; j < nOut; j++) {
+          const v = v128.load64_splat(pd);
+          c0 = f64x2.add(c0, f64x2.mul(v, v128.load(pw)));
+          c1 = f64x2.add(c1, f64x2.mul(v, v128.load(pw, 16)));
+          pw += wRow; pd += 8;
+        }
+        const e = ePrev + <usize>s * wRow + (<usize>i << 3);
+        v128.store(e, c0); v128.store(e, c1, 16);
+      }
+    }
   }
+  for (let i = inBlocks; i < nIn; i++) propagateColumn(d, w, ePrev, 0, rows, i, nIn, nOut);
 }
 
 // One input column i for `count` samples starting at sample `first` (dFirst points at its deltas).

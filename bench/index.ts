@@ -1,0 +1,121 @@
+// npm run bench: wasmlp's training speed on the four workloads, the wasm backend beside the pure-TS
+// backend in one process, plus the raw SIMD GEMM rate of this machine, the module's size, and the
+// heap growth over a long run. Ratios are only meaningful within one run: the machine is shared.
+import { cpus } from "node:os";
+import { gzipSync } from "node:zlib";
+import { Bench } from "tinybench";
+import { Network, SGD, Adam, type BackendName } from "../src/index.js";
+import { moduleBytes } from "../src/backend/wasm.js";
+import { flopsPerSample, workloads, type Workload } from "./workloads.js";
+
+const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 1500);
+
+interface Row {
+  workload: string;
+  backend: BackendName;
+  samplesPerSecond: number;
+  gflops: number;
+  rme: number;
+}
+
+/** Rows per timed epoch: the TS backend trains a slice of the big workloads so the run stays short. */
+function rowsFor(w: Workload, backend: BackendName): number {
+  if (backend === "wasm") return w.rows;
+  return Math.min(w.rows, w.name === "wide-mb128" ? 256 : w.name === "mnist-mb32" ? 512 : w.rows);
+}
+
+async function trainingRows(): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const w of workloads()) {
+    const bench = new Bench({ time: TIME_MS, warmupTime: 300 });
+    const counts: Partial<Record<BackendName, number>> = {};
+    for (const backend of ["wasm", "ts"] as const) {
+      const net = await Network.create({ inputSize: w.inputSize, layers: w.layers, loss: w.loss, seed: 1, backend });
+      const optimizer = w.optimizer === "sgd" ? new SGD(net, { lr: w.lr }) : new Adam(net, { lr: w.lr });
+      const n = rowsFor(w, backend);
+      counts[backend] = n;
+      const inputs = w.inputs.subarray(0, n * w.inputSize), targets = w.targets.subarray(0, n * (w.layers.at(-1)!.size));
+      bench.add(`${w.name} ${backend}`, () => {
+        net.fit(inputs, targets, { epochs: 1, batchSize: w.batchSize, optimizer, shuffle: true });
+      });
+    }
+    await bench.run();
+    for (const task of bench.tasks) {
+      const backend = task.name.endsWith("wasm") ? "wasm" : "ts";
+      const result = task.result;
+      if (result.state !== "completed") throw new Error(`${task.name}: ${result.state}`);
+      const samplesPerSecond = counts[backend]! / (result.latency.mean / 1000);
+      rows.push({ workload: w.name, backend, samplesPerSecond, gflops: (samplesPerSecond * flopsPerSample(w)) / 1e9, rme: result.latency.rme });
+    }
+  }
+  return rows;
+}
+
+/** Z = A·Wᵀ on the wide layer's shape (128 × 784 times 784 × 512), straight on the module's kernel. */
+async function gemmGflops(): Promise<number> {
+  const { instance } = await WebAssembly.instantiate(moduleBytes() as BufferSource, {});
+  const x = instance.exports as unknown as {
+    memory: WebAssembly.Memory; heapBase(): number;
+    denseForward(a: number, w: number, b: number, z: number, out: number, rows: number, nIn: number, nOut: number, act: number): void;
+  };
+  const rows = 128, nIn = 784, nOut = 512;
+  const base = (x.heapBase() + 15) & ~15;
+  const a = base, w = a + rows * nIn * 8, b = w + nOut * nIn * 8, z = b + nOut * 8, out = z + rows * nOut * 8;
+  const end = out + rows * nOut * 8;
+  x.memory.grow(Math.ceil((end - x.memory.buffer.byteLength) / 65536) + 1);
+  const m = new Float64Array(x.memory.buffer);
+  for (let i = a / 8; i < z / 8; i++) m[i] = Math.sin(i);
+  const bench = new Bench({ time: TIME_MS, warmupTime: 300 });
+  bench.add("gemm", () => x.denseForward(a, w, b, z, out, rows, nIn, nOut, 0));
+  await bench.run();
+  const result = bench.tasks[0]!.result;
+  if (result.state !== "completed") throw new Error("gemm did not complete");
+  return (2 * rows * nIn * nOut) / (result.latency.mean / 1000) / 1e9;
+}
+
+/** Heap bytes per training step over a long run (after warm-up), and whether wasm memory grew. */
+async function heapGrowth(): Promise<{ steps: number; bytesPerStep: number; wasmGrowth: number }> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error("run with node --expose-gc");
+  const w = workloads()[0]!;
+  const net = await Network.create({ inputSize: w.inputSize, layers: w.layers, loss: w.loss, seed: 1, backend: "wasm" });
+  const optimizer = new SGD(net, { lr: w.lr });
+  const fit = () => net.fit(w.inputs, w.targets, { epochs: 20, batchSize: 1, optimizer });
+  fit(); fit();
+  gc();
+  const heap0 = process.memoryUsage().heapUsed, memory0 = process.memoryUsage().arrayBuffers;
+  const rounds = 50;
+  for (let i = 0; i < rounds; i++) fit();
+  gc();
+  const steps = rounds * 20 * w.rows;
+  return {
+    steps,
+    bytesPerStep: (process.memoryUsage().heapUsed - heap0) / steps,
+    wasmGrowth: process.memoryUsage().arrayBuffers - memory0,
+  };
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function main() {
+  console.log(`wasmlp benchmark — ${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}, one thread`);
+  const bytes = moduleBytes();
+  console.log(`wasm module: ${bytes.length} bytes, ${gzipSync(bytes, { level: 9 }).length} gzipped\n`);
+  const gemm = await gemmGflops();
+  const rows = await trainingRows();
+  console.log("| workload | wasm samples/s | wasm GFLOP/s | TS samples/s | TS GFLOP/s | wasm / TS |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const w of workloads()) {
+    const wasm = rows.find((r) => r.workload === w.name && r.backend === "wasm")!;
+    const ts = rows.find((r) => r.workload === w.name && r.backend === "ts")!;
+    console.log(`| ${w.name} | ${fmt(wasm.samplesPerSecond)} ±${fmt(wasm.rme, 1)}% | ${fmt(wasm.gflops, 2)} | ${fmt(ts.samplesPerSecond)} ±${fmt(ts.rme, 1)}% | ${fmt(ts.gflops, 2)} | ${fmt(wasm.samplesPerSecond / ts.samplesPerSecond, 1)}× |`);
+  }
+  const wide = rows.find((r) => r.workload === "wide-mb128" && r.backend === "wasm")!;
+  console.log(`\nSIMD GEMM (Z = A·Wᵀ, 128×784 · 784×512) in the same run: ${fmt(gemm, 2)} GFLOP/s;` +
+    ` wide-mb128 end to end reaches ${fmt((100 * wide.gflops) / gemm, 0)} % of it.`);
+  const heap = await heapGrowth();
+  console.log(`Heap over ${fmt(heap.steps)} training steps (seed, batch 1, after warm-up): ${fmt(heap.bytesPerStep, 4)} bytes/step; ` +
+    `array-buffer memory grew ${fmt(heap.wasmGrowth)} bytes.`);
+}
+
+await main();
