@@ -1,6 +1,10 @@
 // Gradients as the batch mean:  dW = (1/B)·Dᵀ·A_prev,  db = (1/B)·Σ_s D[s,:].
-// With `accumulate` the result is added to what is there (the loss.backward() convention: call
-// zeroGrad between steps); without it the gradient is overwritten, which spares fit() a sweep.
+// What happens to each gradient value g is the `mode`:
+//   STORE       dW = g                      (fit(): spares the zeroing sweep)
+//   ACCUMULATE  dW += g                     (the loss.backward() convention: zeroGrad between steps)
+//   APPLY_SGD   W −= lr·(g + wd·W)          (fit() with plain SGD: the gradient is never written,
+//                                            which saves two sweeps over the parameters per batch;
+//                                            the same arithmetic as sgdStep, so the same bits)
 //
 // dW[j, i..i+3] for four outputs j is a sum over samples of D[s,j]·A[s, i..i+3]: a 4 × 4 block of
 // 8 f64x2 accumulators walks down the samples. A panel of A's columns narrow enough to stay in L1
@@ -8,17 +12,37 @@
 
 const PANEL_BYTES: i32 = 32 * 1024;
 
-@inline function finish(dW: usize, sum: v128, scale: v128, accumulate: bool): void {
-  let v = f64x2.mul(sum, scale);
-  if (accumulate) v = f64x2.add(v128.load(dW), v);
-  v128.store(dW, v);
+export const STORE: i32 = 0;
+export const ACCUMULATE: i32 = 1;
+export const APPLY_SGD: i32 = 2;
+
+@inline function finish(dW: usize, sum: v128, scale: v128, mode: i32, lr: v128, wd: v128): void {
+  const g = f64x2.mul(sum, scale);
+  if (mode == STORE) v128.store(dW, g);
+  else if (mode == ACCUMULATE) v128.store(dW, f64x2.add(v128.load(dW), g));
+  else {
+    const p = v128.load(dW);
+    v128.store(dW, f64x2.sub(p, f64x2.mul(lr, f64x2.add(g, f64x2.mul(wd, p)))));
+  }
 }
 
+@inline function finishScalar(dW: usize, sum: f64, scale: f64, mode: i32, lr: f64, wd: f64): void {
+  const g = sum * scale;
+  if (mode == STORE) store<f64>(dW, g);
+  else if (mode == ACCUMULATE) store<f64>(dW, load<f64>(dW) + g);
+  else {
+    const p = load<f64>(dW);
+    store<f64>(dW, p - lr * (g + wd * p));
+  }
+}
+
+/** dW, db from D and A_prev, treated per `mode` (lr and weightDecay matter only for APPLY_SGD). */
 export function weightGradients(
-  d: usize, aPrev: usize, dW: usize, db: usize, rows: i32, nIn: i32, nOut: i32, accumulate: bool,
+  d: usize, aPrev: usize, dW: usize, db: usize, rows: i32, nIn: i32, nOut: i32, mode: i32, lr: f64, weightDecay: f64,
 ): void {
   const scale = 1.0 / <f64>rows;
   const scale2 = f64x2.splat(scale);
+  const lr2 = f64x2.splat(lr), wd2 = f64x2.splat(weightDecay);
   const aRow = <usize>nIn << 3;
   const dRow = <usize>nOut << 3;
   const panel = max<i32>(4, (PANEL_BYTES / (rows << 3)) & ~3);
@@ -46,10 +70,10 @@ export function weightGradients(
           pa += aRow; pd += dRow;
         }
         const r0 = dW + <usize>j * aRow + (<usize>i << 3);
-        finish(r0, c00, scale2, accumulate); finish(r0 + 16, c01, scale2, accumulate);
-        finish(r0 + aRow, c10, scale2, accumulate); finish(r0 + aRow + 16, c11, scale2, accumulate);
-        finish(r0 + 2 * aRow, c20, scale2, accumulate); finish(r0 + 2 * aRow + 16, c21, scale2, accumulate);
-        finish(r0 + 3 * aRow, c30, scale2, accumulate); finish(r0 + 3 * aRow + 16, c31, scale2, accumulate);
+        finish(r0, c00, scale2, mode, lr2, wd2); finish(r0 + 16, c01, scale2, mode, lr2, wd2);
+        finish(r0 + aRow, c10, scale2, mode, lr2, wd2); finish(r0 + aRow + 16, c11, scale2, mode, lr2, wd2);
+        finish(r0 + 2 * aRow, c20, scale2, mode, lr2, wd2); finish(r0 + 2 * aRow + 16, c21, scale2, mode, lr2, wd2);
+        finish(r0 + 3 * aRow, c30, scale2, mode, lr2, wd2); finish(r0 + 3 * aRow + 16, c31, scale2, mode, lr2, wd2);
       }
     }
     for (; j < nOut; j++) { // the last nOut % 4 outputs: one output × 4 inputs
@@ -63,29 +87,27 @@ export function weightGradients(
           pa += aRow; pd += dRow;
         }
         const r0 = dW + <usize>j * aRow + (<usize>i << 3);
-        finish(r0, c0, scale2, accumulate); finish(r0 + 16, c1, scale2, accumulate);
+        finish(r0, c0, scale2, mode, lr2, wd2); finish(r0 + 16, c1, scale2, mode, lr2, wd2);
       }
     }
   }
   for (let i = inBlocks; i < nIn; i++) { // the last nIn % 4 inputs
-    for (let j = 0; j < nOut; j++) gradientEntry(d, aPrev, dW, rows, nIn, nOut, j, i, scale, accumulate);
+    for (let j = 0; j < nOut; j++) gradientEntry(d, aPrev, dW, rows, nIn, nOut, j, i, scale, mode, lr, weightDecay);
   }
   for (let k = 0; k < nOut; k++) {
     let sum = 0.0;
     let pd = d + (<usize>k << 3);
     for (let s = 0; s < rows; s++) { sum += load<f64>(pd); pd += dRow; }
-    const o = <usize>k << 3;
-    store<f64>(db + o, accumulate ? load<f64>(db + o) + sum * scale : sum * scale);
+    finishScalar(db + (<usize>k << 3), sum, scale, mode, lr, weightDecay);
   }
 }
 
 function gradientEntry(
-  d: usize, aPrev: usize, dW: usize, rows: i32, nIn: i32, nOut: i32, j: i32, i: i32, scale: f64, accumulate: bool,
+  d: usize, aPrev: usize, dW: usize, rows: i32, nIn: i32, nOut: i32, j: i32, i: i32, scale: f64, mode: i32, lr: f64, wd: f64,
 ): void {
   let sum = 0.0;
   for (let s = 0; s < rows; s++) {
     sum += load<f64>(d + ((<usize>s * <usize>nOut + <usize>j) << 3)) * load<f64>(aPrev + ((<usize>s * <usize>nIn + <usize>i) << 3));
   }
-  const o = (<usize>j * <usize>nIn + <usize>i) << 3;
-  store<f64>(dW + o, accumulate ? load<f64>(dW + o) + sum * scale : sum * scale);
+  finishScalar(dW + ((<usize>j * <usize>nIn + <usize>i) << 3), sum, scale, mode, lr, wd);
 }

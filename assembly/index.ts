@@ -1,10 +1,10 @@
 // The whole wasm ABI on one screen. Every pointer is a byte offset into this module's own memory;
 // the host lays out the arrays (see layout.ts and docs of src/memoryPlan.ts) from heapBase() up.
-export { forward, backward, inputErrors } from "./network";
+export { forward, backward, backpropagate, layerGradients, inputErrors } from "./network";
 export { denseForward, softmaxRows } from "./forward";
 export { outputErrors } from "./loss";
 export { hiddenDeltas, propagateErrors } from "./nodeError";
-export { weightGradients } from "./gradient";
+export { weightGradients, STORE, ACCUMULATE, APPLY_SGD } from "./gradient";
 export { sgdStep, adamStep, allFinite } from "./optimizer";
 export { trainBatches, evaluateRows, optimizerStep } from "./train";
 export { ABI_VERSION, HEADER_WORDS, LAYER_WORDS, TRAIN_WORDS } from "./layout";

@@ -7,7 +7,7 @@ import {
 import { denseForward } from "./forward";
 import { outputErrors } from "./loss";
 import { hiddenDeltas, propagateErrors } from "./nodeError";
-import { weightGradients } from "./gradient";
+import { weightGradients, ACCUMULATE, APPLY_SGD, STORE } from "./gradient";
 
 @inline function layerInput(net: usize, l: i32): usize {
   return l == 0 ? headerWord(net, H_X) : layerWord(net, l - 1, L_A);
@@ -24,9 +24,10 @@ export function forward(net: usize, rows: i32): void {
   }
 }
 
-// Seeds the output node errors from the loss, then walks back: deltas, gradients, and the node
-// errors of the layer below. Returns the batch-mean loss.
-export function backward(net: usize, rows: i32, accumulate: bool): f64 {
+// Seeds the output node errors from the loss, then walks back: deltas, and from them the node
+// errors of the layer below (with the weights as they were in the forward pass). Returns the
+// summed loss of the batch. Gradients are formed afterwards by layerGradients().
+export function backpropagate(net: usize, rows: i32): f64 {
   const count = <i32>headerWord(net, H_LAYER_COUNT);
   const last = count - 1;
   const total = outputErrors(
@@ -36,7 +37,6 @@ export function backward(net: usize, rows: i32, accumulate: bool): f64 {
     rows, <i32>layerWord(net, last, L_OUT),
   );
   for (let l = last; l >= 0; l--) {
-    const nIn = <i32>layerWord(net, l, L_IN);
     const nOut = <i32>layerWord(net, l, L_OUT);
     const d = layerWord(net, l, L_D);
     if (l != last) {
@@ -45,9 +45,30 @@ export function backward(net: usize, rows: i32, accumulate: bool): f64 {
         rows, nOut, <i32>layerWord(net, l, L_ACT),
       );
     }
-    weightGradients(d, layerInput(net, l), layerWord(net, l, L_DW), layerWord(net, l, L_DB), rows, nIn, nOut, accumulate);
-    if (l > 0) propagateErrors(d, layerWord(net, l, L_W), layerWord(net, l - 1, L_E), rows, nIn, nOut);
+    if (l > 0) propagateErrors(d, layerWord(net, l, L_W), layerWord(net, l - 1, L_E), rows, <i32>layerWord(net, l, L_IN), nOut);
   }
+  return total;
+}
+
+// dW, db of every layer from its deltas and inputs, in gradient.ts's `mode` (APPLY_SGD updates the
+// weights in place, which is safe because every delta is already known).
+export function layerGradients(net: usize, rows: i32, mode: i32, lr: f64, weightDecay: f64): void {
+  const count = <i32>headerWord(net, H_LAYER_COUNT);
+  for (let l = 0; l < count; l++) {
+    const target = mode == APPLY_SGD ? L_W : L_DW;
+    const targetBias = mode == APPLY_SGD ? L_B : L_DB;
+    weightGradients(
+      layerWord(net, l, L_D), layerInput(net, l), layerWord(net, l, target), layerWord(net, l, targetBias),
+      rows, <i32>layerWord(net, l, L_IN), <i32>layerWord(net, l, L_OUT), mode, lr, weightDecay,
+    );
+  }
+}
+
+// The loss.backward() of the API: node errors back, then the batch-mean gradients stored or added.
+// Returns the batch-mean loss.
+export function backward(net: usize, rows: i32, accumulate: bool): f64 {
+  const total = backpropagate(net, rows);
+  layerGradients(net, rows, accumulate ? ACCUMULATE : STORE, 0, 0);
   return total / <f64>rows;
 }
 

@@ -7,9 +7,10 @@ import {
   T_OPTIMIZER, T_LR, T_MOMENTUM, T_NESTEROV, T_WEIGHT_DECAY, T_BETA1, T_BETA2, T_EPS, T_CLIP_NORM, T_STEP,
   T_METRIC, T_LOSS_SUM, T_CORRECT, T_SEEN, T_STATUS, T_BATCH_LOSS, T_GRAD_NORM,
 } from "./layout";
-import { forward, backward } from "./network";
+import { forward, backpropagate, layerGradients } from "./network";
+import { APPLY_SGD, STORE } from "./gradient";
 import { outputErrors } from "./loss";
-import { sgdStep, adamStep, allFinite } from "./optimizer";
+import { sgdStep, adamStep } from "./optimizer";
 
 export const STATUS_OK: i32 = 0;
 export const STATUS_BAD_LOSS: i32 = 1;
@@ -27,35 +28,80 @@ export const METRIC_THRESHOLD: i32 = 2;
 /**
  * Trains on rows order[first .. first+count) of the data set (xAll: N × inputSize, yAll: N ×
  * outputSize, order: N i32 row indices), batchSize rows at a time; the last batch may be smaller.
- * Returns the number of batches completed. Stops before the optimizer step of a batch whose loss
- * or gradient is not finite (T_STATUS says which), so the parameters stay the last good ones.
+ * Returns the number of batches completed. Stops before any update from a batch whose loss or
+ * gradient is not finite (T_STATUS says which), so the parameters stay the last good ones.
  */
 export function trainBatches(net: usize, xAll: usize, yAll: usize, order: usize, first: i32, count: i32, batchSize: i32): i32 {
-  const inputBytes = <usize>headerWord(net, H_INPUT_SIZE) << 3;
+  const inputSize = <i32>headerWord(net, H_INPUT_SIZE);
   const last = <i32>headerWord(net, H_LAYER_COUNT) - 1;
-  const outputBytes = <usize>layerWord(net, last, L_OUT) << 3;
+  const outputSize = <i32>layerWord(net, last, L_OUT);
   const x = headerWord(net, H_X), y = headerWord(net, H_Y);
   const grads = headerWord(net, H_GRADS), n = <i32>headerWord(net, H_PARAM_COUNT);
+  // Plain SGD without clipping needs no gradient buffer: each layer's update is applied as its
+  // gradient is formed (gradient.ts APPLY_SGD).
+  const clip = getT(net, T_CLIP_NORM);
+  const fusedSgd = <i32>getT(net, T_OPTIMIZER) == 0 && getT(net, T_MOMENTUM) == 0 && clip == 0;
   let done = 0;
   for (let start = 0; start < count; start += batchSize) {
     const rows = min(batchSize, count - start);
     for (let r = 0; r < rows; r++) {
       const row = <usize>load<i32>(order + (<usize>(first + start + r) << 2));
-      memory.copy(x + <usize>r * inputBytes, xAll + row * inputBytes, inputBytes);
-      memory.copy(y + <usize>r * outputBytes, yAll + row * outputBytes, outputBytes);
+      copyF64(x + ((<usize>r * <usize>inputSize) << 3), xAll + ((row * <usize>inputSize) << 3), inputSize);
+      copyF64(y + ((<usize>r * <usize>outputSize) << 3), yAll + ((row * <usize>outputSize) << 3), outputSize);
     }
     forward(net, rows);
-    const loss = backward(net, rows, false);
+    const loss = backpropagate(net, rows) / <f64>rows;
     setT(net, T_BATCH_LOSS, loss);
     if (!isFinite(loss)) { setT(net, T_STATUS, <f64>STATUS_BAD_LOSS); return done; }
-    if (!allFinite(grads, n)) { setT(net, T_STATUS, <f64>STATUS_BAD_GRADIENT); return done; }
-    const clip = getT(net, T_CLIP_NORM);
-    if (clip > 0) clipGradients(net, grads, n, clip);
+    if (!gradientsBounded(net, rows)) { setT(net, T_STATUS, <f64>STATUS_BAD_GRADIENT); return done; }
     accumulateMetrics(net, rows, loss);
-    optimizerStep(net);
+    if (fusedSgd) {
+      setT(net, T_STEP, getT(net, T_STEP) + 1);
+      layerGradients(net, rows, APPLY_SGD, getT(net, T_LR), getT(net, T_WEIGHT_DECAY));
+    } else {
+      layerGradients(net, rows, STORE, 0, 0);
+      if (clip > 0) clipGradients(net, grads, n, clip);
+      optimizerStep(net);
+    }
     done++;
   }
   return done;
+}
+
+// Every gradient entry is a batch mean of products D[s,j]·A[s,i], so |g| ≤ max|D|·max|A|: when
+// that bound is finite (and below 1e300), every gradient is finite, which is known before any
+// gradient is formed and costs a pass over the activations, not over the parameters.
+const GRADIENT_BOUND: f64 = 1e300;
+
+function gradientsBounded(net: usize, rows: i32): bool {
+  const count = <i32>headerWord(net, H_LAYER_COUNT);
+  let maxA = largestMagnitude(headerWord(net, H_X), rows * <i32>headerWord(net, H_INPUT_SIZE));
+  for (let l = 0; l < count; l++) {
+    const n = rows * <i32>layerWord(net, l, L_OUT);
+    const maxD = largestMagnitude(layerWord(net, l, L_D), n);
+    if (!(maxD * maxA <= GRADIENT_BOUND)) return false; // also catches NaN
+    if (l < count - 1) maxA = largestMagnitude(layerWord(net, l, L_A), n);
+  }
+  return true;
+}
+
+// max |x| over a range; NaN if any value is NaN (NaN propagates through the comparisons below).
+function largestMagnitude(x: usize, n: i32): f64 {
+  let m = f64x2.splat(0);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const v = f64x2.abs(v128.load(x + (<usize>i << 3)));
+    m = f64x2.max(m, v); // wasm's max propagates NaN
+  }
+  let largest = max(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1));
+  for (; i < n; i++) largest = max(largest, abs(load<f64>(x + (<usize>i << 3))));
+  return largest;
+}
+
+@inline function copyF64(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 2 <= n; i += 2) v128.store(dst + (<usize>i << 3), v128.load(src + (<usize>i << 3)));
+  if (i < n) store<f64>(dst + (<usize>i << 3), load<f64>(src + (<usize>i << 3)));
 }
 
 /** Adds loss and metric sums for rows [first, first+count) of the data set, in chunks of `chunk` rows; no gradients. */

@@ -6,7 +6,7 @@ import { moduleBytes } from "../src/backend/wasm.js";
 interface Kernels {
   memory: WebAssembly.Memory; heapBase(): number;
   denseForward(a: number, w: number, b: number, z: number, out: number, rows: number, nIn: number, nOut: number, act: number): void;
-  weightGradients(d: number, a: number, dW: number, db: number, rows: number, nIn: number, nOut: number, accumulate: number): void;
+  weightGradients(d: number, a: number, dW: number, db: number, rows: number, nIn: number, nOut: number, mode: number, lr: number, weightDecay: number): void;
   propagateErrors(d: number, w: number, e: number, rows: number, nIn: number, nOut: number): void;
 }
 
@@ -33,7 +33,7 @@ for (const [name, rows, nIn, nOut] of shapes) {
   const d = out + rows * nOut * 8 + 64, dW = d + rows * nOut * 8 + 64, e = dW + nOut * nIn * 8 + 64;
   const macs = rows * nIn * nOut;
   bench.add(`forward ${name}`, () => x.denseForward(a, w, b, z, out, rows, nIn, nOut, 3));
-  bench.add(`gradient ${name}`, () => x.weightGradients(d, a, dW, b, rows, nIn, nOut, 0));
+  bench.add(`gradient ${name}`, () => x.weightGradients(d, a, dW, b, rows, nIn, nOut, 0, 0, 0));
   bench.add(`nodeError ${name}`, () => x.propagateErrors(d, w, e, rows, nIn, nOut));
   for (const k of ["forward", "gradient", "nodeError"]) flops[`${k} ${name}`] = 2 * macs;
 }

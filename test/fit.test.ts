@@ -1,7 +1,7 @@
 // fit(), evaluate() and their options, on both backends, against independent oracles: the
 // public two-step loop, formulas for the schedules, and a real data set.
 import { describe, expect, it } from "vitest";
-import { ConfigError, DivergenceError, Network, SGD, StateError, type BackendName, type FitOptions } from "../src/index.js";
+import { Adam, ConfigError, DivergenceError, Network, SGD, StateError, type BackendName, type FitOptions, type OptimizerConfig } from "../src/index.js";
 import { Random } from "../src/random.js";
 import { BACKENDS, expectClose, loadClassification, splitRows } from "./helpers.js";
 
@@ -22,6 +22,8 @@ const classifier = (backend: BackendName, seed = 3) => Network.create({
   layers: [{ size: 8, activation: "tanh" }, { size: 3, activation: "softmax" }],
 });
 
+const createTwinOptimizer = (net: Network, config: OptimizerConfig) => (config.type === "sgd" ? new SGD(net, config) : new Adam(net, config));
+
 const flatWeights = (net: Network) => net.toJSON().layers.flatMap((l) => [...l.weights, ...l.biases]);
 
 describe.each(BACKENDS)("fit on %s", (backend) => {
@@ -40,26 +42,33 @@ describe.each(BACKENDS)("fit on %s", (backend) => {
     expect(result.accuracy).toBeGreaterThanOrEqual(0.95);
   });
 
-  it("is the two-step loop: same batches, same updates, bit for bit", async () => {
-    const { inputs, targets } = blobs(50, 1);
-    const net = await classifier(backend);
-    const twin = await classifier(backend);
-    const history = net.fit(inputs, targets, { epochs: 3, batchSize: 16, shuffle: false, optimizer: { type: "sgd", lr: 0.2, momentum: 0.9 } });
-    const sgd = new SGD(twin, { lr: 0.2, momentum: 0.9 });
-    for (let epoch = 0; epoch < 3; epoch++) {
-      let lossSum = 0;
-      for (let start = 0; start < 50; start += 16) {
-        sgd.zeroGrad();
-        twin.forward(inputs.slice(start, start + 16));
-        const rows = Math.min(16, 50 - start);
-        lossSum += twin.backward(targets.slice(start, start + 16)) * rows;
-        sgd.step();
+  const loops: [string, OptimizerConfig][] = [
+    ["SGD with momentum", { type: "sgd", lr: 0.2, momentum: 0.9 }],
+    ["plain SGD with weight decay (updates fused into the gradient kernel)", { type: "sgd", lr: 0.2, weightDecay: 1e-3 }],
+    ["Adam", { type: "adam", lr: 0.01, weightDecay: 1e-4 }],
+  ];
+  for (const [name, config] of loops) {
+    it(`is the two-step loop (${name}): same batches, same updates, bit for bit`, async () => {
+      const { inputs, targets } = blobs(50, 1);
+      const net = await classifier(backend);
+      const twin = await classifier(backend);
+      const history = net.fit(inputs, targets, { epochs: 3, batchSize: 16, shuffle: false, optimizer: config });
+      const optimizer = createTwinOptimizer(twin, config);
+      for (let epoch = 0; epoch < 3; epoch++) {
+        let lossSum = 0;
+        for (let start = 0; start < 50; start += 16) {
+          optimizer.zeroGrad();
+          twin.forward(inputs.slice(start, start + 16));
+          const rows = Math.min(16, 50 - start);
+          lossSum += twin.backward(targets.slice(start, start + 16)) * rows;
+          optimizer.step();
+        }
+        expectClose([history.epochs[epoch]!.loss], [lossSum / 50], `epoch ${epoch + 1} loss`, 1e-14);
       }
-      expectClose([history.epochs[epoch]!.loss], [lossSum / 50], `epoch ${epoch + 1} loss`, 1e-14);
-    }
-    expect(flatWeights(net)).toEqual(flatWeights(twin));
-    expect(history.optimizer.stepCount).toBe(12);
-  });
+      expect(flatWeights(net)).toEqual(flatWeights(twin));
+      expect(history.optimizer.stepCount).toBe(12);
+    });
+  }
 
   it("shuffles by seed: the same seed repeats a run exactly, another seed does not", async () => {
     const { inputs, targets } = blobs(60, 2);

@@ -1,7 +1,19 @@
-// Twin of assembly/gradient.ts: dW = (1/B)·Dᵀ·A_prev, db = (1/B)·Σ_s D[s,:].
+// Twin of assembly/gradient.ts: dW = (1/B)·Dᵀ·A_prev, db = (1/B)·Σ_s D[s,:], each value g then
+// stored (STORE), added (ACCUMULATE) or applied as a plain SGD step W −= lr·(g + wd·W) (APPLY_SGD).
+export const STORE = 0;
+export const ACCUMULATE = 1;
+export const APPLY_SGD = 2;
+
+function finish(m: Float64Array, at: number, sum: number, scale: number, mode: number, lr: number, wd: number): void {
+  const g = sum * scale;
+  if (mode === STORE) m[at] = g;
+  else if (mode === ACCUMULATE) m[at] = m[at]! + g;
+  else m[at] = m[at]! - lr * (g + wd * m[at]!);
+}
+
 export function weightGradients(
   m: Float64Array, d: number, aPrev: number, dW: number, db: number,
-  rows: number, nIn: number, nOut: number, accumulate: boolean,
+  rows: number, nIn: number, nOut: number, mode: number, lr: number, weightDecay: number,
 ): void {
   const d0 = d >>> 3, x0 = aPrev >>> 3, g0 = dW >>> 3, b0 = db >>> 3;
   const scale = 1 / rows;
@@ -9,11 +21,10 @@ export function weightGradients(
     for (let i = 0; i < nIn; i++) {
       let sum = 0;
       for (let s = 0; s < rows; s++) sum += m[d0 + s * nOut + j]! * m[x0 + s * nIn + i]!;
-      const at = g0 + j * nIn + i;
-      m[at] = accumulate ? m[at]! + sum * scale : sum * scale;
+      finish(m, g0 + j * nIn + i, sum, scale, mode, lr, weightDecay);
     }
     let sum = 0;
     for (let s = 0; s < rows; s++) sum += m[d0 + s * nOut + j]!;
-    m[b0 + j] = accumulate ? m[b0 + j]! + sum * scale : sum * scale;
+    finish(m, b0 + j, sum, scale, mode, lr, weightDecay);
   }
 }

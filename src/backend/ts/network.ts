@@ -4,7 +4,7 @@ import { word, type Heap } from "./heap.js";
 import { denseForward } from "./forward.js";
 import { outputErrors } from "./loss.js";
 import { hiddenDeltas, propagateErrors } from "./nodeError.js";
-import { weightGradients } from "./gradient.js";
+import { weightGradients, ACCUMULATE, APPLY_SGD, STORE } from "./gradient.js";
 
 export function layerWord(h: Heap, net: number, l: number, w: number): number {
   return word(h, net, HEADER_WORDS + l * LAYER_WORDS + w);
@@ -28,18 +28,34 @@ export function outputLoss(h: Heap, net: number, rows: number): number {
     word(h, net, Header.sampleLoss), rows, layerWord(h, net, last, W.nOut));
 }
 
-export function backward(h: Heap, net: number, rows: number, accumulate: boolean): number {
+/** Output node errors from the loss, then deltas and node errors down to layer 1; returns the summed loss. */
+export function backpropagate(h: Heap, net: number, rows: number): number {
   const last = word(h, net, Header.layerCount) - 1;
   const total = outputLoss(h, net, rows);
   for (let l = last; l >= 0; l--) {
-    const nIn = layerWord(h, net, l, W.nIn), nOut = layerWord(h, net, l, W.nOut), d = layerWord(h, net, l, W.d);
+    const nOut = layerWord(h, net, l, W.nOut), d = layerWord(h, net, l, W.d);
     if (l !== last) {
       hiddenDeltas(h.f64, layerWord(h, net, l, W.e), layerWord(h, net, l, W.z), layerWord(h, net, l, W.a), d,
         rows, nOut, layerWord(h, net, l, W.act));
     }
-    weightGradients(h.f64, d, layerInput(h, net, l), layerWord(h, net, l, W.dW), layerWord(h, net, l, W.dB), rows, nIn, nOut, accumulate);
-    if (l > 0) propagateErrors(h.f64, d, layerWord(h, net, l, W.w), layerWord(h, net, l - 1, W.e), rows, nIn, nOut);
+    if (l > 0) propagateErrors(h.f64, d, layerWord(h, net, l, W.w), layerWord(h, net, l - 1, W.e), rows, layerWord(h, net, l, W.nIn), nOut);
   }
+  return total;
+}
+
+/** Every layer's gradients from its deltas, in gradient.ts's mode (APPLY_SGD updates W and b in place). */
+export function layerGradients(h: Heap, net: number, rows: number, mode: number, lr: number, weightDecay: number): void {
+  const count = word(h, net, Header.layerCount);
+  for (let l = 0; l < count; l++) {
+    weightGradients(h.f64, layerWord(h, net, l, W.d), layerInput(h, net, l),
+      layerWord(h, net, l, mode === APPLY_SGD ? W.w : W.dW), layerWord(h, net, l, mode === APPLY_SGD ? W.b : W.dB),
+      rows, layerWord(h, net, l, W.nIn), layerWord(h, net, l, W.nOut), mode, lr, weightDecay);
+  }
+}
+
+export function backward(h: Heap, net: number, rows: number, accumulate: boolean): number {
+  const total = backpropagate(h, net, rows);
+  layerGradients(h, net, rows, accumulate ? ACCUMULATE : STORE, 0, 0);
   return total / rows;
 }
 

@@ -1,8 +1,9 @@
 // Twin of assembly/train.ts: the training and evaluation loops over a data set in memory.
 import { Header, LayerWord as W, TrainWord as T } from "../../memoryPlan.js";
 import { word, type Heap } from "./heap.js";
-import { backward, forward, layerWord, outputLoss } from "./network.js";
-import { adamStep, allFinite, sgdStep } from "./optimizer.js";
+import { backpropagate, forward, layerGradients, layerWord, outputLoss } from "./network.js";
+import { APPLY_SGD, STORE } from "./gradient.js";
+import { adamStep, sgdStep } from "./optimizer.js";
 
 export const STATUS_BAD_LOSS = 1;
 export const STATUS_BAD_GRADIENT = 2;
@@ -17,6 +18,8 @@ export function trainBatches(h: Heap, net: number, xAll: number, yAll: number, o
   const nOut = layerWord(h, net, last, W.nOut);
   const x = word(h, net, Header.x) >>> 3, y = word(h, net, Header.y) >>> 3;
   const x0 = xAll >>> 3, y0 = yAll >>> 3, o0 = order >>> 2;
+  const clip = m[tb + T.clipNorm]!;
+  const fusedSgd = m[tb + T.optimizer] === 0 && m[tb + T.momentum] === 0 && clip === 0;
   let done = 0;
   for (let start = 0; start < count; start += batchSize) {
     const rows = Math.min(batchSize, count - start);
@@ -26,17 +29,46 @@ export function trainBatches(h: Heap, net: number, xAll: number, yAll: number, o
       m.copyWithin(y + r * nOut, y0 + row * nOut, y0 + (row + 1) * nOut);
     }
     forward(h, net, rows);
-    const loss = backward(h, net, rows, false);
+    const loss = backpropagate(h, net, rows) / rows;
     m[tb + T.batchLoss] = loss;
     if (!Number.isFinite(loss)) { m[tb + T.status] = STATUS_BAD_LOSS; return done; }
-    const g = word(h, net, Header.grads), n = word(h, net, Header.paramCount);
-    if (!allFinite(m, g, n)) { m[tb + T.status] = STATUS_BAD_GRADIENT; return done; }
-    if (m[tb + T.clipNorm]! > 0) clipGradients(m, tb, g >>> 3, n, m[tb + T.clipNorm]!);
+    if (!gradientsBounded(h, net, rows)) { m[tb + T.status] = STATUS_BAD_GRADIENT; return done; }
     accumulateMetrics(h, net, rows, loss);
-    optimizerStep(h, net);
+    if (fusedSgd) {
+      m[tb + T.step] = m[tb + T.step]! + 1;
+      layerGradients(h, net, rows, APPLY_SGD, m[tb + T.lr]!, m[tb + T.weightDecay]!);
+    } else {
+      layerGradients(h, net, rows, STORE, 0, 0);
+      const g = word(h, net, Header.grads), n = word(h, net, Header.paramCount);
+      if (clip > 0) clipGradients(m, tb, g >>> 3, n, clip);
+      optimizerStep(h, net);
+    }
     done++;
   }
   return done;
+}
+
+/** |g| ≤ max|D|·max|A| for every gradient entry: when that bound is below 1e300 all gradients are finite. */
+function gradientsBounded(h: Heap, net: number, rows: number): boolean {
+  const count = word(h, net, Header.layerCount);
+  let maxA = largestMagnitude(h.f64, word(h, net, Header.x), rows * word(h, net, Header.inputSize));
+  for (let l = 0; l < count; l++) {
+    const n = rows * layerWord(h, net, l, W.nOut);
+    const maxD = largestMagnitude(h.f64, layerWord(h, net, l, W.d), n);
+    if (!(maxD * maxA <= 1e300)) return false;
+    if (l < count - 1) maxA = largestMagnitude(h.f64, layerWord(h, net, l, W.a), n);
+  }
+  return true;
+}
+
+function largestMagnitude(m: Float64Array, at: number, n: number): number {
+  let largest = 0;
+  for (let i = at >>> 3, end = (at >>> 3) + n; i < end; i++) {
+    const v = Math.abs(m[i]!);
+    if (!(v <= largest)) largest = v; // NaN sticks: nothing compares ≤ NaN
+    if (Number.isNaN(largest)) return NaN;
+  }
+  return largest;
 }
 
 export function evaluateRows(h: Heap, net: number, xAll: number, yAll: number, first: number, count: number, chunk: number): void {
