@@ -2,15 +2,14 @@
 // Each Z[s,j] is the dot product of two contiguous rows (sample s of A_prev, row j of W), so the
 // main loop keeps a 4-sample × 2-output block of f64x2 accumulators (8 registers) and streams
 // both rows once per block.
-import { activate, SOFTMAX } from "./activation";
+import { activateRange, SOFTMAX } from "./activation";
 
 @inline function hsum(v: v128): f64 {
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
 }
 
-@inline function emit(z: usize, a: usize, at: usize, value: f64, act: i32): void {
+@inline function emit(z: usize, at: usize, value: f64): void {
   store<f64>(z + (at << 3), value);
-  if (act != SOFTMAX) store<f64>(a + (at << 3), activate(act, value));
 }
 
 // Σ_i x[i]·y[i] with two vector accumulators.
@@ -47,28 +46,31 @@ export function denseForward(
     for (; s + 4 <= rows; s += 4) {
       const x0 = aPrev + <usize>s * rowBytes;
       let j = j0;
-      for (; j + 2 <= j1; j += 2) block4x2(x0, w + <usize>j * rowBytes, b, z, a, s, j, nIn, nOut, act);
+      for (; j + 2 <= j1; j += 2) block4x2(x0, w + <usize>j * rowBytes, b, z, s, j, nIn, nOut);
       if (j < j1) { // odd panel width: the last output for these four samples
         const wj = w + <usize>j * rowBytes;
         const bj = load<f64>(b + (<usize>j << 3));
         for (let k = 0; k < 4; k++) {
-          emit(z, a, <usize>(s + k) * <usize>nOut + <usize>j, dot(x0 + <usize>k * rowBytes, wj, nIn) + bj, act);
+          emit(z, <usize>(s + k) * <usize>nOut + <usize>j, dot(x0 + <usize>k * rowBytes, wj, nIn) + bj);
         }
       }
     }
     for (; s < rows; s++) { // the last rows % 4 samples
       const x = aPrev + <usize>s * rowBytes;
       for (let j = j0; j < j1; j++) {
-        emit(z, a, <usize>s * <usize>nOut + <usize>j, dot(x, w + <usize>j * rowBytes, nIn) + load<f64>(b + (<usize>j << 3)), act);
+        emit(z, <usize>s * <usize>nOut + <usize>j, dot(x, w + <usize>j * rowBytes, nIn) + load<f64>(b + (<usize>j << 3)));
       }
     }
   }
+  // One pass for the activation: it costs rows·nOut next to the rows·nIn·nOut above, and keeps a
+  // single copy of each activation function in the module.
   if (act == SOFTMAX) softmaxRows(z, a, rows, nOut);
+  else activateRange(z, a, rows * nOut, act);
 }
 
 // Z[s..s+3, j..j+1]: 8 f64x2 accumulators; the loop is unrolled twice and walks its six streams
 // with immediate offsets, which keeps address arithmetic out of most loads.
-@inline function block4x2(x0: usize, w0: usize, b: usize, z: usize, a: usize, s: i32, j: i32, nIn: i32, nOut: i32, act: i32): void {
+@inline function block4x2(x0: usize, w0: usize, b: usize, z: usize, s: i32, j: i32, nIn: i32, nOut: i32): void {
   const rowBytes = <usize>nIn << 3;
   let p0 = x0, p1 = x0 + rowBytes, p2 = x0 + 2 * rowBytes, p3 = x0 + 3 * rowBytes;
   let q0 = w0, q1 = w0 + rowBytes;
@@ -123,10 +125,10 @@ export function denseForward(
   const bb = load<f64>(b + (<usize>(j + 1) << 3));
   const r = <usize>s * <usize>nOut + <usize>j;
   const n = <usize>nOut;
-  emit(z, a, r, s00 + ba, act); emit(z, a, r + 1, s01 + bb, act);
-  emit(z, a, r + n, s10 + ba, act); emit(z, a, r + n + 1, s11 + bb, act);
-  emit(z, a, r + 2 * n, s20 + ba, act); emit(z, a, r + 2 * n + 1, s21 + bb, act);
-  emit(z, a, r + 3 * n, s30 + ba, act); emit(z, a, r + 3 * n + 1, s31 + bb, act);
+  emit(z, r, s00 + ba); emit(z, r + 1, s01 + bb);
+  emit(z, r + n, s10 + ba); emit(z, r + n + 1, s11 + bb);
+  emit(z, r + 2 * n, s20 + ba); emit(z, r + 2 * n + 1, s21 + bb);
+  emit(z, r + 3 * n, s30 + ba); emit(z, r + 3 * n + 1, s31 + bb);
 }
 
 // a = exp(z − max z) / Σ exp(z − max z), row by row: never overflows, and the largest term is 1.

@@ -16,6 +16,25 @@ export const STORE: i32 = 0;
 export const ACCUMULATE: i32 = 1;
 export const APPLY_SGD: i32 = 2;
 
+// Not inlined on purpose: one copy of the three modes serves every block (the call is paid once
+// per 16 gradient values, each of which took `rows` multiply-adds).
+function finishBlock(
+  dW: usize, rowBytes: usize, c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
+  scale: v128, mode: i32, lr: v128, wd: v128,
+): void {
+  finish(dW, c00, scale, mode, lr, wd); finish(dW + 16, c01, scale, mode, lr, wd);
+  dW += rowBytes;
+  finish(dW, c10, scale, mode, lr, wd); finish(dW + 16, c11, scale, mode, lr, wd);
+  dW += rowBytes;
+  finish(dW, c20, scale, mode, lr, wd); finish(dW + 16, c21, scale, mode, lr, wd);
+  dW += rowBytes;
+  finish(dW, c30, scale, mode, lr, wd); finish(dW + 16, c31, scale, mode, lr, wd);
+}
+
+function finishPair(dW: usize, c0: v128, c1: v128, scale: v128, mode: i32, lr: v128, wd: v128): void {
+  finish(dW, c0, scale, mode, lr, wd); finish(dW + 16, c1, scale, mode, lr, wd);
+}
+
 @inline function finish(dW: usize, sum: v128, scale: v128, mode: i32, lr: v128, wd: v128): void {
   const g = f64x2.mul(sum, scale);
   if (mode == STORE) v128.store(dW, g);
@@ -26,7 +45,7 @@ export const APPLY_SGD: i32 = 2;
   }
 }
 
-@inline function finishScalar(dW: usize, sum: f64, scale: f64, mode: i32, lr: f64, wd: f64): void {
+function finishScalar(dW: usize, sum: f64, scale: f64, mode: i32, lr: f64, wd: f64): void {
   const g = sum * scale;
   if (mode == STORE) store<f64>(dW, g);
   else if (mode == ACCUMULATE) store<f64>(dW, load<f64>(dW) + g);
@@ -43,6 +62,11 @@ export function weightGradients(
   const scale = 1.0 / <f64>rows;
   const scale2 = f64x2.splat(scale);
   const lr2 = f64x2.splat(lr), wd2 = f64x2.splat(weightDecay);
+  if (rows == 1) {
+    outerProduct(d, aPrev, dW, nIn, nOut, mode, lr, weightDecay);
+    for (let k = 0; k < nOut; k++) finishScalar(db + (<usize>k << 3), 0.0 + load<f64>(d + (<usize>k << 3)), 1.0, mode, lr, weightDecay);
+    return;
+  }
   const aRow = <usize>nIn << 3;
   const dRow = <usize>nOut << 3;
   const panel = max<i32>(4, (PANEL_BYTES / (rows << 3)) & ~3);
@@ -69,11 +93,7 @@ export function weightGradients(
           c30 = f64x2.add(c30, f64x2.mul(v, xa)); c31 = f64x2.add(c31, f64x2.mul(v, xb));
           pa += aRow; pd += dRow;
         }
-        const r0 = dW + <usize>j * aRow + (<usize>i << 3);
-        finish(r0, c00, scale2, mode, lr2, wd2); finish(r0 + 16, c01, scale2, mode, lr2, wd2);
-        finish(r0 + aRow, c10, scale2, mode, lr2, wd2); finish(r0 + aRow + 16, c11, scale2, mode, lr2, wd2);
-        finish(r0 + 2 * aRow, c20, scale2, mode, lr2, wd2); finish(r0 + 2 * aRow + 16, c21, scale2, mode, lr2, wd2);
-        finish(r0 + 3 * aRow, c30, scale2, mode, lr2, wd2); finish(r0 + 3 * aRow + 16, c31, scale2, mode, lr2, wd2);
+        finishBlock(dW + <usize>j * aRow + (<usize>i << 3), aRow, c00, c01, c10, c11, c20, c21, c30, c31, scale2, mode, lr2, wd2);
       }
     }
     for (; j < nOut; j++) { // the last nOut % 4 outputs: one output × 4 inputs
@@ -86,8 +106,7 @@ export function weightGradients(
           c1 = f64x2.add(c1, f64x2.mul(v, v128.load(pa, 16)));
           pa += aRow; pd += dRow;
         }
-        const r0 = dW + <usize>j * aRow + (<usize>i << 3);
-        finish(r0, c0, scale2, mode, lr2, wd2); finish(r0 + 16, c1, scale2, mode, lr2, wd2);
+        finishPair(dW + <usize>j * aRow + (<usize>i << 3), c0, c1, scale2, mode, lr2, wd2);
       }
     }
   }
@@ -99,6 +118,24 @@ export function weightGradients(
     let pd = d + (<usize>k << 3);
     for (let s = 0; s < rows; s++) { sum += load<f64>(pd); pd += dRow; }
     finishScalar(db + (<usize>k << 3), sum, scale, mode, lr, weightDecay);
+  }
+}
+
+// One sample: dW = d ⊗ a, row by row (the per-sample path of online training). "0 +" keeps −0
+// out exactly as the summing path does, so both give the same bits.
+function outerProduct(d: usize, a: usize, dW: usize, nIn: i32, nOut: i32, mode: i32, lr: f64, weightDecay: f64): void {
+  const one = f64x2.splat(1), zero = f64x2.splat(0), lr2 = f64x2.splat(lr), wd2 = f64x2.splat(weightDecay);
+  const pairs = nIn & ~1;
+  let row = dW;
+  for (let j = 0; j < nOut; j++) {
+    const dj = load<f64>(d + (<usize>j << 3));
+    const dj2 = f64x2.splat(dj);
+    for (let i = 0; i < pairs; i += 2) {
+      const o = <usize>i << 3;
+      finish(row + o, f64x2.add(zero, f64x2.mul(dj2, v128.load(a + o))), one, mode, lr2, wd2);
+    }
+    if (nIn & 1) finishScalar(row + (<usize>pairs << 3), 0.0 + dj * load<f64>(a + (<usize>pairs << 3)), 1.0, mode, lr, weightDecay);
+    row += <usize>nIn << 3;
   }
 }
 

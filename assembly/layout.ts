@@ -40,6 +40,8 @@ export const T_SEEN: i32 = 13; //      Σ samples (accumulated)
 export const T_STATUS: i32 = 14; //    0 ok, 1 non-finite loss, 2 non-finite gradient
 export const T_BATCH_LOSS: i32 = 15; // mean loss of the last batch
 export const T_GRAD_NORM: i32 = 16; // L2 norm of the last batch's gradient before clipping (when clipping)
+export const T_BETA1_POWER: i32 = 17; // β1^t and β2^t, kept as running products (Adam's bias
+export const T_BETA2_POWER: i32 = 18; // correction) so the module needs no pow(); 1 before step 1
 export const TRAIN_WORDS: i32 = 24;
 
 // Per-layer words (layer l = 1..L is record l − 1, right after the header).

@@ -5,7 +5,7 @@ import {
   headerWord, layerWord, trainWord, H_INPUT_SIZE, H_LAYER_COUNT, H_X, H_Y, H_PARAMS, H_PARAM_COUNT, H_GRADS,
   H_STATE1, H_STATE2, L_OUT, L_A, L_ACT, H_LOSS, L_Z, L_E, L_D, H_SAMPLE_LOSS,
   T_OPTIMIZER, T_LR, T_MOMENTUM, T_NESTEROV, T_WEIGHT_DECAY, T_BETA1, T_BETA2, T_EPS, T_CLIP_NORM, T_STEP,
-  T_METRIC, T_LOSS_SUM, T_CORRECT, T_SEEN, T_STATUS, T_BATCH_LOSS, T_GRAD_NORM,
+  T_METRIC, T_LOSS_SUM, T_CORRECT, T_SEEN, T_STATUS, T_BATCH_LOSS, T_GRAD_NORM, T_BETA1_POWER, T_BETA2_POWER,
 } from "./layout";
 import { forward, backpropagate, layerGradients } from "./network";
 import { APPLY_SGD, STORE } from "./gradient";
@@ -178,8 +178,10 @@ export function optimizerStep(net: usize): void {
   const lr = getT(net, T_LR), wd = getT(net, T_WEIGHT_DECAY);
   if (<i32>getT(net, T_OPTIMIZER) == 1) {
     const b1 = getT(net, T_BETA1), b2 = getT(net, T_BETA2);
-    adamStep(p, g, headerWord(net, H_STATE1), headerWord(net, H_STATE2), n, lr, b1, b2, getT(net, T_EPS), wd,
-      1 - Math.pow(b1, t), 1 - Math.pow(b2, t));
+    const b1t = getT(net, T_BETA1_POWER) * b1, b2t = getT(net, T_BETA2_POWER) * b2;
+    setT(net, T_BETA1_POWER, b1t);
+    setT(net, T_BETA2_POWER, b2t);
+    adamStep(p, g, headerWord(net, H_STATE1), headerWord(net, H_STATE2), n, lr, b1, b2, getT(net, T_EPS), wd, 1 - b1t, 1 - b2t);
   } else {
     sgdStep(p, g, headerWord(net, H_STATE1), n, lr, getT(net, T_MOMENTUM), getT(net, T_NESTEROV) != 0, wd);
   }

@@ -78,7 +78,13 @@ export function copyBatch(
     }
     return;
   }
+  // Typed arrays: copy first, then one tight scan; the slow path only runs to name the culprit.
   const data = input instanceof Matrix ? input.data : (input as Float64Array);
-  for (let i = 0; i < data.length; i++) validate(i, data[i]);
+  let clean = true;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v - v !== 0 || (check !== undefined && check(v) !== undefined)) { clean = false; break; } // v − v is NaN for ±∞ and NaN
+  }
+  if (!clean) for (let i = 0; i < data.length; i++) validate(i, data[i]);
   dest.set(data, at);
 }

@@ -119,14 +119,17 @@ export abstract class Optimizer {
   /** Takes over the network's optimizer state (zeroed) and writes this optimizer's settings. */
   protected attach(settings: TrainSettings): void {
     this.engine.attach(this);
-    this.write({ ...settings, lr: this.learningRate, step: 0 });
+    this.write({ ...settings, lr: this.learningRate, step: 0, beta1Power: 1, beta2Power: 1 });
   }
 
   /** Restores a checkpoint's step count, current rate and state ranges (after attach). @internal */
   restoreState(step: number, lr: number, state1: Float64Array, state2: Float64Array): void {
     this.engine.checkOwner(this);
     this.lr = lr;
-    this.write({ step });
+    // β^t as the kernels build it, one product per step, so a resumed run continues bit for bit
+    let beta1Power = 1, beta2Power = 1;
+    if (this instanceof Adam) for (let t = 0; t < step; t++) { beta1Power *= this.beta1; beta2Power *= this.beta2; }
+    this.write({ step, beta1Power, beta2Power });
     const m = this.engine.backend.f64();
     m.set(state1, this.engine.plan.state1 >>> 3);
     m.set(state2, this.engine.plan.state2 >>> 3);

@@ -130,8 +130,10 @@ export function optimizerStep(h: Heap, net: number): void {
   const lr = m[tb + T.lr]!, wd = m[tb + T.weightDecay]!;
   if (m[tb + T.optimizer] === 1) {
     const b1 = m[tb + T.beta1]!, b2 = m[tb + T.beta2]!;
-    adamStep(m, p, g, word(h, net, Header.state1), word(h, net, Header.state2), n, lr, b1, b2, m[tb + T.eps]!, wd,
-      1 - Math.pow(b1, step), 1 - Math.pow(b2, step));
+    const b1t = m[tb + T.beta1Power]! * b1, b2t = m[tb + T.beta2Power]! * b2;
+    m[tb + T.beta1Power] = b1t;
+    m[tb + T.beta2Power] = b2t;
+    adamStep(m, p, g, word(h, net, Header.state1), word(h, net, Header.state2), n, lr, b1, b2, m[tb + T.eps]!, wd, 1 - b1t, 1 - b2t);
   } else {
     sgdStep(m, p, g, word(h, net, Header.state1), n, lr, m[tb + T.momentum]!, m[tb + T.nesterov] !== 0, wd);
   }
