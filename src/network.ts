@@ -95,6 +95,11 @@ export class Network {
   /** Seed the weights were drawn from (undefined for a network loaded from a model). */
   readonly seed: number | undefined;
   readonly backendName: BackendName;
+  /**
+   * The application's own JSON-serialisable object, saved and loaded with the model (the CLI keeps
+   * its feature scaling and class names here). Empty by default.
+   */
+  metadata: Record<string, unknown> = {};
 
   private backend: Backend;
   private plan: MemoryPlan;
@@ -194,6 +199,7 @@ export class Network {
     const network = new Network(saved.arch, await createBackend(options.backend), checkCapacity(options.batchCapacity), saved.training?.seed);
     network.backend.f64().set(saved.params, network.plan.params >>> 3);
     network.epochsDone = saved.training?.epochs ?? 0;
+    if (saved.metadata) network.metadata = saved.metadata;
     const o = saved.training?.optimizer;
     if (!o) return { network };
     const optimizer = createOptimizer(network, { ...o.config, lr: o.baseLr });
@@ -428,6 +434,11 @@ export class Network {
       arch: { inputSize: this.inputSize, layers: this.layers.map((l) => ({ ...l })), loss: this.loss },
       params: m.slice(p, p + this.plan.paramCount),
     };
+    if (Object.keys(this.metadata ?? {}).length > 0) {
+      if (typeof this.metadata !== "object" || Array.isArray(this.metadata)) throw new ConfigError("metadata must be a plain object");
+      // a deep copy through JSON: what is saved is exactly what loads back
+      saved.metadata = JSON.parse(JSON.stringify(this.metadata)) as Record<string, unknown>;
+    }
     const optimizer = options?.optimizer;
     if (optimizer !== undefined) {
       if (optimizer.network !== this) throw new ConfigError("optimizer: this optimizer belongs to another network");

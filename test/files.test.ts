@@ -170,3 +170,34 @@ describe("corrupt binary files are rejected with a clear error", () => {
     await expect(load(join(dir, "truncated.json"))).rejects.toThrow(/model: not valid JSON/);
   });
 });
+
+describe("metadata travels with the model", () => {
+  it.each(BACKENDS)("in JSON, binary and checkpoints (%s)", async (backend) => {
+    const net = await make(backend);
+    net.metadata = { classes: ["a", "b", "c"], scaling: { mean: [1.5, 2], std: [0.5, 1] }, note: "ünïcode ✓" };
+    for (const copy of [
+      await Network.fromJSON(JSON.stringify(net.toJSON()), { backend }),
+      await Network.fromBinary(net.toBinary(), { backend }),
+      (await Network.loadCheckpoint(net.toBinary({ optimizer: new SGD(net, { lr: 0.1 }) }), { backend })).network,
+    ]) {
+      expect(copy.metadata).toEqual(net.metadata);
+    }
+    const plain = await make(backend);
+    expect((await Network.fromBinary(plain.toBinary(), { backend })).metadata).toEqual({});
+  });
+
+  it("a corrupt metadata block is rejected", async () => {
+    const net = await make("ts");
+    net.metadata = { k: 1 };
+    const bytes = net.toBinary();
+    const metadataAt = bytes.length - 4 - 4 - '{"k":1}'.length;
+    const broken = bytes.slice();
+    broken[metadataAt + 4] = 0x5b; // "[" : not an object, and not closed
+    new DataView(broken.buffer).setUint32(broken.length - 4, crc32(broken.subarray(0, broken.length - 4)), true);
+    await expect(Network.fromBinary(broken, { backend: "ts" })).rejects.toThrow(/metadata block is not valid UTF-8 JSON/);
+    const long = bytes.slice();
+    new DataView(long.buffer).setUint32(metadataAt, 999, true);
+    await expect(Network.fromBinary(long, { backend: "ts" })).rejects.toThrow(/needs exactly/);
+    await expect(Network.fromJSON({ ...net.toJSON(), metadata: [1] }, { backend: "ts" })).rejects.toThrow(/model.metadata must be a JSON object/);
+  });
+});

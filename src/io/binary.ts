@@ -2,7 +2,8 @@
 //
 //   0   4  magic "WMLP"
 //   4   2  u16 format version (1)
-//   6   2  u16 flags: bit 0 = checkpoint (a training block and the optimizer state follow)
+//   6   2  u16 flags: bit 0 = checkpoint (a training block and the optimizer state follow),
+//                     bit 1 = metadata (a JSON block follows the numbers)
 //   8   4  u32 inputSize
 //   12  4  u32 layer count L
 //   16  4  u32 loss id (0 squaredError, 1 crossEntropy, 2 binaryCrossEntropy)
@@ -13,6 +14,7 @@
 //       f64 step, baseLr, lr, momentum, nesterov (0/1), weightDecay, beta1, beta2, eps, 0, 0
 //   P × f64 parameters (W¹ row-major, b¹, W², b², …)
 //   checkpoint only: P × f64 optimizer state 1, P × f64 optimizer state 2
+//   flag bit 1 only: u32 byte length M, then M bytes of UTF-8 JSON (the metadata object)
 //   4  u32 CRC-32 of every byte before it
 //
 // Every offset of an f64 is a multiple of 8. The decoder checks each field and the exact length
@@ -29,6 +31,7 @@ import { parameterCount, type SavedNetwork } from "./saved.js";
 export const BINARY_MAGIC = "WMLP";
 export const BINARY_VERSION = 1;
 const FLAG_CHECKPOINT = 1;
+const FLAG_METADATA = 2;
 const HEADER_BYTES = 32;
 const TRAINING_BYTES = 96;
 const MAX_LAYERS = 1 << 16;
@@ -39,12 +42,18 @@ export function encodeBinary(saved: SavedNetwork): Uint8Array {
   const P = params.length;
   const headerEnd = HEADER_BYTES + 8 * arch.layers.length;
   const paramsAt = headerEnd + (optimizer ? TRAINING_BYTES : 0);
-  const total = paramsAt + 8 * P * (optimizer ? 3 : 1) + 4;
+  const metadata = saved.metadata === undefined ? undefined : new TextEncoder().encode(JSON.stringify(saved.metadata));
+  const metadataAt = paramsAt + 8 * P * (optimizer ? 3 : 1);
+  const total = metadataAt + (metadata ? 4 + metadata.length : 0) + 4;
   const bytes = new Uint8Array(total);
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < 4; i++) bytes[i] = BINARY_MAGIC.charCodeAt(i);
   view.setUint16(4, BINARY_VERSION, true);
-  view.setUint16(6, optimizer ? FLAG_CHECKPOINT : 0, true);
+  view.setUint16(6, (optimizer ? FLAG_CHECKPOINT : 0) | (metadata ? FLAG_METADATA : 0), true);
+  if (metadata) {
+    view.setUint32(metadataAt, metadata.length, true);
+    bytes.set(metadata, metadataAt + 4);
+  }
   view.setUint32(8, arch.inputSize, true);
   view.setUint32(12, arch.layers.length, true);
   view.setUint32(16, LOSSES.indexOf(arch.loss), true);
@@ -84,8 +93,9 @@ export function decodeBinary(input: Uint8Array | ArrayBuffer): SavedNetwork {
   const version = view.getUint16(4, true);
   if (version !== BINARY_VERSION) fail(`format version ${version} is not supported; this wasmlp reads version ${BINARY_VERSION}`);
   const flags = view.getUint16(6, true);
-  if (flags & ~FLAG_CHECKPOINT) fail(`unknown flags 0x${flags.toString(16)}`);
+  if (flags & ~(FLAG_CHECKPOINT | FLAG_METADATA)) fail(`unknown flags 0x${flags.toString(16)}`);
   const checkpoint = (flags & FLAG_CHECKPOINT) !== 0;
+  const hasMetadata = (flags & FLAG_METADATA) !== 0;
   const layerCount = view.getUint32(12, true);
   if (layerCount < 1 || layerCount > MAX_LAYERS) fail(`layer count ${layerCount} is not possible`);
   const headerEnd = HEADER_BYTES + 8 * layerCount;
@@ -98,7 +108,13 @@ export function decodeBinary(input: Uint8Array | ArrayBuffer): SavedNetwork {
   const arch = checkArchitecture({ inputSize: view.getUint32(8, true), layers, loss: lossName }, "binary model", ModelFormatError);
   const P = parameterCount(arch);
   const paramsAt = headerEnd + (checkpoint ? TRAINING_BYTES : 0);
-  const expected = paramsAt + 8 * P * (checkpoint ? 3 : 1) + 4;
+  const metadataAt = paramsAt + 8 * P * (checkpoint ? 3 : 1);
+  let metadataLength = 0;
+  if (hasMetadata) {
+    if (bytes.length < metadataAt + 8) fail(`${bytes.length} bytes cannot hold the parameters and the metadata block (truncated file?)`);
+    metadataLength = view.getUint32(metadataAt, true);
+  }
+  const expected = metadataAt + (hasMetadata ? 4 + metadataLength : 0) + 4;
   if (bytes.length !== expected) {
     fail(`${bytes.length} bytes, but this architecture (${P} parameters${checkpoint ? ", with optimizer state" : ""}) needs exactly ${expected}${bytes.length < expected ? " (truncated file?)" : ""}`);
   }
@@ -114,11 +130,23 @@ export function decodeBinary(input: Uint8Array | ArrayBuffer): SavedNetwork {
     return out;
   };
   const params = readF64s(paramsAt, "parameter");
+  let metadata: Record<string, unknown> | undefined;
+  if (hasMetadata) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(metadataAt + 4, metadataAt + 4 + metadataLength)));
+    } catch (e) {
+      fail(`the metadata block is not valid UTF-8 JSON (${(e as Error).message})`);
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) fail("the metadata block must hold a JSON object");
+    metadata = parsed as Record<string, unknown>;
+  }
   const seed = view.getFloat64(24, true);
   if (!Number.isNaN(seed) && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) fail(`seed ${seed} is not an integer in [0, 2^32)`);
   const epochs = view.getUint32(20, true);
   const training = { epochs, ...(Number.isNaN(seed) ? {} : { seed }) };
-  if (!checkpoint) return { arch, params, ...(epochs > 0 || training.seed !== undefined ? { training } : {}) };
+  const extra = metadata === undefined ? {} : { metadata };
+  if (!checkpoint) return { arch, params, ...extra, ...(epochs > 0 || training.seed !== undefined ? { training } : {}) };
 
   const at = headerEnd;
   const f = (i: number) => view.getFloat64(at + 8 + 8 * i, true);
@@ -136,7 +164,7 @@ export function decodeBinary(input: Uint8Array | ArrayBuffer): SavedNetwork {
     throw e instanceof ConfigError ? new ModelFormatError(`binary model: optimizer settings: ${e.message}`) : e;
   }
   return {
-    arch, params,
+    arch, params, ...extra,
     training: {
       ...training,
       optimizer: { config, baseLr: baseLr!, step: step!, state1: readF64s(paramsAt + 8 * P, "optimizer state 1"), state2: readF64s(paramsAt + 16 * P, "optimizer state 2") },

@@ -26,6 +26,8 @@ export interface ModelJSON {
   layers: ModelLayerJSON[];
   /** Checkpoints only: where training stands, so a stopped run resumes exactly. */
   training?: TrainingJSON;
+  /** The application's own JSON object (feature scaling, class names, …), kept verbatim. */
+  metadata?: Record<string, unknown>;
 }
 
 export interface TrainingJSON {
@@ -77,6 +79,7 @@ export function jsonFromSaved(saved: SavedNetwork): ModelJSON {
       return { size: layer.size, activation: layer.activation, weights, biases };
     }),
   };
+  if (saved.metadata !== undefined) json.metadata = saved.metadata;
   const t = saved.training;
   if (t) {
     json.training = { epochs: t.epochs, ...(t.seed === undefined ? {} : { seed: t.seed }) };
@@ -124,6 +127,13 @@ function parseModel(input: unknown): { json: ModelJSON; saved: SavedNetwork } {
     at += layer.weights.length + layer.biases.length;
   }
   const saved: SavedNetwork = { arch, params };
+  if (raw.metadata !== undefined) {
+    if (typeof raw.metadata !== "object" || raw.metadata === null || Array.isArray(raw.metadata)) {
+      throw new ModelFormatError("model.metadata must be a JSON object");
+    }
+    saved.metadata = raw.metadata as Record<string, unknown>;
+    json.metadata = saved.metadata;
+  }
   if (raw.training !== undefined) {
     saved.training = parseTraining(raw.training, params.length);
     json.training = jsonFromSaved(saved).training!;

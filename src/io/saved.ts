@@ -26,6 +26,8 @@ export interface SavedNetwork {
   /** Every parameter in plan order: W¹ (row-major), b¹, W², b², … */
   params: Float64Array;
   training?: SavedTraining;
+  /** The application's own JSON object (e.g. feature scaling and class names), kept verbatim. */
+  metadata?: Record<string, unknown>;
 }
 
 export function parameterCount(arch: Architecture): number {
