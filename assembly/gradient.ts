@@ -8,9 +8,14 @@
 //
 // dW[j, i..i+3] for four outputs j is a sum over samples of D[s,j]·A[s, i..i+3]: a 4 × 4 block of
 // 8 f64x2 accumulators walks down the samples. A panel of A's columns narrow enough to stay in L1
-// is reused by every block of outputs before the next panel is touched.
+// is reused by every block of outputs before the next panel is touched. For batches worth it, D's
+// and the panel's 4-column blocks are first packed contiguously (scratch.ts), so the walk down the
+// samples is sequential whatever the row strides.
 
 const PANEL_BYTES: i32 = 32 * 1024;
+const PACK_MIN_ROWS: i32 = 8;
+
+import { SCRATCH, SCRATCH_BYTES, packColumns4 } from "./scratch";
 
 export const STORE: i32 = 0;
 export const ACCUMULATE: i32 = 1;
@@ -70,13 +75,22 @@ export function weightGradients(
   const aRow = <usize>nIn << 3;
   const dRow = <usize>nOut << 3;
   const panel = max<i32>(4, (PANEL_BYTES / (rows << 3)) & ~3);
-  const inBlocks = nIn & ~3;
+  const inBlocks = nIn & ~3, outBlocks = nOut & ~3;
+  const blockBytes = <usize>rows << 5; // one packed 4-column block: rows × 32 bytes
+  // Packing pays once a block of columns is reused by many rows; it also needs room in scratch.
+  const packedD = SCRATCH, packedA = SCRATCH + <usize>(outBlocks >> 2) * blockBytes;
+  const packed = rows >= PACK_MIN_ROWS && <usize>((outBlocks + panel) >> 2) * blockBytes <= SCRATCH_BYTES;
+  if (packed) for (let j = 0; j < outBlocks; j += 4) packColumns4(packedD + <usize>(j >> 2) * blockBytes, d + (<usize>j << 3), dRow, rows);
   for (let i0 = 0; i0 < inBlocks; i0 += panel) {
     const i1 = min(inBlocks, i0 + panel);
+    if (packed) for (let i = i0; i < i1; i += 4) packColumns4(packedA + <usize>((i - i0) >> 2) * blockBytes, aPrev + (<usize>i << 3), aRow, rows);
+    // Where the rows of a 4-column block start, and the step from one sample to the next.
+    const aStep = packed ? <usize>32 : aRow, dStep = packed ? <usize>32 : dRow;
     let j = 0;
-    for (; j + 4 <= nOut; j += 4) {
+    for (; j < outBlocks; j += 4) {
       for (let i = i0; i < i1; i += 4) {
-        let pa = aPrev + (<usize>i << 3), pd = d + (<usize>j << 3);
+        let pa = packed ? packedA + <usize>((i - i0) >> 2) * blockBytes : aPrev + (<usize>i << 3);
+        let pd = packed ? packedD + <usize>(j >> 2) * blockBytes : d + (<usize>j << 3);
         let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
         let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
         let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
@@ -91,20 +105,21 @@ export function weightGradients(
           c20 = f64x2.add(c20, f64x2.mul(v, xa)); c21 = f64x2.add(c21, f64x2.mul(v, xb));
           v = v128.load64_splat(pd, 24);
           c30 = f64x2.add(c30, f64x2.mul(v, xa)); c31 = f64x2.add(c31, f64x2.mul(v, xb));
-          pa += aRow; pd += dRow;
+          pa += aStep; pd += dStep;
         }
         finishBlock(dW + <usize>j * aRow + (<usize>i << 3), aRow, c00, c01, c10, c11, c20, c21, c30, c31, scale2, mode, lr2, wd2);
       }
     }
     for (; j < nOut; j++) { // the last nOut % 4 outputs: one output × 4 inputs
       for (let i = i0; i < i1; i += 4) {
-        let pa = aPrev + (<usize>i << 3), pd = d + (<usize>j << 3);
+        let pa = packed ? packedA + <usize>((i - i0) >> 2) * blockBytes : aPrev + (<usize>i << 3);
+        let pd = d + (<usize>j << 3);
         let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
         for (let s = 0; s < rows; s++) {
           const v = v128.load64_splat(pd);
           c0 = f64x2.add(c0, f64x2.mul(v, v128.load(pa)));
           c1 = f64x2.add(c1, f64x2.mul(v, v128.load(pa, 16)));
-          pa += aRow; pd += dRow;
+          pa += aStep; pd += dRow;
         }
         finishPair(dW + <usize>j * aRow + (<usize>i << 3), c0, c1, scale2, mode, lr2, wd2);
       }

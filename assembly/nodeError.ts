@@ -1,6 +1,7 @@
 // Node errors travel backwards: deltas of a layer from its node errors, d = e ⊙ f'(z), and the
 // previous layer's node errors from these deltas, E_{l−1} = D_l · W_l (row-major, per sample).
 import { derivative, SOFTMAX } from "./activation";
+import { SCRATCH, SCRATCH_BYTES, packColumns4 } from "./scratch";
 
 // d = J_softmaxᵀ e for one sample: d_k = a_k (e_k − Σ_m e_m a_m).
 export function softmaxJacobianRow(e: usize, a: usize, d: usize, n: i32): void {
@@ -28,63 +29,84 @@ export function hiddenDeltas(e: usize, z: usize, a: usize, d: usize, rows: i32, 
 }
 
 // ePrev[s,i] = Σ_j d[s,j]·w[j,i]. A 4-sample × 4-input block (8 f64x2 accumulators) walks down
-// the rows of W, which are contiguous in i. W is visited one panel of columns at a time, narrow
-// enough to stay in L2 while every block of samples passes over it; the edges are scalar.
+// the rows of W. For batches worth it, each panel of W's columns is first packed (scratch.ts) so
+// the walk is sequential and stays in L2 while every block of samples passes over it.
 const PANEL_BYTES: i32 = 512 * 1024;
+const PACK_MIN_ROWS: i32 = 8;
 
 export function propagateErrors(d: usize, w: usize, ePrev: usize, rows: i32, nIn: i32, nOut: i32): void {
   const wRow = <usize>nIn << 3;
-  const dRow = <usize>nOut << 3;
   const inBlocks = nIn & ~3;
   const panel = max<i32>(4, (PANEL_BYTES / (max(nOut, 1) << 3)) & ~3);
+  const packed = rows >= PACK_MIN_ROWS && <usize>panel * (<usize>nOut << 3) <= SCRATCH_BYTES;
   for (let i0 = 0; i0 < inBlocks; i0 += panel) {
     const i1 = min(inBlocks, i0 + panel);
-    let s = 0;
-    for (; s + 4 <= rows; s += 4) {
-      const d0 = d + <usize>s * dRow;
-      const e0 = ePrev + <usize>s * wRow, e1 = e0 + wRow, e2 = e1 + wRow, e3 = e2 + wRow;
-      for (let i = i0; i < i1; i += 4) {
-        let pw = w + (<usize>i << 3), pd = d0;
-        let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
-        let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-        let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
-        let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-        for (let j = 0; j < nOut; j++) {
-          const wa = v128.load(pw), wb = v128.load(pw, 16);
-          let v = v128.load64_splat(pd);
-          c00 = f64x2.add(c00, f64x2.mul(v, wa)); c01 = f64x2.add(c01, f64x2.mul(v, wb));
-          v = v128.load64_splat(pd + dRow);
-          c10 = f64x2.add(c10, f64x2.mul(v, wa)); c11 = f64x2.add(c11, f64x2.mul(v, wb));
-          v = v128.load64_splat(pd + 2 * dRow);
-          c20 = f64x2.add(c20, f64x2.mul(v, wa)); c21 = f64x2.add(c21, f64x2.mul(v, wb));
-          v = v128.load64_splat(pd + 3 * dRow);
-          c30 = f64x2.add(c30, f64x2.mul(v, wa)); c31 = f64x2.add(c31, f64x2.mul(v, wb));
-          pw += wRow; pd += 8;
-        }
-        const io = <usize>i << 3;
-        v128.store(e0 + io, c00); v128.store(e0 + io, c01, 16);
-        v128.store(e1 + io, c10); v128.store(e1 + io, c11, 16);
-        v128.store(e2 + io, c20); v128.store(e2 + io, c21, 16);
-        v128.store(e3 + io, c30); v128.store(e3 + io, c31, 16);
-      }
-    }
-    for (; s < rows; s++) { // the last rows % 4 samples: one sample × 4 inputs
-      const dr = d + <usize>s * dRow;
-      for (let i = i0; i < i1; i += 4) {
-        let pw = w + (<usize>i << 3), pd = dr;
-        let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
-        for (let j = 0; j < nOut; j++) {
-          const v = v128.load64_splat(pd);
-          c0 = f64x2.add(c0, f64x2.mul(v, v128.load(pw)));
-          c1 = f64x2.add(c1, f64x2.mul(v, v128.load(pw, 16)));
-          pw += wRow; pd += 8;
-        }
-        const e = ePrev + <usize>s * wRow + (<usize>i << 3);
-        v128.store(e, c0); v128.store(e, c1, 16);
-      }
+    if (packed) {
+      const blockBytes = <usize>nOut << 5; // one 4-column block: nOut rows × 32 bytes
+      for (let i = i0; i < i1; i += 4) packColumns4(SCRATCH + <usize>((i - i0) >> 2) * blockBytes, w + (<usize>i << 3), wRow, nOut);
+      errorPanel(d, SCRATCH, ePrev, rows, nIn, nOut, i0, i1, blockBytes, 32, true);
+    } else {
+      errorPanel(d, w, ePrev, rows, nIn, nOut, i0, i1, 0, wRow, false);
     }
   }
   for (let i = inBlocks; i < nIn; i++) propagateColumn(d, w, ePrev, 0, rows, i, nIn, nOut);
+}
+
+// The columns [i0, i1) of E. Column block i's W values for unit j are at
+//   packed:   base + ((i − i0)/4)·blockStep + j·32
+//   unpacked: base + i·8 + j·jStep   (base = W)
+function errorPanel(
+  d: usize, base: usize, ePrev: usize, rows: i32, nIn: i32, nOut: i32, i0: i32, i1: i32,
+  blockStep: usize, jStep: usize, packed: bool,
+): void {
+  const wRow = <usize>nIn << 3;
+  const dRow = <usize>nOut << 3;
+  let s = 0;
+  for (; s + 4 <= rows; s += 4) {
+    const d0 = d + <usize>s * dRow;
+    const e0 = ePrev + <usize>s * wRow, e1 = e0 + wRow, e2 = e1 + wRow, e3 = e2 + wRow;
+    for (let i = i0; i < i1; i += 4) {
+      let pw = packed ? base + <usize>((i - i0) >> 2) * blockStep : base + (<usize>i << 3);
+      let pd = d0;
+      let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+      let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+      let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
+      let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+      for (let j = 0; j < nOut; j++) {
+        const wa = v128.load(pw), wb = v128.load(pw, 16);
+        let v = v128.load64_splat(pd);
+        c00 = f64x2.add(c00, f64x2.mul(v, wa)); c01 = f64x2.add(c01, f64x2.mul(v, wb));
+        v = v128.load64_splat(pd + dRow);
+        c10 = f64x2.add(c10, f64x2.mul(v, wa)); c11 = f64x2.add(c11, f64x2.mul(v, wb));
+        v = v128.load64_splat(pd + 2 * dRow);
+        c20 = f64x2.add(c20, f64x2.mul(v, wa)); c21 = f64x2.add(c21, f64x2.mul(v, wb));
+        v = v128.load64_splat(pd + 3 * dRow);
+        c30 = f64x2.add(c30, f64x2.mul(v, wa)); c31 = f64x2.add(c31, f64x2.mul(v, wb));
+        pw += jStep; pd += 8;
+      }
+      const io = <usize>i << 3;
+      v128.store(e0 + io, c00); v128.store(e0 + io, c01, 16);
+      v128.store(e1 + io, c10); v128.store(e1 + io, c11, 16);
+      v128.store(e2 + io, c20); v128.store(e2 + io, c21, 16);
+      v128.store(e3 + io, c30); v128.store(e3 + io, c31, 16);
+    }
+  }
+  for (; s < rows; s++) { // the last rows % 4 samples: one sample × 4 inputs
+    const dr = d + <usize>s * dRow;
+    for (let i = i0; i < i1; i += 4) {
+      let pw = packed ? base + <usize>((i - i0) >> 2) * blockStep : base + (<usize>i << 3);
+      let pd = dr;
+      let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
+      for (let j = 0; j < nOut; j++) {
+        const v = v128.load64_splat(pd);
+        c0 = f64x2.add(c0, f64x2.mul(v, v128.load(pw)));
+        c1 = f64x2.add(c1, f64x2.mul(v, v128.load(pw, 16)));
+        pw += jStep; pd += 8;
+      }
+      const e = ePrev + <usize>s * wRow + (<usize>i << 3);
+      v128.store(e, c0); v128.store(e, c1, 16);
+    }
+  }
 }
 
 // One input column i for `count` samples starting at sample `first` (dFirst points at its deltas).
