@@ -136,20 +136,30 @@ export function weightGradients(
   }
 }
 
-// One sample: dW = d ⊗ a, row by row (the per-sample path of online training). "0 +" keeps −0
-// out exactly as the summing path does, so both give the same bits.
+// One sample: dW = d ⊗ a, row by row (the per-sample path of online training), one loop per mode
+// so that no branch sits in the inner loop. "0 +" turns −0 into +0 exactly as the summing path
+// does, so both give the same bits.
 function outerProduct(d: usize, a: usize, dW: usize, nIn: i32, nOut: i32, mode: i32, lr: f64, weightDecay: f64): void {
-  const one = f64x2.splat(1), zero = f64x2.splat(0), lr2 = f64x2.splat(lr), wd2 = f64x2.splat(weightDecay);
-  const pairs = nIn & ~1;
+  const zero = f64x2.splat(0), lr2 = f64x2.splat(lr), wd2 = f64x2.splat(weightDecay);
+  const pairBytes = <usize>(nIn & ~1) << 3;
   let row = dW;
   for (let j = 0; j < nOut; j++) {
     const dj = load<f64>(d + (<usize>j << 3));
     const dj2 = f64x2.splat(dj);
-    for (let i = 0; i < pairs; i += 2) {
-      const o = <usize>i << 3;
-      finish(row + o, f64x2.add(zero, f64x2.mul(dj2, v128.load(a + o))), one, mode, lr2, wd2);
+    if (mode == APPLY_SGD) {
+      for (let o: usize = 0; o < pairBytes; o += 16) {
+        const g = f64x2.add(zero, f64x2.mul(dj2, v128.load(a + o)));
+        const p = v128.load(row + o);
+        v128.store(row + o, f64x2.sub(p, f64x2.mul(lr2, f64x2.add(g, f64x2.mul(wd2, p)))));
+      }
+    } else if (mode == ACCUMULATE) {
+      for (let o: usize = 0; o < pairBytes; o += 16) {
+        v128.store(row + o, f64x2.add(v128.load(row + o), f64x2.add(zero, f64x2.mul(dj2, v128.load(a + o)))));
+      }
+    } else {
+      for (let o: usize = 0; o < pairBytes; o += 16) v128.store(row + o, f64x2.add(zero, f64x2.mul(dj2, v128.load(a + o))));
     }
-    if (nIn & 1) finishScalar(row + (<usize>pairs << 3), 0.0 + dj * load<f64>(a + (<usize>pairs << 3)), 1.0, mode, lr, weightDecay);
+    if (nIn & 1) finishScalar(row + pairBytes, 0.0 + dj * load<f64>(a + pairBytes), 1.0, mode, lr, weightDecay);
     row += <usize>nIn << 3;
   }
 }

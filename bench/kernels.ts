@@ -1,5 +1,6 @@
 // npm run bench:kernels — GFLOP/s of each batched kernel on the module, at the shapes of the
 // benchmark workloads. For tuning the kernels; npm run bench measures what users see.
+import { readFileSync } from "node:fs";
 import { Bench } from "tinybench";
 import { moduleBytes } from "../src/backend/wasm.js";
 
@@ -19,7 +20,9 @@ const shapes: [string, number, number, number][] = [
   ["seed L1 1·3→4", 1, 3, 4],
 ];
 
-const { instance } = await WebAssembly.instantiate(moduleBytes() as BufferSource, {});
+// WASM=path/to/other.wasm compares another build of the module (e.g. -Oz) on the same shapes.
+const bytes = process.env.WASM ? new Uint8Array(readFileSync(process.env.WASM)) : moduleBytes();
+const { instance } = await WebAssembly.instantiate(bytes as BufferSource, {});
 const x = instance.exports as unknown as Kernels;
 const base = (x.heapBase() + 15) & ~15;
 x.memory.grow(1600); // 100 MiB
