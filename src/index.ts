@@ -20,3 +20,5 @@ export {
   WasmlpError, ShapeError, NonFiniteError, DataError, ConfigError, ModelFormatError, StateError, BackendError,
 } from "./errors.js";
 export type { WasmlpErrorCode } from "./errors.js";
+export { trainInWorker, WorkerError } from "./worker/trainInWorker.js";
+export type { TrainInWorkerOptions, WorkerTraining, WorkerFitOptions } from "./worker/trainInWorker.js";

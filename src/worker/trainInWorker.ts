@@ -1,0 +1,92 @@
+// trainInWorker(): fit() on a Web Worker, so the page never freezes. The data's buffers are
+// transferred (not copied); per epoch only the metrics come back (and, on request, a snapshot of
+// the parameters for live views).
+import { BackendError, WasmlpError, type WasmlpErrorCode } from "../errors.js";
+import { Network, type BackendOptions } from "../network.js";
+import type { Optimizer } from "../optimizer.js";
+import type { EpochLog, StopReason } from "../training/fit.js";
+import type { FromWorker, ToWorker, WorkerFitOptions } from "./protocol.js";
+
+export type { WorkerFitOptions } from "./protocol.js";
+
+export interface TrainInWorkerOptions extends WorkerFitOptions {
+  /** Backend inside the worker (default 'auto'). */
+  backend?: BackendOptions["backend"];
+  /** Called on the page after every epoch; return false to stop. */
+  onEpochEnd?: (log: EpochLog) => boolean | void;
+  /** Called with every parameter (W¹ b¹ W² b² …) each `snapshotEvery` epochs. */
+  onSnapshot?: (parameters: Float64Array, epoch: number) => void;
+  snapshotEvery?: number;
+  /** Continue from this optimizer's state (its network must be the one being trained). */
+  optimizer?: WorkerFitOptions["optimizer"] | Optimizer;
+  /** A worker to use instead of the bundled one (e.g. one your bundler built). */
+  worker?: Worker;
+}
+
+export interface WorkerTraining {
+  /** Resolves when training ends: the trained network (on this thread) and its history. */
+  done: Promise<{ network: Network; optimizer: Optimizer; epochs: EpochLog[]; stopReason: StopReason; bestEpoch?: number; backend: string }>;
+  /** Ask the worker to stop after the current group of batches; `done` still resolves. */
+  stop(): void;
+  /** Ends the worker at once; `done` rejects. */
+  terminate(): void;
+}
+
+/**
+ * Trains `network` in a Web Worker. The network itself is not changed: the trained copy comes
+ * back in `done`. `inputs` and `targets` are flat row-major Float64Arrays whose buffers are
+ * transferred to the worker (pass copies if you still need them).
+ */
+export function trainInWorker(network: Network, inputs: Float64Array, targets: Float64Array, options: TrainInWorkerOptions = {}): WorkerTraining {
+  const { backend = "auto", onEpochEnd, onSnapshot, snapshotEvery = 0, optimizer, worker: given, ...fitOptions } = options;
+  if (!given && typeof Worker === "undefined") throw new BackendError("trainInWorker needs Web Workers (a browser); in Node use fitAsync()");
+  const checkpoint = optimizer && typeof optimizer === "object" && "step" in optimizer
+    ? network.toJSON({ optimizer: optimizer as Optimizer })
+    : network.toJSON();
+  const worker = given ?? new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  const start: ToWorker = {
+    type: "start", model: checkpoint, inputs, targets, backend, snapshotEvery,
+    options: { ...fitOptions, ...(optimizer && !("step" in optimizer) ? { optimizer } : {}) } as WorkerFitOptions,
+  };
+  const transfer: Transferable[] = [inputs.buffer as ArrayBuffer, targets.buffer as ArrayBuffer];
+  if (fitOptions.validationData) transfer.push(fitOptions.validationData.inputs.buffer as ArrayBuffer, fitOptions.validationData.targets.buffer as ArrayBuffer);
+  let rejectDone: (reason: unknown) => void = () => {};
+  const done = new Promise<Awaited<WorkerTraining["done"]>>((resolve, reject) => {
+    rejectDone = reject;
+    worker.onmessage = (event: MessageEvent<FromWorker>) => {
+      const message = event.data;
+      if (message.type === "epoch") {
+        if (onEpochEnd?.(message.log) === false) worker.postMessage({ type: "stop" } satisfies ToWorker);
+      } else if (message.type === "snapshot") {
+        onSnapshot?.(message.parameters, message.epoch);
+      } else if (message.type === "done") {
+        if (!given) worker.terminate();
+        Network.loadCheckpoint(message.checkpoint, { backend }).then(({ network: trained, optimizer: trainedOptimizer }) => {
+          resolve({
+            network: trained, optimizer: trainedOptimizer, epochs: message.epochs, stopReason: message.stopReason, backend: message.backend,
+            ...(message.bestEpoch === undefined ? {} : { bestEpoch: message.bestEpoch }),
+          });
+        }, reject);
+      } else {
+        if (!given) worker.terminate();
+        reject(new WorkerError(message.code as WasmlpErrorCode | undefined, `${message.name}: ${message.message}`));
+      }
+    };
+    worker.onerror = (event) => {
+      reject(new BackendError(`the training worker failed to start or crashed: ${event.message ?? "unknown error"}`));
+    };
+  });
+  worker.postMessage(start, transfer);
+  return {
+    done,
+    stop: () => worker.postMessage({ type: "stop" } satisfies ToWorker),
+    terminate: () => { worker.terminate(); rejectDone(new BackendError("training worker terminated")); },
+  };
+}
+
+/** An error the worker raised, re-thrown on the page with its original code. */
+export class WorkerError extends WasmlpError {
+  constructor(code: WasmlpErrorCode | undefined, message: string) {
+    super(code ?? "BACKEND", message);
+  }
+}
