@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// The wasmlp command line: commander wiring only; each command lives in src/cli/commands/.
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { ACTIVATIONS, LOSSES } from "./index.js";
+import { errorLine, EXIT, exitCodeFor } from "./cli/errors.js";
+import { TASKS } from "./cli/dataset.js";
+import { fraction, layerSizes, numberList, positiveInteger, positiveNumber, seed } from "./cli/options.js";
+import { evaluate, type EvaluateOptions } from "./cli/commands/evaluate.js";
+import { explain, type ExplainOptions } from "./cli/commands/explain.js";
+import { inspect } from "./cli/commands/inspect.js";
+import { predict, type PredictOptions } from "./cli/commands/predict.js";
+import { DEFAULT_LR, train, type TrainOptions } from "./cli/commands/train.js";
+
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+
+const backendOption = () => new Option("--backend <name>", "compute backend").choices(["auto", "wasm", "ts"]).default("auto");
+const skipOption = () => new Option("--skip-bad-rows", "skip rows that fail a check (and say how many) instead of stopping at the first");
+
+const program = new Command("wasmlp")
+  .description("Train, apply and explain multi-layer perceptrons (float64 WebAssembly, or pure TypeScript).")
+  .version(version)
+  .showSuggestionAfterError()
+  .exitOverride(); // errors come back here as CommanderErrors, so that every exit code is ours
+
+program.command("train")
+  .description("train a network on a CSV file with a header row; the target column decides the task")
+  .argument("<data.csv>", "training data; every column but the target is a numeric feature")
+  .option("--target <column>", "target column (default: the last column)")
+  .addOption(new Option("--task <task>", "override the inferred task: class labels (any non-numeric value, or at most 20 distinct integers) → classification, otherwise regression").choices(TASKS))
+  .addOption(new Option("--layers <sizes>", "hidden layer sizes, comma-separated ('none' for no hidden layer)").argParser(layerSizes).default([32], "32"))
+  .addOption(new Option("--activation <name>", "hidden-layer activation").choices(ACTIVATIONS.filter((a) => a !== "softmax")).default("relu"))
+  .addOption(new Option("--loss <name>", "loss (default: crossEntropy for classes, squaredError for values)").choices(LOSSES))
+  .addOption(new Option("--optimizer <name>", "optimizer").choices(["adam", "sgd"]).default("adam"))
+  .option("--lr <rate>", `learning rate (default: ${DEFAULT_LR.adam} for adam, ${DEFAULT_LR.sgd} for sgd)`, positiveNumber)
+  .option("--epochs <n>", "epochs", positiveInteger, 30)
+  .option("--batch-size <n>", "mini-batch size", positiveInteger, 32)
+  .option("--val-split <fraction>", "fraction of the non-test rows held out for validation (0: none)", fraction, 0.2)
+  .option("--test-split <fraction>", "fraction of all rows held out for the final test (0: none)", fraction, 0.2)
+  .option("--seed <n>", "seed of the split, the weights and the shuffles", seed, 42)
+  .option("--early-stop <patience>", "stop after this many epochs without a better validation loss; keep the best weights", positiveInteger)
+  .addOption(backendOption())
+  .option("--out <file>", "where to save the model: .json for JSON, anything else binary (default: <data>-model.wasmlp)")
+  .addOption(skipOption())
+  .action((data: string, options: TrainOptions) => train(data, options));
+
+program.command("predict")
+  .description("predict the target of every row (the target column may be present or not)")
+  .argument("<model>", "a model saved by 'wasmlp train'")
+  .argument("<data.csv>", "rows with the model's feature columns, in any order")
+  .option("--out <file>", "write the predictions CSV here (default: stdout)")
+  .option("--probabilities", "add one probability column per class")
+  .addOption(backendOption())
+  .addOption(skipOption())
+  .action((model: string, data: string, options: PredictOptions) => predict(model, data, { ...options, probabilities: options.probabilities ?? false }));
+
+program.command("evaluate")
+  .description("loss, and accuracy with a confusion matrix (classes) or RMSE (values), on labelled data")
+  .argument("<model>", "a model saved by 'wasmlp train'")
+  .argument("<data.csv>", "rows with the model's feature columns and its target column")
+  .addOption(backendOption())
+  .addOption(skipOption())
+  .action((model: string, data: string, options: EvaluateOptions) => evaluate(model, data, options));
+
+program.command("inspect")
+  .description("architecture, parameter count, loss, training record, task, classes and features of a model")
+  .argument("<model>", "a model file (binary or JSON)")
+  .action((model: string) => inspect(model));
+
+program.command("explain")
+  .description("back-propagation on one example, number by number: forward pass, node errors, deltas, gradients, one SGD step")
+  .option("--model <file>", "a model file, or a golden case JSON with a batch (default: the built-in seed network 3 → 4 → 2)")
+  .option("--input <values>", "the example's inputs, comma-separated", numberList)
+  .option("--target-values <values>", "the example's targets, comma-separated", numberList)
+  .option("--lr <rate>", "learning rate of the SGD step (default: the case's, else 0.5)", positiveNumber)
+  .option("--digits <n>", "significant digits printed", positiveInteger, 12)
+  .addOption(backendOption())
+  .action((options: ExplainOptions) => explain(options));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage; // commander has printed its message
+  } else {
+    process.stderr.write(errorLine(error) + "\n");
+    process.exitCode = exitCodeFor(error);
+  }
+}

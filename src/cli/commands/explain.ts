@@ -1,0 +1,162 @@
+// wasmlp explain: back-propagation on one example, every number printed beside its formula — the
+// forward pass, the node errors as they travel back, the deltas, the gradients, and one SGD step.
+// Everything shown is read from the library (forward, backward, nodeErrors, deltas, gradients,
+// SGD), so the printout is the library's own arithmetic, checkable against ../shared/golden.
+import { readFileSync } from "node:fs";
+import { ConfigError, ModelFormatError, Network, SGD, type BackendChoice } from "../../index.js";
+import { EXIT, fileProblem } from "../errors.js";
+import { architecture } from "../format.js";
+import { loadModel } from "../model.js";
+import { DERIVATIVE, LOSS_FORMULA, NumberFormat, OUTPUT_ERROR_FORMULA, outputDeltaFormula, sup } from "../explainText.js";
+
+export interface ExplainOptions {
+  model?: string;
+  input?: number[];
+  targetValues?: number[];
+  lr?: number;
+  digits: number;
+  backend: BackendChoice;
+}
+
+interface Lesson {
+  net: Network;
+  title: string;
+  input?: number[];
+  target?: number[];
+  lr?: number;
+}
+
+/** The seed network of the README: 3 inputs → 4 sigmoid → 2 sigmoid, squared error, seed 1. */
+async function builtIn(backend: BackendChoice): Promise<Lesson> {
+  const net = await Network.create({
+    inputSize: 3,
+    layers: [{ size: 4, activation: "sigmoid" }, { size: 2, activation: "sigmoid" }],
+    loss: "squaredError",
+    seed: 1,
+    backend,
+  });
+  return { net, title: "the seed network (built in, seed 1)", input: [0.1, 0.9, -0.4], target: [1, 0], lr: 0.5 };
+}
+
+/** A model file, or a golden case (a JSON file with `model` and `batch`): then its first example and its lr. */
+async function fromFile(path: string, backend: BackendChoice): Promise<Lesson> {
+  let json: { model?: unknown; batch?: { inputs?: number[][]; targets?: number[][] }; optimizer?: { lr?: number } } | undefined;
+  if (path.toLowerCase().endsWith(".json")) {
+    try {
+      json = JSON.parse(readFileSync(path, "utf8"));
+    } catch (error) {
+      throw error instanceof SyntaxError ? new ModelFormatError(`${path}: not valid JSON (${error.message})`) : fileProblem(error, `cannot read model file ${path}`, EXIT.model);
+    }
+  }
+  if (json?.batch === undefined || json.model === undefined) return { net: await loadModel(path, backend), title: path };
+  return {
+    net: await Network.fromJSON(json.model, { backend }),
+    title: `${path} (the model of a case with a batch: its first example)`,
+    input: json.batch.inputs?.[0],
+    target: json.batch.targets?.[0],
+    lr: json.optimizer?.lr,
+  };
+}
+
+export async function explain(options: ExplainOptions): Promise<void> {
+  const lesson = options.model === undefined ? await builtIn(options.backend) : await fromFile(options.model, options.backend);
+  const { net } = lesson;
+  const x = options.input ?? lesson.input, y = options.targetValues ?? lesson.target, lr = options.lr ?? lesson.lr ?? 0.5;
+  if (x === undefined || y === undefined) {
+    throw new ConfigError(`this model has no example: give --input (${net.inputSize} numbers) and --target-values (${net.outputSize} numbers)`);
+  }
+  if (x.length !== net.inputSize) throw new ConfigError(`--input: ${x.length} numbers, but the network has ${net.inputSize} inputs`);
+  if (y.length !== net.outputSize) throw new ConfigError(`--target-values: ${y.length} numbers, but the network has ${net.outputSize} outputs`);
+
+  const f = new NumberFormat(options.digits);
+  const L = net.layers.length, s = sup, out: string[] = [];
+  const fanIn = (l: number) => (l === 1 ? net.inputSize : net.layers[l - 2]!.size);
+  const print = (line = "") => out.push(line);
+
+  // Run it: one forward, one backward, then one SGD step; keep the numbers of every stage.
+  const sgd = new SGD(net, { lr });
+  sgd.zeroGrad();
+  net.forward([x]);
+  const loss = net.backward([y]);
+  const layers = Array.from({ length: L }, (_, i) => {
+    const l = i + 1;
+    return {
+      l, size: net.layers[i]!.size, activation: net.layers[i]!.activation,
+      w: net.weights(l).data, b: net.biases(l),
+      z: net.preActivations(l).row(0).slice(), a: net.activations(l).row(0).slice(),
+      e: net.nodeErrors(l).row(0).slice(), d: net.deltas(l).row(0).slice(), g: net.gradients(l),
+    };
+  });
+  const inputErrors = net.nodeErrors(0).row(0).slice();
+  sgd.step();
+  const after = layers.map(({ l }) => ({ w: net.weights(l).data, b: net.biases(l) }));
+  const lossAfter = net.evaluate([x], [y], { metrics: [] }).loss;
+
+  print(`Back-propagation, step by step, on ${lesson.title}`);
+  print(`network: ${architecture(net)}, loss ${net.loss}: ${LOSS_FORMULA[net.loss](s(L))}`);
+  print(`input   a⁰ = x = ${f.vector(x)}`);
+  print(`target  y = ${f.vector(y)}`);
+  print(`learning rate  η = ${lr}`);
+
+  print();
+  print(`1. FORWARD   z^l = W^l a^(l−1) + b^l,   a^l = f(z^l)`);
+  for (const t of layers) {
+    const l = s(t.l), prev = s(t.l - 1);
+    print();
+    print(`layer ${t.l}: ${t.size} ${t.activation} units`);
+    print(`  W${l} (${t.size}×${fanIn(t.l)}, row j holds unit j's weights) =`);
+    print(f.matrix(t.w, t.size, fanIn(t.l), "    "));
+    print(`  b${l} = ${f.vector(t.b)}`);
+    print(`  z${l} = W${l} a${prev} + b${l} = ${f.vector(t.z)}`);
+    print(`  a${l} = ${t.activation}(z${l}) = ${f.vector(t.a)}`);
+  }
+  print();
+  print(`loss  ${LOSS_FORMULA[net.loss](s(L))} = ${f.number(loss)}`);
+
+  print();
+  print(`2. BACKWARD   node errors e^l = ∂E/∂a^l travel from the output back to the input`);
+  print(`   e^(l−1) = W^lᵀ (e^l ⊙ f'(z^l)) = W^lᵀ δ^l`);
+  for (const t of [...layers].reverse()) {
+    const l = s(t.l), next = s(t.l + 1);
+    print();
+    print(`layer ${t.l}${t.l === L ? " (output)" : ""}`);
+    if (t.l === L) print(`  e${l} = ∂E/∂a${l} = ${OUTPUT_ERROR_FORMULA[net.loss](l)} = ${f.vector(t.e)}`);
+    else print(`  e${l} = W${next}ᵀ δ${next} = W${next}ᵀ (e${next} ⊙ f'(z${next})) = ${f.vector(t.e)}`);
+    const direct = t.l === L ? outputDeltaFormula(net.loss, t.activation, l) : undefined;
+    if (direct !== undefined || t.activation === "softmax") {
+      print(`  δ${l} = ∂E/∂z${l} = ${direct} = ${f.vector(t.d)}`);
+    } else {
+      const derivative = DERIVATIVE[t.activation];
+      print(`  f'(z${l}) = ${derivative.formula(l)} = ${f.vector(Array.from(t.z, (z, j) => derivative.value(z, t.a[j]!)))}`);
+      print(`  δ${l} = ∂E/∂z${l} = e${l} ⊙ f'(z${l}) = ${f.vector(t.d)}`);
+    }
+  }
+  print();
+  print(`inputs: e⁰ = W¹ᵀ δ¹ = ${f.vector(inputErrors)}`);
+
+  print();
+  print(`3. GRADIENTS   ∂E/∂W^l = δ^l a^(l−1)ᵀ,   ∂E/∂b^l = δ^l`);
+  for (const t of layers) {
+    const l = s(t.l), prev = s(t.l - 1);
+    print();
+    print(`layer ${t.l}`);
+    print(`  ∂E/∂W${l} = δ${l} a${prev}ᵀ (${t.size}×${fanIn(t.l)}) =`);
+    print(f.matrix(t.g.weights.data, t.size, fanIn(t.l), "    "));
+    print(`  ∂E/∂b${l} = δ${l} = ${f.vector(t.g.biases)}`);
+  }
+
+  print();
+  print(`4. ONE SGD STEP   W ← W − η ∂E/∂W,   b ← b − η ∂E/∂b   (η = ${lr})`);
+  layers.forEach((t, i) => {
+    const l = s(t.l);
+    print();
+    print(`layer ${t.l}`);
+    print(`  new W${l} = W${l} − η ∂E/∂W${l} =`);
+    print(f.matrix(after[i]!.w, t.size, fanIn(t.l), "    "));
+    print(`  new b${l} = b${l} − η ∂E/∂b${l} = ${f.vector(after[i]!.b)}`);
+  });
+  print();
+  print(`loss after the step: ${f.number(lossAfter)} (before: ${f.number(loss)})`);
+  console.log(out.join("\n"));
+  net.dispose();
+}

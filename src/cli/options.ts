@@ -1,0 +1,50 @@
+// Parsers for option values: commander calls them, and an InvalidArgumentError becomes a usage
+// error (exit code 2) that names the option.
+import { InvalidArgumentError } from "commander";
+import { parseNumber } from "./rows.js";
+
+export function positiveInteger(text: string): number {
+  const value = parseNumber(text);
+  if (value === undefined || !Number.isInteger(value) || value < 1) throw new InvalidArgumentError("expected a positive integer.");
+  return value;
+}
+
+export function seed(text: string): number {
+  const value = parseNumber(text);
+  if (value === undefined || !Number.isInteger(value) || value < 0 || value >= 2 ** 32) throw new InvalidArgumentError("expected an integer in [0, 2^32).");
+  return value;
+}
+
+export function positiveNumber(text: string): number {
+  const value = parseNumber(text);
+  if (value === undefined || !(value > 0)) throw new InvalidArgumentError("expected a number above 0.");
+  return value;
+}
+
+/** A held-out fraction: 0 (none) up to, but not including, 1. */
+export function fraction(text: string): number {
+  const value = parseNumber(text);
+  if (value === undefined || value < 0 || value >= 1) throw new InvalidArgumentError("expected a fraction in [0, 1), such as 0.2.");
+  return value;
+}
+
+/** "32,16" → [32, 16]; "" or "none" → [] (no hidden layer). */
+export function layerSizes(text: string): number[] {
+  if (text.trim() === "" || text.trim() === "none") return [];
+  return text.split(",").map((part) => {
+    const value = parseNumber(part.trim());
+    if (value === undefined || !Number.isInteger(value) || value < 1) {
+      throw new InvalidArgumentError(`'${part.trim()}' is not a layer size; expected positive integers separated by commas, such as 32,16.`);
+    }
+    return value;
+  });
+}
+
+/** "0.1,0.2,0.3" → [0.1, 0.2, 0.3]. */
+export function numberList(text: string): number[] {
+  return text.split(",").map((part) => {
+    const value = parseNumber(part.trim());
+    if (value === undefined) throw new InvalidArgumentError(`'${part.trim()}' is not a number; expected numbers separated by commas.`);
+    return value;
+  });
+}
