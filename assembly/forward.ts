@@ -14,20 +14,29 @@ import { activateRange, SOFTMAX } from "./activation";
 
 // Σ_i x[i]·y[i] with two vector accumulators.
 @inline export function dot(x: usize, y: usize, n: i32): f64 {
-  let acc0 = f64x2.splat(0);
-  let acc1 = f64x2.splat(0);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 3;
-    acc0 = f64x2.add(acc0, f64x2.mul(v128.load(x + o), v128.load(y + o)));
-    acc1 = f64x2.add(acc1, f64x2.mul(v128.load(x + o, 16), v128.load(y + o, 16)));
+  if (ASC_FEATURE_SIMD) {
+    let acc0 = f64x2.splat(0);
+    let acc1 = f64x2.splat(0);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 3;
+      acc0 = f64x2.add(acc0, f64x2.mul(v128.load(x + o), v128.load(y + o)));
+      acc1 = f64x2.add(acc1, f64x2.mul(v128.load(x + o, 16), v128.load(y + o, 16)));
+    }
+    let sum = hsum(f64x2.add(acc0, acc1));
+    for (; i < n; i++) {
+      const o = <usize>i << 3;
+      sum += load<f64>(x + o) * load<f64>(y + o);
+    }
+    return sum;
+  } else {
+    let sum = 0.0;
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 3;
+      sum += load<f64>(x + o) * load<f64>(y + o);
+    }
+    return sum;
   }
-  let sum = hsum(f64x2.add(acc0, acc1));
-  for (; i < n; i++) {
-    const o = <usize>i << 3;
-    sum += load<f64>(x + o) * load<f64>(y + o);
-  }
-  return sum;
 }
 
 // Rows of W kept hot in L2 while every block of 4 samples passes over them (2 MiB L2 here; half
@@ -71,64 +80,77 @@ export function denseForward(
 // Z[s..s+3, j..j+1]: 8 f64x2 accumulators; the loop is unrolled twice and walks its six streams
 // with immediate offsets, which keeps address arithmetic out of most loads.
 @inline function block4x2(x0: usize, w0: usize, b: usize, z: usize, s: i32, j: i32, nIn: i32, nOut: i32): void {
-  const rowBytes = <usize>nIn << 3;
-  let p0 = x0, p1 = x0 + rowBytes, p2 = x0 + 2 * rowBytes, p3 = x0 + 3 * rowBytes;
-  let q0 = w0, q1 = w0 + rowBytes;
-  let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
-  let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-  let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
-  let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-  const end4 = q0 + ((<usize>nIn & ~3) << 3);
-  while (q0 < end4) {
-    let wa = v128.load(q0), wb = v128.load(q1);
-    let v = v128.load(p0);
-    c00 = f64x2.add(c00, f64x2.mul(v, wa)); c01 = f64x2.add(c01, f64x2.mul(v, wb));
-    v = v128.load(p1);
-    c10 = f64x2.add(c10, f64x2.mul(v, wa)); c11 = f64x2.add(c11, f64x2.mul(v, wb));
-    v = v128.load(p2);
-    c20 = f64x2.add(c20, f64x2.mul(v, wa)); c21 = f64x2.add(c21, f64x2.mul(v, wb));
-    v = v128.load(p3);
-    c30 = f64x2.add(c30, f64x2.mul(v, wa)); c31 = f64x2.add(c31, f64x2.mul(v, wb));
-    wa = v128.load(q0, 16); wb = v128.load(q1, 16);
-    v = v128.load(p0, 16);
-    c00 = f64x2.add(c00, f64x2.mul(v, wa)); c01 = f64x2.add(c01, f64x2.mul(v, wb));
-    v = v128.load(p1, 16);
-    c10 = f64x2.add(c10, f64x2.mul(v, wa)); c11 = f64x2.add(c11, f64x2.mul(v, wb));
-    v = v128.load(p2, 16);
-    c20 = f64x2.add(c20, f64x2.mul(v, wa)); c21 = f64x2.add(c21, f64x2.mul(v, wb));
-    v = v128.load(p3, 16);
-    c30 = f64x2.add(c30, f64x2.mul(v, wa)); c31 = f64x2.add(c31, f64x2.mul(v, wb));
-    p0 += 32; p1 += 32; p2 += 32; p3 += 32; q0 += 32; q1 += 32;
+  if (ASC_FEATURE_SIMD) {
+    const rowBytes = <usize>nIn << 3;
+    let p0 = x0, p1 = x0 + rowBytes, p2 = x0 + 2 * rowBytes, p3 = x0 + 3 * rowBytes;
+    let q0 = w0, q1 = w0 + rowBytes;
+    let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+    let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+    let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
+    let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+    const end4 = q0 + ((<usize>nIn & ~3) << 3);
+    while (q0 < end4) {
+      let wa = v128.load(q0), wb = v128.load(q1);
+      let v = v128.load(p0);
+      c00 = f64x2.add(c00, f64x2.mul(v, wa)); c01 = f64x2.add(c01, f64x2.mul(v, wb));
+      v = v128.load(p1);
+      c10 = f64x2.add(c10, f64x2.mul(v, wa)); c11 = f64x2.add(c11, f64x2.mul(v, wb));
+      v = v128.load(p2);
+      c20 = f64x2.add(c20, f64x2.mul(v, wa)); c21 = f64x2.add(c21, f64x2.mul(v, wb));
+      v = v128.load(p3);
+      c30 = f64x2.add(c30, f64x2.mul(v, wa)); c31 = f64x2.add(c31, f64x2.mul(v, wb));
+      wa = v128.load(q0, 16); wb = v128.load(q1, 16);
+      v = v128.load(p0, 16);
+      c00 = f64x2.add(c00, f64x2.mul(v, wa)); c01 = f64x2.add(c01, f64x2.mul(v, wb));
+      v = v128.load(p1, 16);
+      c10 = f64x2.add(c10, f64x2.mul(v, wa)); c11 = f64x2.add(c11, f64x2.mul(v, wb));
+      v = v128.load(p2, 16);
+      c20 = f64x2.add(c20, f64x2.mul(v, wa)); c21 = f64x2.add(c21, f64x2.mul(v, wb));
+      v = v128.load(p3, 16);
+      c30 = f64x2.add(c30, f64x2.mul(v, wa)); c31 = f64x2.add(c31, f64x2.mul(v, wb));
+      p0 += 32; p1 += 32; p2 += 32; p3 += 32; q0 += 32; q1 += 32;
+    }
+    if (nIn & 2) {
+      const wa = v128.load(q0), wb = v128.load(q1);
+      let v = v128.load(p0);
+      c00 = f64x2.add(c00, f64x2.mul(v, wa)); c01 = f64x2.add(c01, f64x2.mul(v, wb));
+      v = v128.load(p1);
+      c10 = f64x2.add(c10, f64x2.mul(v, wa)); c11 = f64x2.add(c11, f64x2.mul(v, wb));
+      v = v128.load(p2);
+      c20 = f64x2.add(c20, f64x2.mul(v, wa)); c21 = f64x2.add(c21, f64x2.mul(v, wb));
+      v = v128.load(p3);
+      c30 = f64x2.add(c30, f64x2.mul(v, wa)); c31 = f64x2.add(c31, f64x2.mul(v, wb));
+      p0 += 16; p1 += 16; p2 += 16; p3 += 16; q0 += 16; q1 += 16;
+    }
+    let s00 = hsum(c00), s01 = hsum(c01), s10 = hsum(c10), s11 = hsum(c11);
+    let s20 = hsum(c20), s21 = hsum(c21), s30 = hsum(c30), s31 = hsum(c31);
+    if (nIn & 1) { // odd fan-in: the last column
+      const wa = load<f64>(q0), wb = load<f64>(q1);
+      let v = load<f64>(p0); s00 += v * wa; s01 += v * wb;
+      v = load<f64>(p1); s10 += v * wa; s11 += v * wb;
+      v = load<f64>(p2); s20 += v * wa; s21 += v * wb;
+      v = load<f64>(p3); s30 += v * wa; s31 += v * wb;
+    }
+    const ba = load<f64>(b + (<usize>j << 3));
+    const bb = load<f64>(b + (<usize>(j + 1) << 3));
+    const r = <usize>s * <usize>nOut + <usize>j;
+    const n = <usize>nOut;
+    emit(z, r, s00 + ba); emit(z, r + 1, s01 + bb);
+    emit(z, r + n, s10 + ba); emit(z, r + n + 1, s11 + bb);
+    emit(z, r + 2 * n, s20 + ba); emit(z, r + 2 * n + 1, s21 + bb);
+    emit(z, r + 3 * n, s30 + ba); emit(z, r + 3 * n + 1, s31 + bb);
+  } else {
+    const rowBytes = <usize>nIn << 3;
+    const ba = load<f64>(b + (<usize>j << 3));
+    const bb = load<f64>(b + (<usize>(j + 1) << 3));
+    const r = <usize>s * <usize>nOut + <usize>j;
+    for (let k = 0; k < 4; k++) {
+      const x = x0 + <usize>k * rowBytes;
+      const at = r + <usize>k * <usize>nOut;
+      emit(z, at, dot(x, w0, nIn) + ba);
+      emit(z, at + 1, dot(x, w0 + rowBytes, nIn) + bb);
+    }
   }
-  if (nIn & 2) {
-    const wa = v128.load(q0), wb = v128.load(q1);
-    let v = v128.load(p0);
-    c00 = f64x2.add(c00, f64x2.mul(v, wa)); c01 = f64x2.add(c01, f64x2.mul(v, wb));
-    v = v128.load(p1);
-    c10 = f64x2.add(c10, f64x2.mul(v, wa)); c11 = f64x2.add(c11, f64x2.mul(v, wb));
-    v = v128.load(p2);
-    c20 = f64x2.add(c20, f64x2.mul(v, wa)); c21 = f64x2.add(c21, f64x2.mul(v, wb));
-    v = v128.load(p3);
-    c30 = f64x2.add(c30, f64x2.mul(v, wa)); c31 = f64x2.add(c31, f64x2.mul(v, wb));
-    p0 += 16; p1 += 16; p2 += 16; p3 += 16; q0 += 16; q1 += 16;
-  }
-  let s00 = hsum(c00), s01 = hsum(c01), s10 = hsum(c10), s11 = hsum(c11);
-  let s20 = hsum(c20), s21 = hsum(c21), s30 = hsum(c30), s31 = hsum(c31);
-  if (nIn & 1) { // odd fan-in: the last column
-    const wa = load<f64>(q0), wb = load<f64>(q1);
-    let v = load<f64>(p0); s00 += v * wa; s01 += v * wb;
-    v = load<f64>(p1); s10 += v * wa; s11 += v * wb;
-    v = load<f64>(p2); s20 += v * wa; s21 += v * wb;
-    v = load<f64>(p3); s30 += v * wa; s31 += v * wb;
-  }
-  const ba = load<f64>(b + (<usize>j << 3));
-  const bb = load<f64>(b + (<usize>(j + 1) << 3));
-  const r = <usize>s * <usize>nOut + <usize>j;
-  const n = <usize>nOut;
-  emit(z, r, s00 + ba); emit(z, r + 1, s01 + bb);
-  emit(z, r + n, s10 + ba); emit(z, r + n + 1, s11 + bb);
-  emit(z, r + 2 * n, s20 + ba); emit(z, r + 2 * n + 1, s21 + bb);
-  emit(z, r + 3 * n, s30 + ba); emit(z, r + 3 * n + 1, s31 + bb);
 }
 
 // a = exp(z − max z) / Σ exp(z − max z), row by row: never overflows, and the largest term is 1.

@@ -21,6 +21,7 @@ export const STORE: i32 = 0;
 export const ACCUMULATE: i32 = 1;
 export const APPLY_SGD: i32 = 2;
 
+// finishBlock, finishPair and finish serve the SIMD branches only (the scalar branches use finishScalar).
 // Not inlined on purpose: one copy of the three modes serves every block (the call is paid once
 // per 16 gradient values, each of which took `rows` multiply-adds).
 function finishBlock(
@@ -64,75 +65,92 @@ function finishScalar(dW: usize, sum: f64, scale: f64, mode: i32, lr: f64, wd: f
 export function weightGradients(
   d: usize, aPrev: usize, dW: usize, db: usize, rows: i32, nIn: i32, nOut: i32, mode: i32, lr: f64, weightDecay: f64,
 ): void {
-  const scale = 1.0 / <f64>rows;
-  const scale2 = f64x2.splat(scale);
-  const lr2 = f64x2.splat(lr), wd2 = f64x2.splat(weightDecay);
-  if (rows == 1) {
-    outerProduct(d, aPrev, dW, nIn, nOut, mode, lr, weightDecay);
-    for (let k = 0; k < nOut; k++) finishScalar(db + (<usize>k << 3), 0.0 + load<f64>(d + (<usize>k << 3)), 1.0, mode, lr, weightDecay);
-    return;
-  }
-  const aRow = <usize>nIn << 3;
-  const dRow = <usize>nOut << 3;
-  const panel = max<i32>(4, (PANEL_BYTES / (rows << 3)) & ~3);
-  const inBlocks = nIn & ~3, outBlocks = nOut & ~3;
-  const blockBytes = <usize>rows << 5; // one packed 4-column block: rows × 32 bytes
-  // Packing pays once a block of columns is reused by many rows; it also needs room in scratch.
-  const packedD = SCRATCH, packedA = SCRATCH + <usize>(outBlocks >> 2) * blockBytes;
-  const packed = rows >= PACK_MIN_ROWS && <usize>((outBlocks + panel) >> 2) * blockBytes <= SCRATCH_BYTES;
-  if (packed) for (let j = 0; j < outBlocks; j += 4) packColumns4(packedD + <usize>(j >> 2) * blockBytes, d + (<usize>j << 3), dRow, rows);
-  for (let i0 = 0; i0 < inBlocks; i0 += panel) {
-    const i1 = min(inBlocks, i0 + panel);
-    if (packed) for (let i = i0; i < i1; i += 4) packColumns4(packedA + <usize>((i - i0) >> 2) * blockBytes, aPrev + (<usize>i << 3), aRow, rows);
-    // Where the rows of a 4-column block start, and the step from one sample to the next.
-    const aStep = packed ? <usize>32 : aRow, dStep = packed ? <usize>32 : dRow;
-    let j = 0;
-    for (; j < outBlocks; j += 4) {
-      for (let i = i0; i < i1; i += 4) {
-        let pa = packed ? packedA + <usize>((i - i0) >> 2) * blockBytes : aPrev + (<usize>i << 3);
-        let pd = packed ? packedD + <usize>(j >> 2) * blockBytes : d + (<usize>j << 3);
-        let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
-        let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-        let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
-        let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-        for (let s = 0; s < rows; s++) {
-          const xa = v128.load(pa), xb = v128.load(pa, 16);
-          let v = v128.load64_splat(pd);
-          c00 = f64x2.add(c00, f64x2.mul(v, xa)); c01 = f64x2.add(c01, f64x2.mul(v, xb));
-          v = v128.load64_splat(pd, 8);
-          c10 = f64x2.add(c10, f64x2.mul(v, xa)); c11 = f64x2.add(c11, f64x2.mul(v, xb));
-          v = v128.load64_splat(pd, 16);
-          c20 = f64x2.add(c20, f64x2.mul(v, xa)); c21 = f64x2.add(c21, f64x2.mul(v, xb));
-          v = v128.load64_splat(pd, 24);
-          c30 = f64x2.add(c30, f64x2.mul(v, xa)); c31 = f64x2.add(c31, f64x2.mul(v, xb));
-          pa += aStep; pd += dStep;
+  if (ASC_FEATURE_SIMD) {
+    const scale = 1.0 / <f64>rows;
+    const scale2 = f64x2.splat(scale);
+    const lr2 = f64x2.splat(lr), wd2 = f64x2.splat(weightDecay);
+    if (rows == 1) {
+      outerProduct(d, aPrev, dW, nIn, nOut, mode, lr, weightDecay);
+      for (let k = 0; k < nOut; k++) finishScalar(db + (<usize>k << 3), 0.0 + load<f64>(d + (<usize>k << 3)), 1.0, mode, lr, weightDecay);
+      return;
+    }
+    const aRow = <usize>nIn << 3;
+    const dRow = <usize>nOut << 3;
+    const panel = max<i32>(4, (PANEL_BYTES / (rows << 3)) & ~3);
+    const inBlocks = nIn & ~3, outBlocks = nOut & ~3;
+    const blockBytes = <usize>rows << 5; // one packed 4-column block: rows × 32 bytes
+    // Packing pays once a block of columns is reused by many rows; it also needs room in scratch.
+    const packedD = SCRATCH, packedA = SCRATCH + <usize>(outBlocks >> 2) * blockBytes;
+    const packed = rows >= PACK_MIN_ROWS && <usize>((outBlocks + panel) >> 2) * blockBytes <= SCRATCH_BYTES;
+    if (packed) for (let j = 0; j < outBlocks; j += 4) packColumns4(packedD + <usize>(j >> 2) * blockBytes, d + (<usize>j << 3), dRow, rows);
+    for (let i0 = 0; i0 < inBlocks; i0 += panel) {
+      const i1 = min(inBlocks, i0 + panel);
+      if (packed) for (let i = i0; i < i1; i += 4) packColumns4(packedA + <usize>((i - i0) >> 2) * blockBytes, aPrev + (<usize>i << 3), aRow, rows);
+      // Where the rows of a 4-column block start, and the step from one sample to the next.
+      const aStep = packed ? <usize>32 : aRow, dStep = packed ? <usize>32 : dRow;
+      let j = 0;
+      for (; j < outBlocks; j += 4) {
+        for (let i = i0; i < i1; i += 4) {
+          let pa = packed ? packedA + <usize>((i - i0) >> 2) * blockBytes : aPrev + (<usize>i << 3);
+          let pd = packed ? packedD + <usize>(j >> 2) * blockBytes : d + (<usize>j << 3);
+          let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+          let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+          let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
+          let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+          for (let s = 0; s < rows; s++) {
+            const xa = v128.load(pa), xb = v128.load(pa, 16);
+            let v = v128.load64_splat(pd);
+            c00 = f64x2.add(c00, f64x2.mul(v, xa)); c01 = f64x2.add(c01, f64x2.mul(v, xb));
+            v = v128.load64_splat(pd, 8);
+            c10 = f64x2.add(c10, f64x2.mul(v, xa)); c11 = f64x2.add(c11, f64x2.mul(v, xb));
+            v = v128.load64_splat(pd, 16);
+            c20 = f64x2.add(c20, f64x2.mul(v, xa)); c21 = f64x2.add(c21, f64x2.mul(v, xb));
+            v = v128.load64_splat(pd, 24);
+            c30 = f64x2.add(c30, f64x2.mul(v, xa)); c31 = f64x2.add(c31, f64x2.mul(v, xb));
+            pa += aStep; pd += dStep;
+          }
+          finishBlock(dW + <usize>j * aRow + (<usize>i << 3), aRow, c00, c01, c10, c11, c20, c21, c30, c31, scale2, mode, lr2, wd2);
         }
-        finishBlock(dW + <usize>j * aRow + (<usize>i << 3), aRow, c00, c01, c10, c11, c20, c21, c30, c31, scale2, mode, lr2, wd2);
+      }
+      for (; j < nOut; j++) { // the last nOut % 4 outputs: one output × 4 inputs
+        for (let i = i0; i < i1; i += 4) {
+          let pa = packed ? packedA + <usize>((i - i0) >> 2) * blockBytes : aPrev + (<usize>i << 3);
+          let pd = d + (<usize>j << 3);
+          let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
+          for (let s = 0; s < rows; s++) {
+            const v = v128.load64_splat(pd);
+            c0 = f64x2.add(c0, f64x2.mul(v, v128.load(pa)));
+            c1 = f64x2.add(c1, f64x2.mul(v, v128.load(pa, 16)));
+            pa += aStep; pd += dRow;
+          }
+          finishPair(dW + <usize>j * aRow + (<usize>i << 3), c0, c1, scale2, mode, lr2, wd2);
+        }
       }
     }
-    for (; j < nOut; j++) { // the last nOut % 4 outputs: one output × 4 inputs
-      for (let i = i0; i < i1; i += 4) {
-        let pa = packed ? packedA + <usize>((i - i0) >> 2) * blockBytes : aPrev + (<usize>i << 3);
-        let pd = d + (<usize>j << 3);
-        let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
-        for (let s = 0; s < rows; s++) {
-          const v = v128.load64_splat(pd);
-          c0 = f64x2.add(c0, f64x2.mul(v, v128.load(pa)));
-          c1 = f64x2.add(c1, f64x2.mul(v, v128.load(pa, 16)));
-          pa += aStep; pd += dRow;
-        }
-        finishPair(dW + <usize>j * aRow + (<usize>i << 3), c0, c1, scale2, mode, lr2, wd2);
+    for (let i = inBlocks; i < nIn; i++) { // the last nIn % 4 inputs
+      for (let j = 0; j < nOut; j++) gradientEntry(d, aPrev, dW, rows, nIn, nOut, j, i, scale, mode, lr, weightDecay);
+    }
+    for (let k = 0; k < nOut; k++) {
+      let sum = 0.0;
+      let pd = d + (<usize>k << 3);
+      for (let s = 0; s < rows; s++) { sum += load<f64>(pd); pd += dRow; }
+      finishScalar(db + (<usize>k << 3), sum, scale, mode, lr, weightDecay);
+    }
+  } else {
+    const scale = 1.0 / <f64>rows;
+    if (rows == 1) {
+      outerProduct(d, aPrev, dW, nIn, nOut, mode, lr, weightDecay);
+    } else {
+      for (let j = 0; j < nOut; j++) {
+        for (let i = 0; i < nIn; i++) gradientEntry(d, aPrev, dW, rows, nIn, nOut, j, i, scale, mode, lr, weightDecay);
       }
     }
-  }
-  for (let i = inBlocks; i < nIn; i++) { // the last nIn % 4 inputs
-    for (let j = 0; j < nOut; j++) gradientEntry(d, aPrev, dW, rows, nIn, nOut, j, i, scale, mode, lr, weightDecay);
-  }
-  for (let k = 0; k < nOut; k++) {
-    let sum = 0.0;
-    let pd = d + (<usize>k << 3);
-    for (let s = 0; s < rows; s++) { sum += load<f64>(pd); pd += dRow; }
-    finishScalar(db + (<usize>k << 3), sum, scale, mode, lr, weightDecay);
+    for (let k = 0; k < nOut; k++) {
+      let sum = 0.0;
+      let pd = d + (<usize>k << 3);
+      for (let s = 0; s < rows; s++) { sum += load<f64>(pd); pd += <usize>nOut << 3; }
+      finishScalar(db + (<usize>k << 3), sum, scale, mode, lr, weightDecay);
+    }
   }
 }
 
@@ -140,27 +158,39 @@ export function weightGradients(
 // so that no branch sits in the inner loop. "0 +" turns −0 into +0 exactly as the summing path
 // does, so both give the same bits.
 function outerProduct(d: usize, a: usize, dW: usize, nIn: i32, nOut: i32, mode: i32, lr: f64, weightDecay: f64): void {
-  const zero = f64x2.splat(0), lr2 = f64x2.splat(lr), wd2 = f64x2.splat(weightDecay);
-  const pairBytes = <usize>(nIn & ~1) << 3;
-  let row = dW;
-  for (let j = 0; j < nOut; j++) {
-    const dj = load<f64>(d + (<usize>j << 3));
-    const dj2 = f64x2.splat(dj);
-    if (mode == APPLY_SGD) {
-      for (let o: usize = 0; o < pairBytes; o += 16) {
-        const g = f64x2.add(zero, f64x2.mul(dj2, v128.load(a + o)));
-        const p = v128.load(row + o);
-        v128.store(row + o, f64x2.sub(p, f64x2.mul(lr2, f64x2.add(g, f64x2.mul(wd2, p)))));
+  if (ASC_FEATURE_SIMD) {
+    const zero = f64x2.splat(0), lr2 = f64x2.splat(lr), wd2 = f64x2.splat(weightDecay);
+    const pairBytes = <usize>(nIn & ~1) << 3;
+    let row = dW;
+    for (let j = 0; j < nOut; j++) {
+      const dj = load<f64>(d + (<usize>j << 3));
+      const dj2 = f64x2.splat(dj);
+      if (mode == APPLY_SGD) {
+        for (let o: usize = 0; o < pairBytes; o += 16) {
+          const g = f64x2.add(zero, f64x2.mul(dj2, v128.load(a + o)));
+          const p = v128.load(row + o);
+          v128.store(row + o, f64x2.sub(p, f64x2.mul(lr2, f64x2.add(g, f64x2.mul(wd2, p)))));
+        }
+      } else if (mode == ACCUMULATE) {
+        for (let o: usize = 0; o < pairBytes; o += 16) {
+          v128.store(row + o, f64x2.add(v128.load(row + o), f64x2.add(zero, f64x2.mul(dj2, v128.load(a + o)))));
+        }
+      } else {
+        for (let o: usize = 0; o < pairBytes; o += 16) v128.store(row + o, f64x2.add(zero, f64x2.mul(dj2, v128.load(a + o))));
       }
-    } else if (mode == ACCUMULATE) {
-      for (let o: usize = 0; o < pairBytes; o += 16) {
-        v128.store(row + o, f64x2.add(v128.load(row + o), f64x2.add(zero, f64x2.mul(dj2, v128.load(a + o)))));
-      }
-    } else {
-      for (let o: usize = 0; o < pairBytes; o += 16) v128.store(row + o, f64x2.add(zero, f64x2.mul(dj2, v128.load(a + o))));
+      if (nIn & 1) finishScalar(row + pairBytes, 0.0 + dj * load<f64>(a + pairBytes), 1.0, mode, lr, weightDecay);
+      row += <usize>nIn << 3;
     }
-    if (nIn & 1) finishScalar(row + pairBytes, 0.0 + dj * load<f64>(a + pairBytes), 1.0, mode, lr, weightDecay);
-    row += <usize>nIn << 3;
+  } else {
+    let row = dW;
+    for (let j = 0; j < nOut; j++) {
+      const dj = load<f64>(d + (<usize>j << 3));
+      for (let i = 0; i < nIn; i++) {
+        const o = <usize>i << 3;
+        finishScalar(row + o, 0.0 + dj * load<f64>(a + o), 1.0, mode, lr, weightDecay);
+      }
+      row += <usize>nIn << 3;
+    }
   }
 }
 

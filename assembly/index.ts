@@ -1,5 +1,7 @@
 // The whole wasm ABI on one screen. Every pointer is a byte offset into this module's own memory;
 // the host lays out the arrays (see layout.ts and docs of src/memoryPlan.ts) from heapBase() up.
+// docs/abi.md documents every export for other hosts. Every SIMD kernel has a scalar branch
+// (`if (ASC_FEATURE_SIMD) … else …`), compiled into the portable build (asconfig.json "portable").
 export { forward, backward, backpropagate, layerGradients, inputErrors } from "./network";
 export { denseForward, softmaxRows } from "./forward";
 export { outputErrors } from "./loss";

@@ -59,52 +59,68 @@ function errorPanel(
   d: usize, base: usize, ePrev: usize, rows: i32, nIn: i32, nOut: i32, i0: i32, i1: i32,
   blockStep: usize, jStep: usize, packed: bool,
 ): void {
-  const wRow = <usize>nIn << 3;
-  const dRow = <usize>nOut << 3;
-  let s = 0;
-  for (; s + 4 <= rows; s += 4) {
-    const d0 = d + <usize>s * dRow;
-    const e0 = ePrev + <usize>s * wRow, e1 = e0 + wRow, e2 = e1 + wRow, e3 = e2 + wRow;
-    for (let i = i0; i < i1; i += 4) {
-      let pw = packed ? base + <usize>((i - i0) >> 2) * blockStep : base + (<usize>i << 3);
-      let pd = d0;
-      let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
-      let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-      let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
-      let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-      for (let j = 0; j < nOut; j++) {
-        const wa = v128.load(pw), wb = v128.load(pw, 16);
-        let v = v128.load64_splat(pd);
-        c00 = f64x2.add(c00, f64x2.mul(v, wa)); c01 = f64x2.add(c01, f64x2.mul(v, wb));
-        v = v128.load64_splat(pd + dRow);
-        c10 = f64x2.add(c10, f64x2.mul(v, wa)); c11 = f64x2.add(c11, f64x2.mul(v, wb));
-        v = v128.load64_splat(pd + 2 * dRow);
-        c20 = f64x2.add(c20, f64x2.mul(v, wa)); c21 = f64x2.add(c21, f64x2.mul(v, wb));
-        v = v128.load64_splat(pd + 3 * dRow);
-        c30 = f64x2.add(c30, f64x2.mul(v, wa)); c31 = f64x2.add(c31, f64x2.mul(v, wb));
-        pw += jStep; pd += 8;
+  if (ASC_FEATURE_SIMD) {
+    const wRow = <usize>nIn << 3;
+    const dRow = <usize>nOut << 3;
+    let s = 0;
+    for (; s + 4 <= rows; s += 4) {
+      const d0 = d + <usize>s * dRow;
+      const e0 = ePrev + <usize>s * wRow, e1 = e0 + wRow, e2 = e1 + wRow, e3 = e2 + wRow;
+      for (let i = i0; i < i1; i += 4) {
+        let pw = packed ? base + <usize>((i - i0) >> 2) * blockStep : base + (<usize>i << 3);
+        let pd = d0;
+        let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+        let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+        let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
+        let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+        for (let j = 0; j < nOut; j++) {
+          const wa = v128.load(pw), wb = v128.load(pw, 16);
+          let v = v128.load64_splat(pd);
+          c00 = f64x2.add(c00, f64x2.mul(v, wa)); c01 = f64x2.add(c01, f64x2.mul(v, wb));
+          v = v128.load64_splat(pd + dRow);
+          c10 = f64x2.add(c10, f64x2.mul(v, wa)); c11 = f64x2.add(c11, f64x2.mul(v, wb));
+          v = v128.load64_splat(pd + 2 * dRow);
+          c20 = f64x2.add(c20, f64x2.mul(v, wa)); c21 = f64x2.add(c21, f64x2.mul(v, wb));
+          v = v128.load64_splat(pd + 3 * dRow);
+          c30 = f64x2.add(c30, f64x2.mul(v, wa)); c31 = f64x2.add(c31, f64x2.mul(v, wb));
+          pw += jStep; pd += 8;
+        }
+        const io = <usize>i << 3;
+        v128.store(e0 + io, c00); v128.store(e0 + io, c01, 16);
+        v128.store(e1 + io, c10); v128.store(e1 + io, c11, 16);
+        v128.store(e2 + io, c20); v128.store(e2 + io, c21, 16);
+        v128.store(e3 + io, c30); v128.store(e3 + io, c31, 16);
       }
-      const io = <usize>i << 3;
-      v128.store(e0 + io, c00); v128.store(e0 + io, c01, 16);
-      v128.store(e1 + io, c10); v128.store(e1 + io, c11, 16);
-      v128.store(e2 + io, c20); v128.store(e2 + io, c21, 16);
-      v128.store(e3 + io, c30); v128.store(e3 + io, c31, 16);
     }
-  }
-  for (; s < rows; s++) { // the last rows % 4 samples: one sample × 4 inputs
-    const dr = d + <usize>s * dRow;
-    for (let i = i0; i < i1; i += 4) {
-      let pw = packed ? base + <usize>((i - i0) >> 2) * blockStep : base + (<usize>i << 3);
-      let pd = dr;
-      let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
-      for (let j = 0; j < nOut; j++) {
-        const v = v128.load64_splat(pd);
-        c0 = f64x2.add(c0, f64x2.mul(v, v128.load(pw)));
-        c1 = f64x2.add(c1, f64x2.mul(v, v128.load(pw, 16)));
-        pw += jStep; pd += 8;
+    for (; s < rows; s++) { // the last rows % 4 samples: one sample × 4 inputs
+      const dr = d + <usize>s * dRow;
+      for (let i = i0; i < i1; i += 4) {
+        let pw = packed ? base + <usize>((i - i0) >> 2) * blockStep : base + (<usize>i << 3);
+        let pd = dr;
+        let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
+        for (let j = 0; j < nOut; j++) {
+          const v = v128.load64_splat(pd);
+          c0 = f64x2.add(c0, f64x2.mul(v, v128.load(pw)));
+          c1 = f64x2.add(c1, f64x2.mul(v, v128.load(pw, 16)));
+          pw += jStep; pd += 8;
+        }
+        const e = ePrev + <usize>s * wRow + (<usize>i << 3);
+        v128.store(e, c0); v128.store(e, c1, 16);
       }
-      const e = ePrev + <usize>s * wRow + (<usize>i << 3);
-      v128.store(e, c0); v128.store(e, c1, 16);
+    }
+  } else {
+    const wRow = <usize>nIn << 3;
+    const dRow = <usize>nOut << 3;
+    for (let s = 0; s < rows; s++) {
+      const dr = d + <usize>s * dRow;
+      for (let i = i0; i < i1; i++) {
+        // W[j, i] is at pw + j·jStep (the addressing above, plus i's place in its block of 4)
+        const block = packed ? base + <usize>((i - i0) >> 2) * blockStep : base + (<usize>(i & ~3) << 3);
+        const pw = block + (<usize>(i & 3) << 3);
+        let sum = 0.0;
+        for (let j = 0; j < nOut; j++) sum += load<f64>(dr + (<usize>j << 3)) * load<f64>(pw + <usize>j * jStep);
+        store<f64>(ePrev + <usize>s * wRow + (<usize>i << 3), sum);
+      }
     }
   }
 }
