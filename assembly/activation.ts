@@ -8,7 +8,7 @@ export const RELU: i32 = 3;
 export const LEAKY_RELU: i32 = 4;
 export const SOFTMAX: i32 = 5; // a row operation: see forward.ts (forward) and nodeError.ts (Jacobian)
 
-const LEAKY_SLOPE: f64 = 0.01;
+export const LEAKY_SLOPE: f64 = 0.01;
 
 @inline export function activate(act: i32, z: f64): f64 {
   if (act == SIGMOID) return 1.0 / (1.0 + Math.exp(-z));

@@ -42,6 +42,7 @@ export const T_BATCH_LOSS: i32 = 15; // mean loss of the last batch
 export const T_GRAD_NORM: i32 = 16; // L2 norm of the last batch's gradient before clipping (when clipping)
 export const T_BETA1_POWER: i32 = 17; // β1^t and β2^t, kept as running products (Adam's bias
 export const T_BETA2_POWER: i32 = 18; // correction) so the module needs no pow(); 1 before step 1
+export const T_INPUT_BOUND: i32 = 19; // an upper bound of |x| over the data set, or 0: then each batch is scanned
 export const TRAIN_WORDS: i32 = 24;
 
 // Per-layer words (layer l = 1..L is record l − 1, right after the header).

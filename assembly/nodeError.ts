@@ -1,6 +1,6 @@
 // Node errors travel backwards: deltas of a layer from its node errors, d = e ⊙ f'(z), and the
 // previous layer's node errors from these deltas, E_{l−1} = D_l · W_l (row-major, per sample).
-import { derivative, SOFTMAX } from "./activation";
+import { derivative, LEAKY_RELU, LEAKY_SLOPE, RELU, SOFTMAX } from "./activation";
 import { SCRATCH, SCRATCH_BYTES, packColumns4 } from "./scratch";
 
 // d = J_softmaxᵀ e for one sample: d_k = a_k (e_k − Σ_m e_m a_m).
@@ -22,7 +22,17 @@ export function hiddenDeltas(e: usize, z: usize, a: usize, d: usize, rows: i32, 
     return;
   }
   const count = <usize>rows * <usize>n;
-  for (let i: usize = 0; i < count; i++) {
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD && (act == RELU || act == LEAKY_RELU)) { // f' is 1 or the slope, chosen by z > 0: two lanes at a time
+    const one = f64x2.splat(1), zero = f64x2.splat(0);
+    const slope = f64x2.splat(act == RELU ? 0 : LEAKY_SLOPE);
+    for (; i + 2 <= count; i += 2) {
+      const o = i << 3;
+      const slopeOrOne = v128.bitselect(one, slope, f64x2.gt(v128.load(z + o), zero));
+      v128.store(d + o, f64x2.mul(v128.load(e + o), slopeOrOne));
+    }
+  }
+  for (; i < count; i++) {
     const o = i << 3;
     store<f64>(d + o, load<f64>(e + o) * derivative(act, load<f64>(z + o), load<f64>(a + o)));
   }

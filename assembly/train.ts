@@ -5,7 +5,7 @@ import {
   headerWord, layerWord, trainWord, H_INPUT_SIZE, H_LAYER_COUNT, H_X, H_Y, H_PARAMS, H_PARAM_COUNT, H_GRADS,
   H_STATE1, H_STATE2, L_OUT, L_A, L_ACT, H_LOSS, L_Z, L_E, L_D, H_SAMPLE_LOSS,
   T_OPTIMIZER, T_LR, T_MOMENTUM, T_NESTEROV, T_WEIGHT_DECAY, T_BETA1, T_BETA2, T_EPS, T_CLIP_NORM, T_STEP,
-  T_METRIC, T_LOSS_SUM, T_CORRECT, T_SEEN, T_STATUS, T_BATCH_LOSS, T_GRAD_NORM, T_BETA1_POWER, T_BETA2_POWER,
+  T_METRIC, T_LOSS_SUM, T_CORRECT, T_SEEN, T_STATUS, T_BATCH_LOSS, T_GRAD_NORM, T_BETA1_POWER, T_BETA2_POWER, T_INPUT_BOUND,
 } from "./layout";
 import { forward, backpropagate, layerGradients } from "./network";
 import { APPLY_SGD, STORE } from "./gradient";
@@ -75,7 +75,10 @@ const GRADIENT_BOUND: f64 = 1e300;
 
 function gradientsBounded(net: usize, rows: i32): bool {
   const count = <i32>headerWord(net, H_LAYER_COUNT);
-  let maxA = largestMagnitude(headerWord(net, H_X), rows * <i32>headerWord(net, H_INPUT_SIZE));
+  // The inputs are known once per data set (fit() sets T_INPUT_BOUND); scanning them per batch
+  // would be the largest part of this check.
+  const inputBound = getT(net, T_INPUT_BOUND);
+  let maxA = inputBound > 0 ? inputBound : largestMagnitude(headerWord(net, H_X), rows * <i32>headerWord(net, H_INPUT_SIZE));
   for (let l = 0; l < count; l++) {
     const n = rows * <i32>layerWord(net, l, L_OUT);
     const maxD = largestMagnitude(layerWord(net, l, L_D), n);

@@ -20,7 +20,7 @@ export const Header = {
 export const TrainWord = {
   optimizer: 0, lr: 1, momentum: 2, nesterov: 3, weightDecay: 4, beta1: 5, beta2: 6, eps: 7, clipNorm: 8,
   step: 9, metric: 10, lossSum: 11, correct: 12, seen: 13, status: 14, batchLoss: 15, gradNorm: 16,
-  beta1Power: 17, beta2Power: 18,
+  beta1Power: 17, beta2Power: 18, inputBound: 19,
 } as const;
 export const LayerWord = { nIn: 0, nOut: 1, act: 2, w: 3, b: 4, dW: 5, dB: 6, z: 7, a: 8, e: 9, d: 10 } as const;
 

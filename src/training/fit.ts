@@ -229,6 +229,9 @@ export function* trainLoop(net: Network, engine: Engine, inputs: MatrixInput, ta
   const m = backend.f64(), words = backend.i32(), tb = plan.train >>> 3;
   m[tb + T.metric] = mode;
   m[tb + T.clipNorm] = clipNorm;
+  let inputBound = 0;
+  for (let i = train.x >>> 3, end = (train.x >>> 3) + train.rows * net.inputSize; i < end; i++) inputBound = Math.max(inputBound, Math.abs(m[i]!));
+  m[tb + T.inputBound] = inputBound;
   const history: History = { epochs: [], stopReason: "completed", optimizer };
   const batches = Math.ceil(train.rows / batchSize);
   let bestValue = Infinity, bestEpoch: number | undefined, waited = 0;
@@ -334,6 +337,7 @@ export function* trainLoop(net: Network, engine: Engine, inputs: MatrixInput, ta
   } finally {
     m[tb + T.clipNorm] = 0;
     m[tb + T.metric] = 0;
+    m[tb + T.inputBound] = 0;
   }
 }
 

@@ -51,7 +51,8 @@ export function trainBatches(h: Heap, net: number, xAll: number, yAll: number, o
 /** |g| ≤ max|D|·max|A| for every gradient entry: when that bound is below 1e300 all gradients are finite. */
 function gradientsBounded(h: Heap, net: number, rows: number): boolean {
   const count = word(h, net, Header.layerCount);
-  let maxA = largestMagnitude(h.f64, word(h, net, Header.x), rows * word(h, net, Header.inputSize));
+  const inputBound = h.f64[t(h, net) + T.inputBound]!;
+  let maxA = inputBound > 0 ? inputBound : largestMagnitude(h.f64, word(h, net, Header.x), rows * word(h, net, Header.inputSize));
   for (let l = 0; l < count; l++) {
     const n = rows * layerWord(h, net, l, W.nOut);
     const maxD = largestMagnitude(h.f64, layerWord(h, net, l, W.d), n);
