@@ -35,3 +35,14 @@ describe("README fit example", () => {
     expect(accuracy).toBeGreaterThanOrEqual(95);
   });
 });
+
+describe("README embedding example", () => {
+  it("is the file examples/embed.mjs, and its OR unit learns OR through the raw ABI", () => {
+    const readme = readFileSync(new URL("README.md", root), "utf8");
+    expect(readme).toContain("```js\n" + readFileSync(new URL("examples/embed.mjs", root), "utf8") + "```");
+    const out = execFileSync(process.execPath, ["examples/embed.mjs"], { cwd: root, encoding: "utf8" });
+    const outputs = [...out.matchAll(/-?\d+\.\d+(e-?\d+)?/g)].map((m) => Number(m[0]));
+    expect(outputs).toHaveLength(4);
+    expect(outputs.map((v) => Math.round(v))).toEqual([0, 1, 1, 1]);
+  });
+});
