@@ -3,6 +3,7 @@
 // main loop keeps a 4-sample × 2-output block of f64x2 accumulators (8 registers) and streams
 // both rows once per block.
 import { activateRange, SOFTMAX } from "./activation";
+import { SCRATCH, SCRATCH_BYTES } from "./scratch";
 
 @inline function hsum(v: v128): f64 {
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
@@ -48,6 +49,12 @@ export function denseForward(
   rows: i32, nIn: i32, nOut: i32, act: i32,
 ): void {
   const rowBytes = <usize>nIn << 3;
+  if (ASC_FEATURE_SIMD && rows >= PACK_MIN_ROWS && nOut >= 4 && <usize>(rows & ~3) * rowBytes <= SCRATCH_BYTES) {
+    packedForward(aPrev, w, b, z, rows, nIn, nOut);
+    if (act == SOFTMAX) softmaxRows(z, a, rows, nOut);
+    else activateRange(z, a, rows * nOut, act);
+    return;
+  }
   const panel = max<i32>(2, <i32>(PANEL_BYTES / max<usize>(rowBytes, 8)) & ~1);
   for (let j0 = 0; j0 < nOut; j0 += panel) {
     const j1 = min(nOut, j0 + panel);
@@ -75,6 +82,73 @@ export function denseForward(
   // single copy of each activation function in the module.
   if (act == SOFTMAX) softmaxRows(z, a, rows, nOut);
   else activateRange(z, a, rows * nOut, act);
+}
+
+// Batches: the rows of A are first packed four at a time, transposed ([i][4 samples], scratch.ts),
+// so that the micro-kernel is the gradient's: per input i one vector pair of four samples times
+// four broadcast weights, 8 f64x2 accumulators, every stream sequential. Each (sample, unit) sum
+// runs over i in order, in one lane. The last rows % 4 samples and nOut % 4 units use dot().
+const PACK_MIN_ROWS: i32 = 8;
+
+function packedForward(aPrev: usize, w: usize, b: usize, z: usize, rows: i32, nIn: i32, nOut: i32): void {
+  const rowBytes = <usize>nIn << 3, zRow = <usize>nOut << 3;
+  const blocks = rows >> 2, blockBytes = <usize>nIn << 5;
+  for (let sb = 0; sb < blocks; sb++) {
+    const src = aPrev + <usize>(sb << 2) * rowBytes;
+    let dst = SCRATCH + <usize>sb * blockBytes;
+    for (let i: usize = 0; i < rowBytes; i += 8) {
+      v128.store(dst, f64x2.replace_lane(v128.load64_splat(src + i), 1, load<f64>(src + rowBytes + i)));
+      v128.store(dst, f64x2.replace_lane(v128.load64_splat(src + 2 * rowBytes + i), 1, load<f64>(src + 3 * rowBytes + i)), 16);
+      dst += 32;
+    }
+  }
+  const outBlocks = nOut & ~3;
+  const panel = max<i32>(4, <i32>(PANEL_BYTES / max<usize>(rowBytes, 8)) & ~3);
+  for (let j0 = 0; j0 < outBlocks; j0 += panel) {
+    const j1 = min(outBlocks, j0 + panel);
+    for (let sb = 0; sb < blocks; sb++) {
+      for (let j = j0; j < j1; j += 4) {
+        let pa = SCRATCH + <usize>sb * blockBytes;
+        let pw = w + <usize>j * rowBytes;
+        const end = pw + rowBytes;
+        let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+        let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+        let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
+        let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+        while (pw < end) {
+          const xa = v128.load(pa), xb = v128.load(pa, 16);
+          let v = v128.load64_splat(pw);
+          c00 = f64x2.add(c00, f64x2.mul(v, xa)); c01 = f64x2.add(c01, f64x2.mul(v, xb));
+          v = v128.load64_splat(pw + rowBytes);
+          c10 = f64x2.add(c10, f64x2.mul(v, xa)); c11 = f64x2.add(c11, f64x2.mul(v, xb));
+          v = v128.load64_splat(pw + 2 * rowBytes);
+          c20 = f64x2.add(c20, f64x2.mul(v, xa)); c21 = f64x2.add(c21, f64x2.mul(v, xb));
+          v = v128.load64_splat(pw + 3 * rowBytes);
+          c30 = f64x2.add(c30, f64x2.mul(v, xa)); c31 = f64x2.add(c31, f64x2.mul(v, xb));
+          pa += 32; pw += 8;
+        }
+        const zs = z + <usize>(sb << 2) * zRow + (<usize>j << 3);
+        storeColumn(zs, zRow, c00, c01, load<f64>(b + (<usize>j << 3)));
+        storeColumn(zs + 8, zRow, c10, c11, load<f64>(b + (<usize>(j + 1) << 3)));
+        storeColumn(zs + 16, zRow, c20, c21, load<f64>(b + (<usize>(j + 2) << 3)));
+        storeColumn(zs + 24, zRow, c30, c31, load<f64>(b + (<usize>(j + 3) << 3)));
+      }
+    }
+  }
+  for (let s = 0; s < rows; s++) { // what the blocks leave: the last nOut % 4 units, the last rows % 4 samples
+    const x = aPrev + <usize>s * rowBytes;
+    for (let j = s < (blocks << 2) ? outBlocks : 0; j < nOut; j++) {
+      emit(z, <usize>s * <usize>nOut + <usize>j, dot(x, w + <usize>j * rowBytes, nIn) + load<f64>(b + (<usize>j << 3)));
+    }
+  }
+}
+
+// One unit's sums for four samples (two vectors) plus its bias, down a column of Z.
+@inline function storeColumn(at: usize, zRow: usize, s01: v128, s23: v128, bias: f64): void {
+  store<f64>(at, f64x2.extract_lane(s01, 0) + bias);
+  store<f64>(at + zRow, f64x2.extract_lane(s01, 1) + bias);
+  store<f64>(at + 2 * zRow, f64x2.extract_lane(s23, 0) + bias);
+  store<f64>(at + 3 * zRow, f64x2.extract_lane(s23, 1) + bias);
 }
 
 // Z[s..s+3, j..j+1]: 8 f64x2 accumulators; the loop is unrolled twice and walks its six streams
