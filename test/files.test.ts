@@ -8,20 +8,10 @@ import { Adam, ModelFormatError, Network, SGD, type BackendName, type FitOptions
 import { load, loadCheckpoint, save } from "../src/node.js";
 import { crc32 } from "../src/io/crc32.js";
 import { Random } from "../src/random.js";
-import { BACKENDS, goldenCases } from "./helpers.js";
+import { BACKENDS, goldenCases, blobs } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "wasmlp-files-"));
 
-function blobs(rows: number, seed: number) {
-  const random = new Random(seed);
-  const inputs: number[][] = [], targets: number[][] = [];
-  for (let i = 0; i < rows; i++) {
-    const k = i % 3;
-    inputs.push([0, 1, 2, 3].map((d) => (d === k ? 2 : 0) + random.uniform(1)));
-    targets.push([0, 1, 2].map((c) => (c === k ? 1 : 0)));
-  }
-  return { inputs, targets };
-}
 
 const make = (backend: BackendName) => Network.create({
   inputSize: 4, seed: 21, backend, loss: "crossEntropy",

@@ -3,19 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { Adam, ConfigError, DivergenceError, Network, SGD, StateError, type BackendName, type FitOptions, type OptimizerConfig } from "../src/index.js";
 import { Random } from "../src/random.js";
-import { BACKENDS, expectClose, loadClassification, splitRows } from "./helpers.js";
+import { BACKENDS, expectClose, loadClassification, splitRows, blobs } from "./helpers.js";
 
-/** A small, learnable classification problem: 3 gaussian blobs in 4-D. */
-function blobs(rows: number, seed: number) {
-  const random = new Random(seed);
-  const inputs: number[][] = [], targets: number[][] = [];
-  for (let i = 0; i < rows; i++) {
-    const k = i % 3;
-    inputs.push([0, 1, 2, 3].map((d) => (d === k ? 2 : 0) + random.uniform(1)));
-    targets.push([0, 1, 2].map((c) => (c === k ? 1 : 0)));
-  }
-  return { inputs, targets };
-}
 
 const classifier = (backend: BackendName, seed = 3) => Network.create({
   inputSize: 4, seed, backend, loss: "crossEntropy",

@@ -87,3 +87,15 @@ export function splitRows<T>(rows: number, seed: number, testFraction: number, .
     test: columns.map((c) => order.slice(cut).map((i) => c[i]!)),
   };
 }
+
+/** A small, learnable classification problem: 3 noisy blobs in 4-D, one-hot targets. */
+export function blobs(rows: number, seed: number) {
+  const random = new Random(seed);
+  const inputs: number[][] = [], targets: number[][] = [];
+  for (let i = 0; i < rows; i++) {
+    const k = i % 3;
+    inputs.push([0, 1, 2, 3].map((d) => (d === k ? 2 : 0) + random.uniform(1)));
+    targets.push([0, 1, 2].map((c) => (c === k ? 1 : 0)));
+  }
+  return { inputs, targets };
+}
