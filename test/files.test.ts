@@ -7,7 +7,6 @@ import { describe, expect, it } from "vitest";
 import { Adam, ModelFormatError, Network, SGD, type BackendName, type FitOptions } from "../src/index.js";
 import { load, loadCheckpoint, save } from "../src/node.js";
 import { crc32 } from "../src/io/crc32.js";
-import { Random } from "../src/random.js";
 import { BACKENDS, goldenCases, blobs } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "wasmlp-files-"));
