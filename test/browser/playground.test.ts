@@ -34,9 +34,13 @@ async function stopTraining(): Promise<void> {
 }
 
 beforeAll(async () => {
-  // Build the page as `npm run web:build` does (`npm test` has built dist/ already).
-  await promisify(execFile)(process.execPath, [join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--config", "web/vite.config.ts", "--logLevel", "warn"],
+  // Type-check and build the page as `npm run web:build` does (`npm test` has built dist/ already).
+  const run = (script: string, ...args: string[]) => promisify(execFile)(process.execPath, [join(ROOT, "node_modules", script), ...args],
     { cwd: ROOT, env: { ...process.env, NODE_ENV: "production" } });
+  await Promise.all([
+    run("typescript/bin/tsc", "-p", "web/tsconfig.json"),
+    run("vite/bin/vite.js", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"),
+  ]);
   server = await serve(join(ROOT, "web/dist"));
   browser = await launch();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
