@@ -35,6 +35,10 @@ export interface EpochLog {
   /** Learning rate used in this epoch. */
   lr: number;
   seconds: number;
+  /**
+   * Training rows / seconds; NaN when the epoch was too short for the clock to see (browsers'
+   * clocks are coarse, ≥ 0.1 ms): average rows over several epochs' seconds instead.
+   */
   samplesPerSecond: number;
 }
 
@@ -294,7 +298,7 @@ export function* trainLoop(net: Network, engine: Engine, inputs: MatrixInput, ta
       }
       const seconds = (now() - started) / 1000;
       const trained = readStats(m, tb, mode, net.outputSize);
-      const log: EpochLog = { epoch: epoch + 1, loss: trained.loss, lr, seconds, samplesPerSecond: train.rows / Math.max(seconds, 1e-9) };
+      const log: EpochLog = { epoch: epoch + 1, loss: trained.loss, lr, seconds, samplesPerSecond: seconds > 0 ? train.rows / seconds : NaN };
       if (trained.accuracy !== undefined) log.accuracy = trained.accuracy;
       if (validation) {
         resetStats(m, tb);
