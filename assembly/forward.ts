@@ -4,6 +4,7 @@
 // both rows once per block.
 import { activateRange, SOFTMAX } from "./activation";
 import { SCRATCH, SCRATCH_BYTES } from "./scratch";
+import { BLOCK, block4x4 } from "./microkernel";
 
 @inline function hsum(v: v128): f64 {
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
@@ -108,30 +109,9 @@ function packedForward(aPrev: usize, w: usize, b: usize, z: usize, rows: i32, nI
     const j1 = min(outBlocks, j0 + panel);
     for (let sb = 0; sb < blocks; sb++) {
       for (let j = j0; j < j1; j += 4) {
-        let pa = SCRATCH + <usize>sb * blockBytes;
-        let pw = w + <usize>j * rowBytes;
-        const end = pw + rowBytes;
-        let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
-        let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-        let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
-        let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-        while (pw < end) {
-          const xa = v128.load(pa), xb = v128.load(pa, 16);
-          let v = v128.load64_splat(pw);
-          c00 = f64x2.add(c00, f64x2.mul(v, xa)); c01 = f64x2.add(c01, f64x2.mul(v, xb));
-          v = v128.load64_splat(pw + rowBytes);
-          c10 = f64x2.add(c10, f64x2.mul(v, xa)); c11 = f64x2.add(c11, f64x2.mul(v, xb));
-          v = v128.load64_splat(pw + 2 * rowBytes);
-          c20 = f64x2.add(c20, f64x2.mul(v, xa)); c21 = f64x2.add(c21, f64x2.mul(v, xb));
-          v = v128.load64_splat(pw + 3 * rowBytes);
-          c30 = f64x2.add(c30, f64x2.mul(v, xa)); c31 = f64x2.add(c31, f64x2.mul(v, xb));
-          pa += 32; pw += 8;
-        }
+        block4x4(SCRATCH + <usize>sb * blockBytes, 32, w + <usize>j * rowBytes, rowBytes, 8, nIn); // row k: unit j + k, four samples
         const zs = z + <usize>(sb << 2) * zRow + (<usize>j << 3);
-        storeColumn(zs, zRow, c00, c01, load<f64>(b + (<usize>j << 3)));
-        storeColumn(zs + 8, zRow, c10, c11, load<f64>(b + (<usize>(j + 1) << 3)));
-        storeColumn(zs + 16, zRow, c20, c21, load<f64>(b + (<usize>(j + 2) << 3)));
-        storeColumn(zs + 24, zRow, c30, c31, load<f64>(b + (<usize>(j + 3) << 3)));
+        for (let k: usize = 0; k < 4; k++) storeColumn(zs + (k << 3), zRow, k, load<f64>(b + ((<usize>j + k) << 3)));
       }
     }
   }
@@ -143,12 +123,13 @@ function packedForward(aPrev: usize, w: usize, b: usize, z: usize, rows: i32, nI
   }
 }
 
-// One unit's sums for four samples (two vectors) plus its bias, down a column of Z.
-@inline function storeColumn(at: usize, zRow: usize, s01: v128, s23: v128, bias: f64): void {
-  store<f64>(at, f64x2.extract_lane(s01, 0) + bias);
-  store<f64>(at + zRow, f64x2.extract_lane(s01, 1) + bias);
-  store<f64>(at + 2 * zRow, f64x2.extract_lane(s23, 0) + bias);
-  store<f64>(at + 3 * zRow, f64x2.extract_lane(s23, 1) + bias);
+// One unit's sums for four samples (BLOCK row k) plus its bias, down a column of Z.
+@inline function storeColumn(at: usize, zRow: usize, k: usize, bias: f64): void {
+  const row = BLOCK + (k << 5);
+  store<f64>(at, load<f64>(row) + bias);
+  store<f64>(at + zRow, load<f64>(row, 8) + bias);
+  store<f64>(at + 2 * zRow, load<f64>(row, 16) + bias);
+  store<f64>(at + 3 * zRow, load<f64>(row, 24) + bias);
 }
 
 // Z[s..s+3, j..j+1]: 8 f64x2 accumulators; the loop is unrolled twice and walks its six streams

@@ -16,6 +16,7 @@ const PANEL_BYTES: i32 = 32 * 1024;
 const PACK_MIN_ROWS: i32 = 8;
 
 import { SCRATCH, SCRATCH_BYTES, packColumns4 } from "./scratch";
+import { BLOCK, block1x4, block4x4 } from "./microkernel";
 
 export const STORE: i32 = 0;
 export const ACCUMULATE: i32 = 1;
@@ -24,17 +25,12 @@ export const APPLY_SGD: i32 = 2;
 // finishBlock, finishPair and finish serve the SIMD branches only (the scalar branches use finishScalar).
 // Not inlined on purpose: one copy of the three modes serves every block (the call is paid once
 // per 16 gradient values, each of which took `rows` multiply-adds).
-function finishBlock(
-  dW: usize, rowBytes: usize, c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
-  scale: v128, mode: i32, lr: v128, wd: v128,
-): void {
-  finish(dW, c00, scale, mode, lr, wd); finish(dW + 16, c01, scale, mode, lr, wd);
-  dW += rowBytes;
-  finish(dW, c10, scale, mode, lr, wd); finish(dW + 16, c11, scale, mode, lr, wd);
-  dW += rowBytes;
-  finish(dW, c20, scale, mode, lr, wd); finish(dW + 16, c21, scale, mode, lr, wd);
-  dW += rowBytes;
-  finish(dW, c30, scale, mode, lr, wd); finish(dW + 16, c31, scale, mode, lr, wd);
+function finishBlock(dW: usize, rowBytes: usize, scale: v128, mode: i32, lr: v128, wd: v128): void {
+  for (let k: usize = 0; k < 4; k++) {
+    finish(dW, v128.load(BLOCK + (k << 5)), scale, mode, lr, wd);
+    finish(dW + 16, v128.load(BLOCK + (k << 5), 16), scale, mode, lr, wd);
+    dW += rowBytes;
+  }
 }
 
 function finishPair(dW: usize, c0: v128, c1: v128, scale: v128, mode: i32, lr: v128, wd: v128): void {
@@ -91,39 +87,16 @@ export function weightGradients(
       let j = 0;
       for (; j < outBlocks; j += 4) {
         for (let i = i0; i < i1; i += 4) {
-          let pa = packed ? packedA + <usize>((i - i0) >> 2) * blockBytes : aPrev + (<usize>i << 3);
-          let pd = packed ? packedD + <usize>(j >> 2) * blockBytes : d + (<usize>j << 3);
-          let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
-          let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-          let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
-          let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-          for (let s = 0; s < rows; s++) {
-            const xa = v128.load(pa), xb = v128.load(pa, 16);
-            let v = v128.load64_splat(pd);
-            c00 = f64x2.add(c00, f64x2.mul(v, xa)); c01 = f64x2.add(c01, f64x2.mul(v, xb));
-            v = v128.load64_splat(pd, 8);
-            c10 = f64x2.add(c10, f64x2.mul(v, xa)); c11 = f64x2.add(c11, f64x2.mul(v, xb));
-            v = v128.load64_splat(pd, 16);
-            c20 = f64x2.add(c20, f64x2.mul(v, xa)); c21 = f64x2.add(c21, f64x2.mul(v, xb));
-            v = v128.load64_splat(pd, 24);
-            c30 = f64x2.add(c30, f64x2.mul(v, xa)); c31 = f64x2.add(c31, f64x2.mul(v, xb));
-            pa += aStep; pd += dStep;
-          }
-          finishBlock(dW + <usize>j * aRow + (<usize>i << 3), aRow, c00, c01, c10, c11, c20, c21, c30, c31, scale2, mode, lr2, wd2);
+          const pa = packed ? packedA + <usize>((i - i0) >> 2) * blockBytes : aPrev + (<usize>i << 3);
+          const pd = packed ? packedD + <usize>(j >> 2) * blockBytes : d + (<usize>j << 3);
+          block4x4(pa, aStep, pd, 8, dStep, rows); // row k: unit j + k, inputs i..i+3
+          finishBlock(dW + <usize>j * aRow + (<usize>i << 3), aRow, scale2, mode, lr2, wd2);
         }
       }
       for (; j < nOut; j++) { // the last nOut % 4 outputs: one output × 4 inputs
         for (let i = i0; i < i1; i += 4) {
-          let pa = packed ? packedA + <usize>((i - i0) >> 2) * blockBytes : aPrev + (<usize>i << 3);
-          let pd = d + (<usize>j << 3);
-          let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
-          for (let s = 0; s < rows; s++) {
-            const v = v128.load64_splat(pd);
-            c0 = f64x2.add(c0, f64x2.mul(v, v128.load(pa)));
-            c1 = f64x2.add(c1, f64x2.mul(v, v128.load(pa, 16)));
-            pa += aStep; pd += dRow;
-          }
-          finishPair(dW + <usize>j * aRow + (<usize>i << 3), c0, c1, scale2, mode, lr2, wd2);
+          block1x4(packed ? packedA + <usize>((i - i0) >> 2) * blockBytes : aPrev + (<usize>i << 3), aStep, d + (<usize>j << 3), dRow, rows);
+          finishPair(dW + <usize>j * aRow + (<usize>i << 3), v128.load(BLOCK), v128.load(BLOCK, 16), scale2, mode, lr2, wd2);
         }
       }
     }

@@ -2,6 +2,7 @@
 // previous layer's node errors from these deltas, E_{l−1} = D_l · W_l (row-major, per sample).
 import { derivative, LEAKY_RELU, LEAKY_SLOPE, RELU, SOFTMAX } from "./activation";
 import { SCRATCH, SCRATCH_BYTES, packColumns4 } from "./scratch";
+import { block1x4, block4x4, copyBlockRow } from "./microkernel";
 
 // d = J_softmaxᵀ e for one sample: d_k = a_k (e_k − Σ_m e_m a_m).
 export function softmaxJacobianRow(e: usize, a: usize, d: usize, n: i32): void {
@@ -77,45 +78,17 @@ function errorPanel(
       const d0 = d + <usize>s * dRow;
       const e0 = ePrev + <usize>s * wRow, e1 = e0 + wRow, e2 = e1 + wRow, e3 = e2 + wRow;
       for (let i = i0; i < i1; i += 4) {
-        let pw = packed ? base + <usize>((i - i0) >> 2) * blockStep : base + (<usize>i << 3);
-        let pd = d0;
-        let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
-        let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-        let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
-        let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-        for (let j = 0; j < nOut; j++) {
-          const wa = v128.load(pw), wb = v128.load(pw, 16);
-          let v = v128.load64_splat(pd);
-          c00 = f64x2.add(c00, f64x2.mul(v, wa)); c01 = f64x2.add(c01, f64x2.mul(v, wb));
-          v = v128.load64_splat(pd + dRow);
-          c10 = f64x2.add(c10, f64x2.mul(v, wa)); c11 = f64x2.add(c11, f64x2.mul(v, wb));
-          v = v128.load64_splat(pd + 2 * dRow);
-          c20 = f64x2.add(c20, f64x2.mul(v, wa)); c21 = f64x2.add(c21, f64x2.mul(v, wb));
-          v = v128.load64_splat(pd + 3 * dRow);
-          c30 = f64x2.add(c30, f64x2.mul(v, wa)); c31 = f64x2.add(c31, f64x2.mul(v, wb));
-          pw += jStep; pd += 8;
-        }
+        const pw = packed ? base + <usize>((i - i0) >> 2) * blockStep : base + (<usize>i << 3);
+        block4x4(pw, jStep, d0, dRow, 8, nOut); // row k: sample s + k, inputs i..i+3
         const io = <usize>i << 3;
-        v128.store(e0 + io, c00); v128.store(e0 + io, c01, 16);
-        v128.store(e1 + io, c10); v128.store(e1 + io, c11, 16);
-        v128.store(e2 + io, c20); v128.store(e2 + io, c21, 16);
-        v128.store(e3 + io, c30); v128.store(e3 + io, c31, 16);
+        copyBlockRow(0, e0 + io); copyBlockRow(1, e1 + io); copyBlockRow(2, e2 + io); copyBlockRow(3, e3 + io);
       }
     }
     for (; s < rows; s++) { // the last rows % 4 samples: one sample × 4 inputs
       const dr = d + <usize>s * dRow;
       for (let i = i0; i < i1; i += 4) {
-        let pw = packed ? base + <usize>((i - i0) >> 2) * blockStep : base + (<usize>i << 3);
-        let pd = dr;
-        let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
-        for (let j = 0; j < nOut; j++) {
-          const v = v128.load64_splat(pd);
-          c0 = f64x2.add(c0, f64x2.mul(v, v128.load(pw)));
-          c1 = f64x2.add(c1, f64x2.mul(v, v128.load(pw, 16)));
-          pw += jStep; pd += 8;
-        }
-        const e = ePrev + <usize>s * wRow + (<usize>i << 3);
-        v128.store(e, c0); v128.store(e, c1, 16);
+        block1x4(packed ? base + <usize>((i - i0) >> 2) * blockStep : base + (<usize>i << 3), jStep, dr, 8, nOut);
+        copyBlockRow(0, ePrev + <usize>s * wRow + (<usize>i << 3));
       }
     }
   } else {

@@ -1,0 +1,53 @@
+// The one register-blocked micro-kernel behind every batched product (forward pass, gradient,
+// node errors): a 4 × 4 block of results held in 8 f64x2 accumulators,
+//
+//   C[k][0..3] = Σ_t  s_k(t) · v(t)          k = 0..3, t = 0..count−1
+//
+// where v(t) is a vector of 4 contiguous values at pv + t·vStep and s_k(t) the scalar at
+// ps + k·sStride + t·sStep. Per step: two vector loads, four broadcast loads, 8 multiply-adds;
+// each result is summed in order over t in one lane. The callers differ only in what the
+// streams are (see forward.ts, gradient.ts, nodeError.ts) and where the block goes.
+// Results land in BLOCK (static): row k, 32 bytes, holds C[k][0..3].
+export const BLOCK: usize = memory.data(128, 16);
+
+export function block4x4(pv: usize, vStep: usize, ps: usize, sStride: usize, sStep: usize, count: i32): void {
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+  let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
+  let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+  const s1 = sStride, s2 = 2 * sStride, s3 = 3 * sStride;
+  for (let t = 0; t < count; t++) {
+    const xa = v128.load(pv), xb = v128.load(pv, 16);
+    let v = v128.load64_splat(ps);
+    c00 = f64x2.add(c00, f64x2.mul(v, xa)); c01 = f64x2.add(c01, f64x2.mul(v, xb));
+    v = v128.load64_splat(ps + s1);
+    c10 = f64x2.add(c10, f64x2.mul(v, xa)); c11 = f64x2.add(c11, f64x2.mul(v, xb));
+    v = v128.load64_splat(ps + s2);
+    c20 = f64x2.add(c20, f64x2.mul(v, xa)); c21 = f64x2.add(c21, f64x2.mul(v, xb));
+    v = v128.load64_splat(ps + s3);
+    c30 = f64x2.add(c30, f64x2.mul(v, xa)); c31 = f64x2.add(c31, f64x2.mul(v, xb));
+    pv += vStep; ps += sStep;
+  }
+  v128.store(BLOCK, c00); v128.store(BLOCK, c01, 16);
+  v128.store(BLOCK, c10, 32); v128.store(BLOCK, c11, 48);
+  v128.store(BLOCK, c20, 64); v128.store(BLOCK, c21, 80);
+  v128.store(BLOCK, c30, 96); v128.store(BLOCK, c31, 112);
+}
+
+/** One row of it, for the edges: BLOCK row 0 = Σ_t s(t)·v(t). */
+export function block1x4(pv: usize, vStep: usize, ps: usize, sStep: usize, count: i32): void {
+  let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
+  for (let t = 0; t < count; t++) {
+    const v = v128.load64_splat(ps);
+    c0 = f64x2.add(c0, f64x2.mul(v, v128.load(pv)));
+    c1 = f64x2.add(c1, f64x2.mul(v, v128.load(pv, 16)));
+    pv += vStep; ps += sStep;
+  }
+  v128.store(BLOCK, c0); v128.store(BLOCK, c1, 16);
+}
+
+/** Copies BLOCK row k (4 values) to dst. */
+@inline export function copyBlockRow(k: usize, dst: usize): void {
+  v128.store(dst, v128.load(BLOCK + (k << 5)));
+  v128.store(dst, v128.load(BLOCK + (k << 5), 16), 16);
+}
