@@ -16,6 +16,21 @@ export function block4x4(pv: usize, vStep: usize, ps: usize, sStride: usize, sSt
   let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
   let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
   const s1 = sStride, s2 = 2 * sStride, s3 = 3 * sStride;
+  if (sStride == 8) { // the four scalars are adjacent (the gradient): immediate offsets, no address adds
+    for (let t = 0; t < count; t++) {
+      const xa = v128.load(pv), xb = v128.load(pv, 16);
+      let v = v128.load64_splat(ps);
+      c00 = f64x2.add(c00, f64x2.mul(v, xa)); c01 = f64x2.add(c01, f64x2.mul(v, xb));
+      v = v128.load64_splat(ps, 8);
+      c10 = f64x2.add(c10, f64x2.mul(v, xa)); c11 = f64x2.add(c11, f64x2.mul(v, xb));
+      v = v128.load64_splat(ps, 16);
+      c20 = f64x2.add(c20, f64x2.mul(v, xa)); c21 = f64x2.add(c21, f64x2.mul(v, xb));
+      v = v128.load64_splat(ps, 24);
+      c30 = f64x2.add(c30, f64x2.mul(v, xa)); c31 = f64x2.add(c31, f64x2.mul(v, xb));
+      pv += vStep; ps += sStep;
+    }
+    count = 0;
+  }
   for (let t = 0; t < count; t++) {
     const xa = v128.load(pv), xb = v128.load(pv, 16);
     let v = v128.load64_splat(ps);
