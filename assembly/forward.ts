@@ -1,7 +1,8 @@
 // Dense forward pass over a batch, row-major:  Z = A_prev·Wᵀ + b,  A = f(Z).
-// Each Z[s,j] is the dot product of two contiguous rows (sample s of A_prev, row j of W), so the
-// main loop keeps a 4-sample × 2-output block of f64x2 accumulators (8 registers) and streams
-// both rows once per block.
+// Batches of 8 rows or more pack four rows of A at a time and run the shared micro-kernel
+// (packedForward, microkernel.ts). Smaller batches compute each Z[s,j] as the dot product of two
+// contiguous rows (sample s of A_prev, row j of W) in 4-sample × 2-output blocks (block4x2) or
+// one dot() at a time. The activation is one pass afterwards.
 import { activateRange, SOFTMAX } from "./activation";
 import { SCRATCH, SCRATCH_BYTES } from "./scratch";
 import { BLOCK, block4x4 } from "./microkernel";

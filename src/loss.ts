@@ -20,7 +20,7 @@ export const REQUIRED_OUTPUT: Partial<Record<Loss, Activation>> = {
   binaryCrossEntropy: "sigmoid",
 };
 
-/** Targets a loss can make sense of: checked before any target is written. */
+/** Targets a loss can make sense of: checked for every target before backward() uses any. */
 export function targetProblem(loss: Loss, y: number): string | undefined {
   if (loss === "crossEntropy" && y < 0) return "is negative (crossEntropy targets are probabilities)";
   if (loss === "binaryCrossEntropy" && (y < 0 || y > 1)) return "is outside [0, 1] (binaryCrossEntropy targets are probabilities)";

@@ -62,7 +62,8 @@ export interface MemoryPlan {
   end: number;
 }
 
-const align16 = (n: number) => (n + 15) & ~15;
+/** Rounds a byte offset up to the next multiple of 16. */
+export const align16 = (n: number) => (n + 15) & ~15;
 
 export function planMemory(base: number, inputSize: number, layers: readonly LayerSpec[], lossId: number, capacity: number): MemoryPlan {
   let at = align16(base);
@@ -89,8 +90,10 @@ export function planMemory(base: number, inputSize: number, layers: readonly Lay
   at = align16(params + paramCount * 8);
   const grads = take(paramCount);
   const gradShift = grads - params;
-  const state1 = take(paramCount);
-  const state2 = take(paramCount);
+  // Both state ranges in one piece: attaching an optimizer or rolling back an epoch clears or copies
+  // [state1, state1 + 2P) at once.
+  const state1 = take(2 * paramCount);
+  const state2 = state1 + 8 * paramCount;
 
   const outputSize = layers[layers.length - 1]!.size;
   const x = take(capacity * inputSize);

@@ -7,7 +7,7 @@ import { createBackend, type Backend, type BackendChoice, type BackendName } fro
 import { ConfigError, ModelFormatError, ShapeError, StateError } from "./errors.js";
 import { lossId, targetProblem, type Loss } from "./loss.js";
 import { batchRows, copyBatch, Matrix, type MatrixInput } from "./matrix.js";
-import { planMemory, writeDescriptor, type MemoryPlan } from "./memoryPlan.js";
+import { align16, planMemory, writeDescriptor, type MemoryPlan } from "./memoryPlan.js";
 import { jsonFromSaved, savedFromJSON, type ModelJSON } from "./io/modelJson.js";
 import { decodeBinary, encodeBinary } from "./io/binary.js";
 import type { SavedNetwork } from "./io/saved.js";
@@ -127,12 +127,16 @@ export class Network {
       get plan() { return self.plan; },
       attach(owner) {
         const { state1, paramCount } = self.plan;
-        backend.f64().fill(0, state1 >>> 3, (state1 >>> 3) + 2 * paramCount); // both state ranges are adjacent
+        if (self.busy) throw new StateError("a new optimizer cannot take over while fit() runs on this network");
+        backend.f64().fill(0, state1 >>> 3, (state1 >>> 3) + 2 * paramCount); // state2 follows state1 (memoryPlan.ts)
         self.optimizerOwner = owner;
       },
       ensureCapacity: (rows) => self.ensureCapacity(rows),
-      scratchStart: () => (self.plan.end + 15) & ~15,
-      reserve: (end) => backend.reserve(end),
+      scratchStart: () => align16(self.plan.end),
+      reserve: (end) => {
+        if (end > MAX_BYTES) throw new ConfigError(`the data set needs ${end} bytes of memory, more than the ${MAX_BYTES} a wasm memory can address here; train on it in parts`);
+        backend.reserve(end);
+      },
       get epochs() { return self.epochsDone; },
       set epochs(value) { self.epochsDone = value; },
       get training() { return self.busy; },
@@ -217,8 +221,7 @@ export class Network {
     this.live();
     const rows = batchRows(inputs, this.inputSize, "inputs");
     this.ensureCapacity(rows);
-    this.forwardRows = 0;
-    this.backwardRows = 0;
+    this.forgetBatch();
     copyBatch(inputs, this.inputSize, this.backend.f64(), this.plan.x >>> 3, "inputs");
     this.backend.kernels.forward(this.plan.net, rows);
     this.forwardRows = rows;
@@ -350,8 +353,7 @@ export class Network {
     const flat = toFlat(inputs, this.inputSize, rows);
     const chunk = Math.min(rows, this.busy ? this.plan.capacity : Math.max(this.plan.capacity, PREDICT_CHUNK));
     this.ensureCapacity(chunk);
-    this.forwardRows = 0;
-    this.backwardRows = 0;
+    this.forgetBatch();
     const out = new Float64Array(rows * this.outputSize);
     const outLayer = this.plan.layers[this.plan.layers.length - 1]!;
     for (let start = 0; start < rows; start += chunk) {
@@ -369,12 +371,14 @@ export class Network {
    * Throws a DivergenceError (keeping the last good weights) if a loss or gradient stops being finite.
    */
   fit(inputs: MatrixInput, targets: MatrixInput, options: FitOptions = {}): History {
+    this.forgetBatch();
     return this.guardTraining(() => runSync(trainLoop(this, engineOf(this), inputs, targets, options, false)));
   }
 
   /** fit() that yields to the event loop every `yieldEveryMs` (default 10 ms), so a page stays responsive. */
   async fitAsync(inputs: MatrixInput, targets: MatrixInput, options: FitOptions = {}): Promise<History> {
     this.startTraining();
+    this.forgetBatch();
     try {
       return await runAsync(trainLoop(this, engineOf(this), inputs, targets, options, true), options.yieldEveryMs);
     } finally {
@@ -387,12 +391,18 @@ export class Network {
     this.live();
     if (this.busy) throw new StateError("evaluate() cannot run while fit() runs; use the validation options of fit()");
     const metrics = options.metrics ?? (canMeasureAccuracy(this) ? ["accuracy"] : []);
+    this.forgetBatch();
     return evaluate(this, engineOf(this), inputs, targets, metrics);
   }
 
   /** Epochs trained by fit() over the network's life (a checkpoint carries it). */
   get epochsTrained(): number {
     return this.epochsDone;
+  }
+
+  /** The workspaces are about to hold other rows: the last forward()/backward() can no longer be read. */
+  private forgetBatch(): void {
+    this.forwardRows = this.backwardRows = 0;
   }
 
   private startTraining(): void {

@@ -239,6 +239,70 @@ describe.each(BACKENDS)("fit on %s", (backend) => {
   });
 });
 
+describe.each(BACKENDS)("fit keeps its promises at the edges on %s", (backend) => {
+  it("a new optimizer starts from zero state, also with an odd parameter count", async () => {
+    const net = await Network.create({ inputSize: 2, seed: 2, backend, loss: "squaredError", layers: [{ size: 1, activation: "sigmoid" }] });
+    expect(net.parameterCount).toBe(3);
+    const { inputs, targets } = { inputs: [[0, 1], [1, 0], [1, 1]], targets: [[1], [0], [1]] };
+    net.fit(inputs, targets, { epochs: 3, batchSize: 1, optimizer: { type: "adam", lr: 0.05 } });
+    const fresh = new Adam(net);
+    const state = net.toJSON({ optimizer: fresh }).training!.optimizer!;
+    expect(state.state1).toEqual([0, 0, 0]);
+    expect(state.state2).toEqual([0, 0, 0]);
+  });
+
+  it("evaluate() and fit() end the last forward() batch: backward() then refuses", async () => {
+    const { inputs, targets } = blobs(300, 13);
+    const net = await classifier(backend);
+    net.forward(inputs.slice(0, 4));
+    net.evaluate(inputs, targets);
+    expect(() => net.backward(targets.slice(0, 4))).toThrow(StateError);
+    net.forward(inputs.slice(0, 4));
+    net.fit(inputs, targets, { epochs: 1 });
+    expect(() => net.backward(targets.slice(0, 4))).toThrow(StateError);
+  });
+
+  it("restoreBestWeights also applies when a callback stops in the middle of an epoch", async () => {
+    const { inputs, targets } = blobs(40, 14);
+    const net = await classifier(backend);
+    const weightsAt: number[][] = [];
+    const history = net.fit(inputs, targets, {
+      epochs: 50, batchSize: 8, optimizer: { type: "adam", lr: 0.01 },
+      earlyStopping: { monitor: "loss", patience: 100, restoreBestWeights: true },
+      onEpochEnd: () => { weightsAt.push(flatWeights(net)); },
+      onBatchEnd: (log) => !(log.epoch === 4 && log.batch === 2),
+    });
+    expect(history.stopReason).toBe("callback");
+    expect(history.epochs).toHaveLength(3);
+    const losses = history.epochs.map((e) => e.loss);
+    expect(history.bestEpoch).toBe(losses.indexOf(Math.min(...losses)) + 1);
+    expect(flatWeights(net)).toEqual(weightsAt[history.bestEpoch! - 1]);
+  });
+
+  it("a schedule that would reach a learning rate of 0 is refused before any training", async () => {
+    const { inputs, targets } = blobs(20, 15);
+    const net = await classifier(backend);
+    const before = flatWeights(net);
+    expect(() => net.fit(inputs, targets, { epochs: 5, optimizer: { type: "sgd", lr: 0.1 }, schedule: { type: "cosine", period: 3 } }))
+      .toThrow(/learning rate of epoch 4 would be 0; it must stay a positive number \(for cosine, set minLr > 0\)/);
+    expect(() => net.fit(inputs, targets, { epochs: 3, schedule: (epoch) => (epoch < 2 ? 0.1 : Number.NaN) })).toThrow(/epoch 3 would be NaN/);
+    expect(flatWeights(net)).toEqual(before);
+    expect(net.epochsTrained).toBe(0);
+  });
+
+  it("fitAsync refuses a bad yieldEveryMs, and no new optimizer can take over while it runs", async () => {
+    const { inputs, targets } = blobs(20, 16);
+    const net = await classifier(backend);
+    await expect(net.fitAsync(inputs, targets, { yieldEveryMs: Number.NaN })).rejects.toThrow(/yieldEveryMs must be a number ≥ 0, got NaN/);
+    const errors: unknown[] = [];
+    await net.fitAsync(inputs, targets, {
+      epochs: 2, onEpochEnd: () => { try { new SGD(net, { lr: 0.1 }); } catch (e) { errors.push(e); } },
+    });
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toBeInstanceOf(StateError);
+  });
+});
+
 describe("fit: bad options and data change nothing", () => {
   it.each(BACKENDS)("on %s", async (backend) => {
     const { inputs, targets } = blobs(20, 10);

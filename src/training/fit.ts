@@ -4,9 +4,9 @@
 // form needs control back). Nothing is allocated per batch.
 import { ConfigError, WasmlpError } from "../errors.js";
 import { batchRows, copyBatch, type MatrixInput } from "../matrix.js";
-import { TrainWord as T } from "../memoryPlan.js";
+import { align16 as align, TrainWord as T } from "../memoryPlan.js";
 import { targetProblem } from "../loss.js";
-import { createOptimizer, Optimizer, type OptimizerConfig } from "../optimizer.js";
+import { checkOptimizerConfig, createOptimizer, Optimizer, type OptimizerConfig } from "../optimizer.js";
 import { Random } from "../random.js";
 import { scheduleFunction, type Schedule } from "./schedule.js";
 import type { Engine, Network } from "../network.js";
@@ -101,6 +101,7 @@ export class DivergenceError extends WasmlpError {
   }
 }
 
+const DEFAULT_OPTIMIZER: OptimizerConfig = { type: "adam", lr: 0.001 };
 const STATUS_TEXT: Record<number, string> = { 1: "the loss is not finite", 2: "a gradient is not finite" };
 const EVAL_CHUNK = 256;
 
@@ -125,7 +126,6 @@ function placeData(engine: Engine, net: Network, inputs: MatrixInput, targets: M
   return { x, y, rows, end };
 }
 
-const align = (n: number) => (n + 15) & ~15;
 
 function metricMode(net: Network, metrics: readonly Metric[] | undefined): number {
   if (!metrics || metrics.length === 0) return 0;
@@ -198,10 +198,20 @@ export function* trainLoop(net: Network, engine: Engine, inputs: MatrixInput, ta
   if (monitor.endsWith("ccuracy") && !metrics.includes("accuracy")) metrics.push("accuracy");
   const mode = metricMode(net, metrics);
   const yieldMs = options.yieldEveryMs ?? 10;
+  if (typeof yieldMs !== "number" || !(yieldMs >= 0) || !Number.isFinite(yieldMs)) throw new ConfigError(`yieldEveryMs must be a number ≥ 0, got ${String(options.yieldEveryMs)}`);
   if (options.optimizer instanceof Optimizer) {
     if (options.optimizer.network !== net) throw new ConfigError("optimizer: this optimizer belongs to another network");
     engine.checkOwner(options.optimizer);
   }
+  // Every epoch's learning rate, known (and checked) before anything changes.
+  const baseLr = options.optimizer instanceof Optimizer ? options.optimizer.baseLr : checkOptimizerConfig(options.optimizer ?? DEFAULT_OPTIMIZER).lr!;
+  const learningRates = Array.from({ length: epochs }, (_, e) => {
+    const lr = lrAt(engine.epochs + e, baseLr);
+    if (typeof lr !== "number" || !(lr > 0) || !Number.isFinite(lr)) {
+      throw new ConfigError(`schedule: the learning rate of epoch ${engine.epochs + e + 1} would be ${String(lr)}; it must stay a positive number (for cosine, set minLr > 0)`);
+    }
+    return lr;
+  });
 
   // ——— data into memory ———
   engine.ensureCapacity(Math.max(batchSize, EVAL_CHUNK));
@@ -226,8 +236,7 @@ export function* trainLoop(net: Network, engine: Engine, inputs: MatrixInput, ta
   engine.reserve(snapshot + 3 * P * 8 + 16);
 
   // ——— the optimizer (creating one resets the network's optimizer state) ———
-  const optimizer = options.optimizer instanceof Optimizer ? options.optimizer : createOptimizer(net, options.optimizer ?? { type: "adam", lr: 0.001 });
-  const baseLr = optimizer.baseLr;
+  const optimizer = options.optimizer instanceof Optimizer ? options.optimizer : createOptimizer(net, options.optimizer ?? DEFAULT_OPTIMIZER);
 
   engine.training = true; // from here on the memory layout must not move
   const m = backend.f64(), words = backend.i32(), tb = plan.train >>> 3;
@@ -242,10 +251,12 @@ export function* trainLoop(net: Network, engine: Engine, inputs: MatrixInput, ta
   const sign = monitor.endsWith("ccuracy") ? -1 : 1; // minimise sign·value
   let batchesPerCall = options.onBatchEnd || asynchronous ? 1 : batches;
 
+  // Whether the parameters moved since the best epoch's were copied (restoreBestWeights).
+  let changedSinceBest = false;
   try {
-    for (let e = 0; e < epochs; e++) {
+    training: for (let e = 0; e < epochs; e++) {
       const epoch = engine.epochs; // 0-based over the network's life
-      const lr = lrAt(epoch, baseLr);
+      const lr = learningRates[e]!;
       optimizer.lr = lr;
       const o = order >>> 2;
       for (let i = 0; i < train.rows; i++) words[o + i] = i;
@@ -259,7 +270,7 @@ export function* trainLoop(net: Network, engine: Engine, inputs: MatrixInput, ta
       // Snapshot for the rare step that overflows the parameters themselves.
       m.copyWithin(snapshot >>> 3, plan.params >>> 3, (plan.params >>> 3) + P);
       m.copyWithin((snapshot >>> 3) + P, plan.state1 >>> 3, (plan.state1 >>> 3) + 2 * P);
-      const snapshotStep = m[tb + T.step]!;
+      const snapshotStep = m[tb + T.step]!, snapshotBeta1 = m[tb + T.beta1Power]!, snapshotBeta2 = m[tb + T.beta2Power]!;
 
       resetStats(m, tb);
       const started = now();
@@ -270,6 +281,7 @@ export function* trainLoop(net: Network, engine: Engine, inputs: MatrixInput, ta
         const first = done * batchSize, rows = Math.min(group * batchSize, train.rows - first);
         const completed = backend.kernels.trainBatches(plan.net, train.x, train.y, order, first, rows, batchSize);
         done += completed;
+        if (completed > 0) changedSinceBest = true;
         const status = m[tb + T.status]!;
         if (status !== 0) {
           const paramsOk = backend.kernels.allFinite(plan.params, P) && backend.kernels.allFinite(plan.state1, 2 * P);
@@ -277,6 +289,8 @@ export function* trainLoop(net: Network, engine: Engine, inputs: MatrixInput, ta
             m.copyWithin(plan.params >>> 3, snapshot >>> 3, (snapshot >>> 3) + P);
             m.copyWithin(plan.state1 >>> 3, (snapshot >>> 3) + P, (snapshot >>> 3) + 3 * P);
             m[tb + T.step] = snapshotStep;
+            m[tb + T.beta1Power] = snapshotBeta1;
+            m[tb + T.beta2Power] = snapshotBeta2;
           }
           throw new DivergenceError(
             `training diverged in epoch ${epoch + 1}, batch ${done + 1} of ${batches}: ${STATUS_TEXT[status]} (batch loss ${m[tb + T.batchLoss]}). ` +
@@ -287,9 +301,9 @@ export function* trainLoop(net: Network, engine: Engine, inputs: MatrixInput, ta
         }
         if (options.onBatchEnd && options.onBatchEnd({ epoch: epoch + 1, batch: done, batches, loss: m[tb + T.batchLoss]! }) === false) {
           history.stopReason = "callback";
-          return history;
+          break training;
         }
-        if (options.signal?.aborted) { history.stopReason = "aborted"; return history; }
+        if (options.signal?.aborted) { history.stopReason = "aborted"; break training; }
         if (asynchronous && !options.onBatchEnd) { // aim each call at about half the yield interval
           const perBatch = Math.max((now() - t0) / group, 1e-3);
           batchesPerCall = Math.max(1, Math.floor(yieldMs / 2 / perBatch));
@@ -323,6 +337,7 @@ export function* trainLoop(net: Network, engine: Engine, inputs: MatrixInput, ta
         if (value < bestValue - minDelta) {
           bestValue = value; bestEpoch = log.epoch; waited = 0;
           if (restoreBest) m.copyWithin(best >>> 3, plan.params >>> 3, (plan.params >>> 3) + P);
+          changedSinceBest = false;
         } else if (++waited >= patience) {
           history.stopReason = "earlyStopping";
           stop = true;
@@ -334,7 +349,7 @@ export function* trainLoop(net: Network, engine: Engine, inputs: MatrixInput, ta
       if (stop) break;
       yield;
     }
-    if (early && restoreBest && bestEpoch !== undefined && bestEpoch !== history.epochs.at(-1)?.epoch) {
+    if (early && restoreBest && bestEpoch !== undefined && changedSinceBest) {
       m.copyWithin(plan.params >>> 3, best >>> 3, (best >>> 3) + P);
     }
     return history;

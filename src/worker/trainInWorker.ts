@@ -73,10 +73,16 @@ export function trainInWorker(network: Network, inputs: Float64Array, targets: F
       }
     };
     worker.onerror = (event) => {
+      if (!given) worker.terminate();
       reject(new BackendError(`the training worker failed to start or crashed: ${event.message ?? "unknown error"}`));
     };
   });
-  worker.postMessage(start, transfer);
+  try {
+    worker.postMessage(start, transfer);
+  } catch (e) { // e.g. inputs and targets sharing one buffer cannot both be transferred
+    if (!given) worker.terminate();
+    throw new BackendError(`could not send the data to the training worker: ${(e as Error).message} (pass arrays with separate buffers)`);
+  }
   return {
     done,
     stop: () => worker.postMessage({ type: "stop" } satisfies ToWorker),
