@@ -13,7 +13,7 @@ import { decodeBinary, encodeBinary } from "./io/binary.js";
 import type { SavedNetwork } from "./io/saved.js";
 import { createOptimizer, type Optimizer } from "./optimizer.js";
 import { Random, randomSeed } from "./random.js";
-import { evaluate, runAsync, runSync, trainLoop, type Evaluation, type FitOptions, type History, type Metric } from "./training/fit.js";
+import { accuracyMode, evaluate, runAsync, runSync, trainLoop, type Evaluation, type FitOptions, type History, type Metric } from "./training/fit.js";
 
 export type Init = "xavier" | "he";
 
@@ -390,7 +390,7 @@ export class Network {
   evaluate(inputs: MatrixInput, targets: MatrixInput, options: { metrics?: readonly Metric[] } = {}): Evaluation {
     this.live();
     if (this.busy) throw new StateError("evaluate() cannot run while fit() runs; use the validation options of fit()");
-    const metrics = options.metrics ?? (canMeasureAccuracy(this) ? ["accuracy"] : []);
+    const metrics = options.metrics ?? (accuracyMode(this) !== 0 ? ["accuracy"] : []);
     this.forgetBatch();
     return evaluate(this, engineOf(this), inputs, targets, metrics);
   }
@@ -529,10 +529,7 @@ export class Network {
 
 const PREDICT_CHUNK = 256;
 
-function canMeasureAccuracy(net: Network): boolean {
-  const output = net.layers[net.layers.length - 1]!.activation;
-  return output === "sigmoid" || output === "softmax" || net.outputSize > 1;
-}
+
 const MAX_BYTES = 2 ** 31;
 
 function checkCapacity(value: number | undefined): number {

@@ -127,12 +127,20 @@ function placeData(engine: Engine, net: Network, inputs: MatrixInput, targets: M
 }
 
 
+/** How accuracy is counted for this network's output: 2 each output at 0.5 (sigmoid), 1 argmax, 0 not a classifier. */
+export function accuracyMode(net: Network): number {
+  const output = net.layers[net.layers.length - 1]!.activation;
+  if (output === "sigmoid") return 2;
+  if (output === "softmax" || net.outputSize > 1) return 1;
+  return 0;
+}
+
 function metricMode(net: Network, metrics: readonly Metric[] | undefined): number {
   if (!metrics || metrics.length === 0) return 0;
   for (const m of metrics) if (m !== "accuracy") throw new ConfigError(`metrics: unknown metric ${JSON.stringify(m)}; expected 'accuracy'`);
+  const mode = accuracyMode(net);
+  if (mode !== 0) return mode;
   const output = net.layers[net.layers.length - 1]!.activation;
-  if (output === "sigmoid") return 2; // each output thresholded at 0.5
-  if (output === "softmax" || net.outputSize > 1) return 1; // argmax
   throw new ConfigError(`metrics: 'accuracy' needs a classifier output (softmax, sigmoid, or several outputs), but the output is one '${output}' unit`);
 }
 
