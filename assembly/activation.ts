@@ -31,18 +31,16 @@ export function activateRange(z: usize, a: usize, n: i32, act: i32): void {
   const end = z + (<usize>n << 3);
   const shift = a - z;
   if (act == RELU || act == LEAKY_RELU) {
+    let p = z;
     if (ASC_FEATURE_SIMD) {
       const slope = f64x2.splat(LEAKY_SLOPE), zero = f64x2.splat(0);
       const leaky = act == LEAKY_RELU;
-      let p = z;
       for (; p + 16 <= end; p += 16) {
         const v = v128.load(p);
         v128.store(p + shift, v128.bitselect(v, leaky ? f64x2.mul(v, slope) : zero, f64x2.gt(v, zero)));
       }
-      for (; p < end; p += 8) store<f64>(p + shift, activate(act, load<f64>(p)));
-    } else {
-      for (let p = z; p < end; p += 8) store<f64>(p + shift, activate(act, load<f64>(p)));
     }
+    for (; p < end; p += 8) store<f64>(p + shift, activate(act, load<f64>(p)));
   } else if (act == SIGMOID) {
     for (let p = z; p < end; p += 8) store<f64>(p + shift, activate(SIGMOID, load<f64>(p)));
   } else if (act == TANH) {

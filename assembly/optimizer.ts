@@ -5,13 +5,16 @@
 //   adam: g += wd·p;  m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²;
 //         p −= lr · (m / bc1) / (sqrt(v / bc2) + eps)   with bc1 = 1 − β1^t, bc2 = 1 − β2^t
 
+// Each kernel: a two-lane SIMD loop where the build has SIMD, then one scalar loop that is both
+// its tail and, in the portable build, the whole kernel.
+
 export function sgdStep(
   p: usize, g: usize, buf: usize, n: i32, lr: f64, momentum: f64, nesterov: bool, weightDecay: f64,
 ): void {
+  const useMomentum = momentum != 0;
+  let i = 0;
   if (ASC_FEATURE_SIMD) {
-    const useMomentum = momentum != 0;
     const lr2 = f64x2.splat(lr), mu2 = f64x2.splat(momentum), wd2 = f64x2.splat(weightDecay);
-    let i = 0;
     for (; i + 2 <= n; i += 2) {
       const o = <usize>i << 3;
       const pv = v128.load(p + o);
@@ -23,30 +26,17 @@ export function sgdStep(
       }
       v128.store(p + o, f64x2.sub(pv, f64x2.mul(lr2, gv)));
     }
-    for (; i < n; i++) {
-      const o = <usize>i << 3;
-      const pv = load<f64>(p + o);
-      let gv = load<f64>(g + o) + weightDecay * pv;
-      if (useMomentum) {
-        const bv = momentum * load<f64>(buf + o) + gv;
-        store<f64>(buf + o, bv);
-        gv = nesterov ? gv + momentum * bv : bv;
-      }
-      store<f64>(p + o, pv - lr * gv);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    const pv = load<f64>(p + o);
+    let gv = load<f64>(g + o) + weightDecay * pv;
+    if (useMomentum) {
+      const bv = momentum * load<f64>(buf + o) + gv;
+      store<f64>(buf + o, bv);
+      gv = nesterov ? gv + momentum * bv : bv;
     }
-  } else {
-    const useMomentum = momentum != 0;
-    for (let i = 0; i < n; i++) {
-      const o = <usize>i << 3;
-      const pv = load<f64>(p + o);
-      let gv = load<f64>(g + o) + weightDecay * pv;
-      if (useMomentum) {
-        const bv = momentum * load<f64>(buf + o) + gv;
-        store<f64>(buf + o, bv);
-        gv = nesterov ? gv + momentum * bv : bv;
-      }
-      store<f64>(p + o, pv - lr * gv);
-    }
+    store<f64>(p + o, pv - lr * gv);
   }
 }
 
@@ -54,12 +44,12 @@ export function adamStep(
   p: usize, g: usize, m: usize, v: usize, n: i32,
   lr: f64, beta1: f64, beta2: f64, eps: f64, weightDecay: f64, bc1: f64, bc2: f64,
 ): void {
+  let i = 0;
   if (ASC_FEATURE_SIMD) {
     const lr2 = f64x2.splat(lr), b12 = f64x2.splat(beta1), b22 = f64x2.splat(beta2);
     const c12 = f64x2.splat(1 - beta1), c22 = f64x2.splat(1 - beta2);
     const eps2 = f64x2.splat(eps), wd2 = f64x2.splat(weightDecay);
     const bc12 = f64x2.splat(bc1), bc22 = f64x2.splat(bc2);
-    let i = 0;
     for (; i + 2 <= n; i += 2) {
       const o = <usize>i << 3;
       const pv = v128.load(p + o);
@@ -71,43 +61,29 @@ export function adamStep(
       const denom = f64x2.add(f64x2.sqrt(f64x2.div(vv, bc22)), eps2);
       v128.store(p + o, f64x2.sub(pv, f64x2.div(f64x2.mul(lr2, f64x2.div(mv, bc12)), denom)));
     }
-    for (; i < n; i++) {
-      const o = <usize>i << 3;
-      const pv = load<f64>(p + o);
-      const gv = load<f64>(g + o) + weightDecay * pv;
-      const mv = beta1 * load<f64>(m + o) + (1 - beta1) * gv;
-      const vv = beta2 * load<f64>(v + o) + (1 - beta2) * gv * gv;
-      store<f64>(m + o, mv);
-      store<f64>(v + o, vv);
-      store<f64>(p + o, pv - (lr * (mv / bc1)) / (Math.sqrt(vv / bc2) + eps));
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const o = <usize>i << 3;
-      const pv = load<f64>(p + o);
-      const gv = load<f64>(g + o) + weightDecay * pv;
-      const mv = beta1 * load<f64>(m + o) + (1 - beta1) * gv;
-      const vv = beta2 * load<f64>(v + o) + (1 - beta2) * gv * gv;
-      store<f64>(m + o, mv);
-      store<f64>(v + o, vv);
-      store<f64>(p + o, pv - (lr * (mv / bc1)) / (Math.sqrt(vv / bc2) + eps));
-    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    const pv = load<f64>(p + o);
+    const gv = load<f64>(g + o) + weightDecay * pv;
+    const mv = beta1 * load<f64>(m + o) + (1 - beta1) * gv;
+    const vv = beta2 * load<f64>(v + o) + (1 - beta2) * gv * gv;
+    store<f64>(m + o, mv);
+    store<f64>(v + o, vv);
+    store<f64>(p + o, pv - (lr * (mv / bc1)) / (Math.sqrt(vv / bc2) + eps));
   }
 }
 
 // 1 when every value in the range is finite: x·0 is 0 for finite x and NaN for ±∞ and NaN.
 export function allFinite(x: usize, n: i32): bool {
+  let sum = 0.0;
+  let i = 0;
   if (ASC_FEATURE_SIMD) {
     let acc = f64x2.splat(0);
     const zero = f64x2.splat(0);
-    let i = 0;
     for (; i + 2 <= n; i += 2) acc = f64x2.add(acc, f64x2.mul(v128.load(x + (<usize>i << 3)), zero));
-    let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-    for (; i < n; i++) sum += load<f64>(x + (<usize>i << 3)) * 0;
-    return sum == 0;
-  } else {
-    let sum = 0.0;
-    for (let i = 0; i < n; i++) sum += load<f64>(x + (<usize>i << 3)) * 0;
-    return sum == 0;
+    sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   }
+  for (; i < n; i++) sum += load<f64>(x + (<usize>i << 3)) * 0;
+  return sum == 0;
 }

@@ -90,31 +90,21 @@ function gradientsBounded(net: usize, rows: i32): bool {
 
 // max |x| over a range; NaN if any value is NaN (NaN propagates through the comparisons below).
 function largestMagnitude(x: usize, n: i32): f64 {
+  let largest = 0.0;
+  let i = 0;
   if (ASC_FEATURE_SIMD) {
     let m = f64x2.splat(0);
-    let i = 0;
-    for (; i + 2 <= n; i += 2) {
-      const v = f64x2.abs(v128.load(x + (<usize>i << 3)));
-      m = f64x2.max(m, v); // wasm's max propagates NaN
-    }
-    let largest = max(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1));
-    for (; i < n; i++) largest = max(largest, abs(load<f64>(x + (<usize>i << 3))));
-    return largest;
-  } else {
-    let largest = 0.0;
-    for (let i = 0; i < n; i++) largest = max(largest, abs(load<f64>(x + (<usize>i << 3))));
-    return largest;
+    for (; i + 2 <= n; i += 2) m = f64x2.max(m, f64x2.abs(v128.load(x + (<usize>i << 3)))); // wasm's max propagates NaN
+    largest = max(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1));
   }
+  for (; i < n; i++) largest = max(largest, abs(load<f64>(x + (<usize>i << 3))));
+  return largest;
 }
 
 @inline function copyF64(dst: usize, src: usize, n: i32): void {
-  if (ASC_FEATURE_SIMD) {
-    let i = 0;
-    for (; i + 2 <= n; i += 2) v128.store(dst + (<usize>i << 3), v128.load(src + (<usize>i << 3)));
-    if (i < n) store<f64>(dst + (<usize>i << 3), load<f64>(src + (<usize>i << 3)));
-  } else {
-    for (let i = 0; i < n; i++) store<f64>(dst + (<usize>i << 3), load<f64>(src + (<usize>i << 3)));
-  }
+  let i = 0;
+  if (ASC_FEATURE_SIMD) for (; i + 2 <= n; i += 2) v128.store(dst + (<usize>i << 3), v128.load(src + (<usize>i << 3)));
+  for (; i < n; i++) store<f64>(dst + (<usize>i << 3), load<f64>(src + (<usize>i << 3)));
 }
 
 /** Adds loss and metric sums for rows [first, first+count) of the data set, in chunks of `chunk` rows; no gradients. */
