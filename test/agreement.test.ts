@@ -96,3 +96,23 @@ describe("wasm agrees with the TS backend", () => {
     wasm.final.layers.forEach((layer, l) => expectCloseNorm(layer.weights, ts.final.layers[l]!.weights, `final weights ${l + 1}`));
   });
 });
+
+describe("wasm agrees with the TS backend on batches larger than the packing scratch", () => {
+  it("forward and backward on 303 rows × 1500 inputs (several packed chunks, leftover rows and units)", async () => {
+    const random = new Random(7);
+    const inputs = new Float64Array(303 * 1500).map(() => random.uniform(1));
+    const targets = new Float64Array(303 * 9).map((_, i) => (i % 9 === 0 ? 1 : 0));
+    const results = await Promise.all((["wasm", "ts"] as const).map(async (backend) => {
+      const net = await Network.create({ inputSize: 1500, layers: [{ size: 9, activation: "relu" }, { size: 9, activation: "softmax" }], loss: "crossEntropy", seed: 5, backend });
+      const outputs = net.forward(inputs).data;
+      const loss = net.backward(targets);
+      return { outputs, loss, z1: net.preActivations(1).data, dW1: net.gradients(1).weights.data, e0: net.nodeErrors(0).data };
+    }));
+    const [wasm, ts] = results as [typeof results[0], typeof results[0]];
+    expectCloseNorm(wasm.z1, ts.z1, "z¹");
+    expectCloseNorm(wasm.outputs, ts.outputs, "outputs");
+    expectCloseNorm([wasm.loss], [ts.loss], "loss");
+    expectCloseNorm(wasm.dW1, ts.dW1, "dW¹");
+    expectCloseNorm(wasm.e0, ts.e0, "input node errors");
+  });
+});
