@@ -103,12 +103,7 @@ export function weightGradients(
     for (let i = inBlocks; i < nIn; i++) { // the last nIn % 4 inputs
       for (let j = 0; j < nOut; j++) gradientEntry(d, aPrev, dW, rows, nIn, nOut, j, i, scale, mode, lr, weightDecay);
     }
-    for (let k = 0; k < nOut; k++) {
-      let sum = 0.0;
-      let pd = d + (<usize>k << 3);
-      for (let s = 0; s < rows; s++) { sum += load<f64>(pd); pd += dRow; }
-      finishScalar(db + (<usize>k << 3), sum, scale, mode, lr, weightDecay);
-    }
+    biasGradients(d, db, rows, nOut, scale, mode, lr, weightDecay);
   } else {
     const scale = 1.0 / <f64>rows;
     if (rows == 1) {
@@ -165,6 +160,31 @@ function outerProduct(d: usize, a: usize, dW: usize, nIn: i32, nOut: i32, mode: 
       row += <usize>nIn << 3;
     }
   }
+}
+
+// db[k] = (1/B)·Σ_s D[s,k]. Summing down a column of D walks a 4 KiB stride for 512-wide layers,
+// which thrashes L1, so the sums run row by row (contiguous, two lanes) into scratch — each one
+// still over s in order, so the same bits — and are finished afterwards.
+function biasGradients(d: usize, db: usize, rows: i32, nOut: i32, scale: f64, mode: i32, lr: f64, weightDecay: f64): void {
+  const dRow = <usize>nOut << 3;
+  if (dRow > SCRATCH_BYTES) {
+    for (let k = 0; k < nOut; k++) {
+      let sum = 0.0;
+      let pd = d + (<usize>k << 3);
+      for (let s = 0; s < rows; s++) { sum += load<f64>(pd); pd += dRow; }
+      finishScalar(db + (<usize>k << 3), sum, scale, mode, lr, weightDecay);
+    }
+    return;
+  }
+  memory.fill(SCRATCH, 0, dRow);
+  const pairs = dRow & ~15;
+  for (let s = 0; s < rows; s++) {
+    const row = d + <usize>s * dRow;
+    let o: usize = 0;
+    for (; o < pairs; o += 16) v128.store(SCRATCH + o, f64x2.add(v128.load(SCRATCH + o), v128.load(row + o)));
+    for (; o < dRow; o += 8) store<f64>(SCRATCH + o, load<f64>(SCRATCH + o) + load<f64>(row + o));
+  }
+  for (let k = 0; k < nOut; k++) finishScalar(db + (<usize>k << 3), load<f64>(SCRATCH + (<usize>k << 3)), scale, mode, lr, weightDecay);
 }
 
 function gradientEntry(
