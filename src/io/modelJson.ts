@@ -55,17 +55,6 @@ function checkNumbers(value: unknown, length: number, where: string): number[] {
   return value as number[];
 }
 
-/** Checks every field of a parsed (or still textual) model and returns it typed. Never half-succeeds. */
-export function parseModelJSON(input: unknown): ModelJSON {
-  const { json } = parseModel(input);
-  return json;
-}
-
-/** A model or checkpoint file in JSON form, checked, as the encoding-free SavedNetwork. */
-export function savedFromJSON(input: unknown): SavedNetwork {
-  return parseModel(input).saved;
-}
-
 export function jsonFromSaved(saved: SavedNetwork): ModelJSON {
   let at = 0;
   const json: ModelJSON = {
@@ -91,7 +80,11 @@ export function jsonFromSaved(saved: SavedNetwork): ModelJSON {
   return json;
 }
 
-function parseModel(input: unknown): { json: ModelJSON; saved: SavedNetwork } {
+/**
+ * A model or checkpoint file in JSON form (an object or its text), every field checked, as the
+ * encoding-free SavedNetwork. Never half-succeeds.
+ */
+export function savedFromJSON(input: unknown): SavedNetwork {
   let parsed = input;
   if (typeof input === "string") {
     try {
@@ -109,36 +102,31 @@ function parseModel(input: unknown): { json: ModelJSON; saved: SavedNetwork } {
     throw new ModelFormatError(`model.version ${JSON.stringify(raw.version)} is not supported; this wasmlp reads version ${MODEL_VERSION}`);
   }
   const arch = checkArchitecture(raw, "model", ModelFormatError);
-  let fanIn = arch.inputSize;
-  const layers = arch.layers.map((shape, l): ModelLayerJSON => {
+  // Parameters in plan order (W¹ b¹ W² b² …), each array checked against the layer sizes.
+  const params = new Float64Array(parameterCount(arch));
+  let fanIn = arch.inputSize, offset = 0;
+  arch.layers.forEach((shape, l) => {
     const layer = (raw.layers as Record<string, unknown>[])[l]!;
     const at = `model.layers[${l}]`;
     const weights = checkNumbers(layer.weights, shape.size * fanIn, `${at}.weights`);
+    params.set(weights, offset);
+    offset += weights.length;
     const biases = checkNumbers(layer.biases, shape.size, `${at}.biases`);
+    params.set(biases, offset);
+    offset += biases.length;
     fanIn = shape.size;
-    return { size: shape.size, activation: shape.activation, weights, biases };
   });
-  const json: ModelJSON = { format: MODEL_FORMAT, version: MODEL_VERSION, inputSize: arch.inputSize, loss: arch.loss, layers };
-  const params = new Float64Array(parameterCount(arch));
-  let at = 0;
-  for (const layer of layers) {
-    params.set(layer.weights, at);
-    params.set(layer.biases, at + layer.weights.length);
-    at += layer.weights.length + layer.biases.length;
-  }
   const saved: SavedNetwork = { arch, params };
   if (raw.metadata !== undefined) {
     if (typeof raw.metadata !== "object" || raw.metadata === null || Array.isArray(raw.metadata)) {
       throw new ModelFormatError("model.metadata must be a JSON object");
     }
     saved.metadata = raw.metadata as Record<string, unknown>;
-    json.metadata = saved.metadata;
   }
   if (raw.training !== undefined) {
     saved.training = parseTraining(raw.training, params.length);
-    json.training = jsonFromSaved(saved).training!;
   }
-  return { json, saved };
+  return saved;
 }
 
 function parseTraining(value: unknown, P: number): SavedTraining {
