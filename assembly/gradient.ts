@@ -7,10 +7,11 @@
 //                                            the same arithmetic as sgdStep, so the same bits)
 //
 // dW[j, i..i+3] for four outputs j is a sum over samples of D[s,j]·A[s, i..i+3]: a 4 × 4 block of
-// 8 f64x2 accumulators walks down the samples. A panel of A's columns narrow enough to stay in L1
-// is reused by every block of outputs before the next panel is touched. For batches worth it, D's
-// and the panel's 4-column blocks are first packed contiguously (scratch.ts), so the walk down the
-// samples is sequential whatever the row strides.
+// 8 f64x2 accumulators walks down the samples. For batches worth it, A's and D's 4-column blocks
+// are first packed contiguously (scratch.ts), so that walk is sequential whatever the row strides.
+// A panel of D's columns narrow enough to stay in L1 meets every block of A in turn; for each
+// block of A the whole panel runs, so the panel's rows of W (read and written by APPLY_SGD) advance
+// together along their length and stream through the cache in order.
 
 const PANEL_BYTES: i32 = 32 * 1024;
 const PACK_MIN_ROWS: i32 = 8;
@@ -72,30 +73,48 @@ export function weightGradients(
     }
     const aRow = <usize>nIn << 3;
     const dRow = <usize>nOut << 3;
-    const panel = max<i32>(4, (PANEL_BYTES / (rows << 3)) & ~3);
     const inBlocks = nIn & ~3, outBlocks = nOut & ~3;
     const blockBytes = <usize>rows << 5; // one packed 4-column block: rows × 32 bytes
-    // Packing pays once a block of columns is reused by many rows; it also needs room in scratch.
-    const packedD = SCRATCH, packedA = SCRATCH + <usize>(outBlocks >> 2) * blockBytes;
-    const packed = rows >= PACK_MIN_ROWS && <usize>((outBlocks + panel) >> 2) * blockBytes <= SCRATCH_BYTES;
-    if (packed) for (let j = 0; j < outBlocks; j += 4) packColumns4(packedD + <usize>(j >> 2) * blockBytes, d + (<usize>j << 3), dRow, rows);
-    for (let i0 = 0; i0 < inBlocks; i0 += panel) {
-      const i1 = min(inBlocks, i0 + panel);
-      if (packed) for (let i = i0; i < i1; i += 4) packColumns4(packedA + <usize>((i - i0) >> 2) * blockBytes, aPrev + (<usize>i << 3), aRow, rows);
-      // Where the rows of a 4-column block start, and the step from one sample to the next.
-      const aStep = packed ? <usize>32 : aRow, dStep = packed ? <usize>32 : dRow;
-      let j = 0;
-      for (; j < outBlocks; j += 4) {
-        for (let i = i0; i < i1; i += 4) {
-          const pa = packed ? packedA + <usize>((i - i0) >> 2) * blockBytes : aPrev + (<usize>i << 3);
-          const pd = packed ? packedD + <usize>(j >> 2) * blockBytes : d + (<usize>j << 3);
-          block4x4(pa, aStep, pd, 8, dStep, rows); // row k: unit j + k, inputs i..i+3
+    // A panel of D's columns (outputs) small enough to stay in L1 while A's blocks pass by.
+    const panel = max<i32>(4, (PANEL_BYTES / (rows << 3)) & ~3);
+    const panelBytes = <usize>(panel >> 2) * blockBytes;
+    // As many of A's 4-column blocks as scratch holds beside that panel (all of them, usually).
+    const chunk = <i32>((SCRATCH_BYTES - min(SCRATCH_BYTES, panelBytes)) / blockBytes) << 2;
+    if (rows >= PACK_MIN_ROWS && chunk >= 4) {
+      const packedD = SCRATCH, packedA = SCRATCH + panelBytes;
+      for (let c0 = 0; c0 < inBlocks; c0 += chunk) {
+        const c1 = min(inBlocks, c0 + chunk);
+        for (let i = c0; i < c1; i += 4) packColumns4(packedA + <usize>((i - c0) >> 2) * blockBytes, aPrev + (<usize>i << 3), aRow, rows);
+        for (let j0 = 0; j0 < outBlocks; j0 += panel) {
+          const j1 = min(outBlocks, j0 + panel);
+          for (let j = j0; j < j1; j += 4) packColumns4(packedD + <usize>((j - j0) >> 2) * blockBytes, d + (<usize>j << 3), dRow, rows);
+          // For one block of A, every block of the panel: the panel's rows of W advance together
+          // along their length, so W streams through the cache in order.
+          for (let i = c0; i < c1; i += 4) {
+            const pa = packedA + <usize>((i - c0) >> 2) * blockBytes;
+            for (let j = j0; j < j1; j += 4) {
+              block4x4(pa, 32, packedD + <usize>((j - j0) >> 2) * blockBytes, 8, 32, rows); // row k: unit j + k, inputs i..i+3
+              finishBlock(dW + <usize>j * aRow + (<usize>i << 3), aRow, scale2, mode, lr2, wd2);
+            }
+          }
+        }
+        for (let j = outBlocks; j < nOut; j++) { // the last nOut % 4 outputs: one output × 4 inputs
+          for (let i = c0; i < c1; i += 4) {
+            block1x4(packedA + <usize>((i - c0) >> 2) * blockBytes, 32, d + (<usize>j << 3), dRow, rows);
+            finishPair(dW + <usize>j * aRow + (<usize>i << 3), v128.load(BLOCK), v128.load(BLOCK, 16), scale2, mode, lr2, wd2);
+          }
+        }
+      }
+    } else {
+      for (let j = 0; j < outBlocks; j += 4) {
+        for (let i = 0; i < inBlocks; i += 4) {
+          block4x4(aPrev + (<usize>i << 3), aRow, d + (<usize>j << 3), 8, dRow, rows);
           finishBlock(dW + <usize>j * aRow + (<usize>i << 3), aRow, scale2, mode, lr2, wd2);
         }
       }
-      for (; j < nOut; j++) { // the last nOut % 4 outputs: one output × 4 inputs
-        for (let i = i0; i < i1; i += 4) {
-          block1x4(packed ? packedA + <usize>((i - i0) >> 2) * blockBytes : aPrev + (<usize>i << 3), aStep, d + (<usize>j << 3), dRow, rows);
+      for (let j = outBlocks; j < nOut; j++) {
+        for (let i = 0; i < inBlocks; i += 4) {
+          block1x4(aPrev + (<usize>i << 3), aRow, d + (<usize>j << 3), dRow, rows);
           finishPair(dW + <usize>j * aRow + (<usize>i << 3), v128.load(BLOCK), v128.load(BLOCK, 16), scale2, mode, lr2, wd2);
         }
       }

@@ -15,7 +15,7 @@ export function block4x4(pv: usize, vStep: usize, ps: usize, sStride: usize, sSt
   let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
   let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
   let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-  const s1 = sStride, s2 = 2 * sStride, s3 = 3 * sStride;
+  const s1 = sStride, s2 = sStride << 1, s3 = sStride * <usize>3;
   if (sStride == 8) { // the four scalars are adjacent (the gradient): immediate offsets, no address adds
     for (let t = 0; t < count; t++) {
       const xa = v128.load(pv), xb = v128.load(pv, 16);

@@ -54,7 +54,8 @@ export function backpropagate(net: usize, rows: i32): f64 {
 // weights in place, which is safe because every delta is already known).
 export function layerGradients(net: usize, rows: i32, mode: i32, lr: f64, weightDecay: f64): void {
   const count = <i32>headerWord(net, H_LAYER_COUNT);
-  for (let l = 0; l < count; l++) {
+  // Last layer first: the weights the backward pass read last are the likeliest still in cache.
+  for (let l = count - 1; l >= 0; l--) {
     const target = mode == APPLY_SGD ? L_W : L_DW;
     const targetBias = mode == APPLY_SGD ? L_B : L_DB;
     weightGradients(

@@ -321,10 +321,14 @@ function printTable(rows: string[][]): void {
 async function main(): Promise<void> {
   const started = performance.now();
   console.log(`machine: ${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores; Node ${process.version}; ${os.platform()} ${os.arch()}`);
-  const all = workloads();
+  // WORKLOADS=wide-mb128,seed and LIBRARIES=tfjs-wasm pick a subset (wasmlp always runs: it is the reference)
+  const pick = (value: string | undefined) => value?.split(",").map((s) => s.trim()).filter(Boolean);
+  const wantedWorkloads = pick(process.env.WORKLOADS), wantedLibraries = pick(process.env.LIBRARIES);
+  const all = workloads().filter((w) => !wantedWorkloads || wantedWorkloads.includes(w.name));
+  const libraries = LIBRARIES.filter((l) => l === wasmlp || !wantedLibraries || wantedLibraries.includes(l.name));
   const results = new Map<string, Measurement>(); // key: workload|library
   for (const w of all) {
-    for (const library of LIBRARIES) {
+    for (const library of libraries) {
       const m = await measure(library, w);
       results.set(`${w.name}|${library.name}`, m);
       const status = m.error ? `failed: ${m.error}` : `${formatRate(m.samplesPerSecond!)} samples/s`;
@@ -335,17 +339,17 @@ async function main(): Promise<void> {
   console.log(`\nTraining samples/s (mean epoch time; higher is better). In brackets: wasmlp's speed ÷ the peer's.`);
   console.log("Every library trains full epochs over the same rows; wasmlp (f64, wasm SIMD) shuffles them, the peers keep their order.");
   console.log("* = the peer lacks features of the workload and ran the closest thing it can; see the notes below.\n");
-  const header = ["workload", ...LIBRARIES.map((l) => l.name)];
+  const header = ["workload", ...libraries.map((l) => l.name)];
   const body = all.map((w) => {
     const own = results.get(`${w.name}|wasmlp`);
-    return [w.name, ...LIBRARIES.map((l) => cell(results.get(`${w.name}|${l.name}`)!, own, l === wasmlp))];
+    return [w.name, ...libraries.map((l) => cell(results.get(`${w.name}|${l.name}`)!, own, l === wasmlp))];
   });
   printTable([header, ...body]);
 
   console.log("\nWorkloads:");
   for (const w of all) console.log(`  ${w.name}: ${w.description}; ${w.rows} rows`);
   console.log("\nNotes per peer (missing features first, marked *):");
-  for (const library of LIBRARIES.slice(1)) {
+  for (const library of libraries.slice(1)) {
     for (const w of all) {
       const m = results.get(`${w.name}|${library.name}`)!;
       const lines = [...m.gaps.map((g) => `* ${g}`), ...m.notes, ...(m.error ? [`FAILED: ${m.error}`] : [])];

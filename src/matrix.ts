@@ -48,12 +48,13 @@ export function batchRows(input: MatrixInput, cols: number, what: string): numbe
 /**
  * Copies a batch already checked by batchRows() into `dest` at element `at`, checking every value
  * with `check` (finite by default). Throws before returning if any value is rejected; what was
- * already copied is then garbage the caller must not use.
+ * already copied is then garbage the caller must not use. Returns the largest magnitude copied
+ * (fit() bounds its gradients with it), found in the same scan.
  */
 export function copyBatch(
   input: MatrixInput, cols: number, dest: Float64Array, at: number, what: string,
   check?: (value: number) => string | undefined,
-): void {
+): number {
   const reject = (index: number, value: unknown, problem: string): never => {
     const row = Math.floor(index / cols), col = index % cols;
     const Err = problem === "is not finite" ? NonFiniteError : DataError;
@@ -67,6 +68,7 @@ export function copyBatch(
       if (problem) reject(index, value, problem);
     }
   };
+  let largest = 0;
   if (Array.isArray(input)) {
     for (let r = 0; r < input.length; r++) {
       const row = input[r]!;
@@ -74,9 +76,10 @@ export function copyBatch(
         const value = row[c];
         validate(r * cols + c, value);
         dest[at + r * cols + c] = value!;
+        largest = Math.max(largest, Math.abs(value!));
       }
     }
-    return;
+    return largest;
   }
   // Typed arrays: copy first, then one tight scan; the slow path only runs to name the culprit.
   const data = input instanceof Matrix ? input.data : (input as Float64Array);
@@ -84,7 +87,10 @@ export function copyBatch(
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
     if (v - v !== 0 || (check !== undefined && check(v) !== undefined)) { clean = false; break; } // v − v is NaN for ±∞ and NaN
+    const magnitude = v < 0 ? -v : v;
+    if (magnitude > largest) largest = magnitude;
   }
   if (!clean) for (let i = 0; i < data.length; i++) validate(i, data[i]);
   dest.set(data, at);
+  return largest;
 }

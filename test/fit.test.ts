@@ -237,6 +237,37 @@ describe.each(BACKENDS)("fit on %s", (backend) => {
     expect(flatWeights(net)).toEqual(lastGood);
     expect(flatWeights(net).every(Number.isFinite)).toBe(true);
   });
+
+  // The loss stays finite in both cases below: only the gradient check can stop them.
+  const divergesOnGradient = (net: Network, inputs: number[][], targets: number[][]) => {
+    const before = flatWeights(net);
+    let error: unknown;
+    try {
+      net.fit(inputs, targets, { epochs: 1, batchSize: inputs.length, shuffle: false, optimizer: { type: "sgd", lr: 0.1 } });
+    } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(DivergenceError);
+    expect((error as Error).message).toMatch(/epoch 1, batch 1 of 1: a gradient is not finite \(batch loss \d/);
+    expect(flatWeights(net)).toEqual(before);
+  };
+
+  it("stops before an update whose gradient overflows although the loss is finite", async () => {
+    // tiny first-layer weights keep the logits near 1e250, but dW¹ = D¹·x reaches 1e200 · 1e150
+    const net = await Network.create({ inputSize: 2, seed: 1, backend, loss: "crossEntropy", layers: [{ size: 3, activation: "identity" }, { size: 2, activation: "softmax" }] });
+    net.setParameters(1, { weights: [[1e-100, 2e-100], [-1e-100, 1e-100], [2e-100, -1e-100]], biases: [0, 0, 0] });
+    net.setParameters(2, { weights: [[1e200, -1e200, 1e200], [-1e200, 1e200, 1e200]], biases: [0, 0] });
+    const inputs = Array.from({ length: 12 }, (_, r) => [1e150 * (1 + r / 12), -1e150 * (r % 3)]);
+    divergesOnGradient(net, inputs, inputs.map((_, r) => (r % 2 ? [1, 0] : [0, 1])));
+  });
+
+  it("stops before an update whose deltas hold NaN (∞·0 at a dead relu) although the loss is finite", async () => {
+    // unit 1 is dead (z ≤ 0 for positive inputs), so its huge outgoing weights add 0 to the logits,
+    // but its node error overflows to ∞ and its delta is ∞·f′(z) = ∞·0 = NaN; nothing else is infinite
+    const net = await Network.create({ inputSize: 2, seed: 1, backend, loss: "crossEntropy", layers: [{ size: 3, activation: "relu" }, { size: 4, activation: "softmax" }] });
+    net.setParameters(1, { weights: [[-1, -1], [1, 0], [0, 1]], biases: [0, 0, 0] });
+    net.setParameters(2, { weights: [[1.7e308, 0.1, 0.2], [1.7e308, 0.3, 0.1], [1.7e308, -0.2, 0.1], [-1.7e308, 0.1, -0.1]], biases: [0, 0, 0, 0] });
+    const inputs = Array.from({ length: 11 }, (_, r) => [0.5 + r / 22, 1 - r / 22]);
+    divergesOnGradient(net, inputs, inputs.map(() => [0, 0, 0, 1]));
+  });
 });
 
 describe.each(BACKENDS)("fit keeps its promises at the edges on %s", (backend) => {

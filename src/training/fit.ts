@@ -111,6 +111,8 @@ interface DataSet {
   rows: number;
   /** First free byte after it. */
   end: number;
+  /** max |x| over the inputs (over all of them when a validation split shares them: still a bound). */
+  inputBound: number;
 }
 
 /** Validates and copies a data set into scratch memory at `at`; returns it and the next free byte. */
@@ -121,9 +123,9 @@ function placeData(engine: Engine, net: Network, inputs: MatrixInput, targets: M
   const x = at, y = x + align(rows * net.inputSize * 8), end = y + align(rows * net.outputSize * 8);
   engine.reserve(end);
   const m = engine.backend.f64();
-  copyBatch(inputs, net.inputSize, m, x >>> 3, `${what} inputs`);
+  const inputBound = copyBatch(inputs, net.inputSize, m, x >>> 3, `${what} inputs`);
   copyBatch(targets, net.outputSize, m, y >>> 3, `${what} targets`, (v) => targetProblem(net.loss, v));
-  return { x, y, rows, end };
+  return { x, y, rows, end, inputBound };
 }
 
 
@@ -231,6 +233,7 @@ export function* trainLoop(net: Network, engine: Engine, inputs: MatrixInput, ta
     const trainRows = train.rows - valRows;
     validation = {
       x: train.x + trainRows * net.inputSize * 8, y: train.y + trainRows * net.outputSize * 8, rows: valRows, end: train.end,
+      inputBound: train.inputBound,
     };
     train = { ...train, rows: trainRows };
   } else if (options.validationData) {
@@ -250,9 +253,7 @@ export function* trainLoop(net: Network, engine: Engine, inputs: MatrixInput, ta
   const m = backend.f64(), words = backend.i32(), tb = plan.train >>> 3;
   m[tb + T.metric] = mode;
   m[tb + T.clipNorm] = clipNorm;
-  let inputBound = 0;
-  for (let i = train.x >>> 3, end = (train.x >>> 3) + train.rows * net.inputSize; i < end; i++) inputBound = Math.max(inputBound, Math.abs(m[i]!));
-  m[tb + T.inputBound] = inputBound;
+  m[tb + T.inputBound] = train.inputBound;
   const history: History = { epochs: [], stopReason: "completed", optimizer };
   const batches = Math.ceil(train.rows / batchSize);
   let bestValue = Infinity, bestEpoch: number | undefined, waited = 0;
