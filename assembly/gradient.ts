@@ -34,6 +34,35 @@ function finishBlock(dW: usize, rowBytes: usize, scale: v128, mode: i32, lr: v12
   }
 }
 
+// block4x4's loop over packed blocks (both streams step 32 bytes; same sums in the same order),
+// with the finish applied to the accumulators where they are. A batch of 32 walks only 32 steps
+// per block, and the round trip through BLOCK plus finishBlock's call cost a fifth of that.
+function gradientBlock(pa: usize, pd: usize, count: i32, dW: usize, rowBytes: usize, scale: v128, mode: i32, lr: v128, wd: v128): void {
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+  let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
+  let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+  for (let t = 0; t < count; t++) {
+    const xa = v128.load(pa), xb = v128.load(pa, 16);
+    let v = v128.load64_splat(pd);
+    c00 = f64x2.add(c00, f64x2.mul(v, xa)); c01 = f64x2.add(c01, f64x2.mul(v, xb));
+    v = v128.load64_splat(pd, 8);
+    c10 = f64x2.add(c10, f64x2.mul(v, xa)); c11 = f64x2.add(c11, f64x2.mul(v, xb));
+    v = v128.load64_splat(pd, 16);
+    c20 = f64x2.add(c20, f64x2.mul(v, xa)); c21 = f64x2.add(c21, f64x2.mul(v, xb));
+    v = v128.load64_splat(pd, 24);
+    c30 = f64x2.add(c30, f64x2.mul(v, xa)); c31 = f64x2.add(c31, f64x2.mul(v, xb));
+    pa += 32; pd += 32;
+  }
+  finish(dW, c00, scale, mode, lr, wd); finish(dW + 16, c01, scale, mode, lr, wd);
+  dW += rowBytes;
+  finish(dW, c10, scale, mode, lr, wd); finish(dW + 16, c11, scale, mode, lr, wd);
+  dW += rowBytes;
+  finish(dW, c20, scale, mode, lr, wd); finish(dW + 16, c21, scale, mode, lr, wd);
+  dW += rowBytes;
+  finish(dW, c30, scale, mode, lr, wd); finish(dW + 16, c31, scale, mode, lr, wd);
+}
+
 function finishPair(dW: usize, c0: v128, c1: v128, scale: v128, mode: i32, lr: v128, wd: v128): void {
   finish(dW, c0, scale, mode, lr, wd); finish(dW + 16, c1, scale, mode, lr, wd);
 }
@@ -93,8 +122,8 @@ export function weightGradients(
           for (let i = c0; i < c1; i += 4) {
             const pa = packedA + <usize>((i - c0) >> 2) * blockBytes;
             for (let j = j0; j < j1; j += 4) {
-              block4x4(pa, 32, packedD + <usize>((j - j0) >> 2) * blockBytes, 8, 32, rows); // row k: unit j + k, inputs i..i+3
-              finishBlock(dW + <usize>j * aRow + (<usize>i << 3), aRow, scale2, mode, lr2, wd2);
+              // row k: unit j + k, inputs i..i+3
+              gradientBlock(pa, packedD + <usize>((j - j0) >> 2) * blockBytes, rows, dW + <usize>j * aRow + (<usize>i << 3), aRow, scale2, mode, lr2, wd2);
             }
           }
         }

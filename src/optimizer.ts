@@ -116,6 +116,9 @@ export abstract class Optimizer {
   /** The settings as a plain object (what a checkpoint stores). */
   abstract toConfig(): OptimizerConfig;
 
+  /** How many of the state ranges (state1, state2) the update reads: plain SGD none. @internal */
+  abstract readonly stateRanges: 0 | 1 | 2;
+
   /** Takes over the network's optimizer state (zeroed) and writes this optimizer's settings. */
   protected attach(settings: TrainSettings): void {
     this.engine.attach(this);
@@ -173,6 +176,10 @@ export class SGD extends Optimizer {
     this.attach({ optimizer: 0, momentum: this.momentum, nesterov: this.nesterov ? 1 : 0, weightDecay: this.weightDecay });
   }
 
+  get stateRanges(): 0 | 1 {
+    return this.momentum > 0 ? 1 : 0;
+  }
+
   toConfig(): OptimizerConfig {
     return { type: "sgd", lr: this.lr, momentum: this.momentum, nesterov: this.nesterov, weightDecay: this.weightDecay };
   }
@@ -195,6 +202,8 @@ export class Adam extends Optimizer {
     this.weightDecay = settings.weightDecay;
     this.attach({ optimizer: 1, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay });
   }
+
+  readonly stateRanges = 2;
 
   toConfig(): OptimizerConfig {
     return { type: "adam", lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay };

@@ -250,6 +250,26 @@ describe.each(BACKENDS)("fit on %s", (backend) => {
     expect(flatWeights(net)).toEqual(before);
   };
 
+  it("rolls weights and momentum back to the start of the epoch when a step overflows the weights themselves", async () => {
+    // Zero inputs and targets: the loss is 0 and every gradient is 0, but weight decay with lr·wd = 5
+    // (and momentum 0.5) multiplies the weights by about −3.35 a step: 1e295 overflows in epoch 3.
+    const net = await Network.create({ inputSize: 2, seed: 1, backend, loss: "squaredError", layers: [{ size: 1, activation: "identity" }] });
+    net.setParameters(1, { weights: [[1e295, -3e294]], biases: [0] });
+    const optimizer = new SGD(net, { lr: 1, momentum: 0.5, weightDecay: 5 });
+    const zeros = Array.from({ length: 10 }, () => [0, 0]);
+    let atEpochStart = net.toJSON({ optimizer });
+    let error: unknown;
+    try {
+      net.fit(zeros, zeros.map(() => [0]), { epochs: 5, batchSize: 1, optimizer, onEpochEnd: () => { atEpochStart = net.toJSON({ optimizer }); } });
+    } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(DivergenceError);
+    expect((error as DivergenceError).epoch).toBe(3);
+    expect((error as Error).message).toMatch(/keeps the weights from the start of epoch 3/);
+    const state = atEpochStart.training!.optimizer!;
+    expect(state.state1.some((v) => v !== 0)).toBe(true); // the momentum buffer had something to restore
+    expect(net.toJSON({ optimizer })).toEqual(atEpochStart);
+  });
+
   it("stops before an update whose gradient overflows although the loss is finite", async () => {
     // tiny first-layer weights keep the logits near 1e250, but dW¹ = D¹·x reaches 1e200 · 1e150
     const net = await Network.create({ inputSize: 2, seed: 1, backend, loss: "crossEntropy", layers: [{ size: 3, activation: "identity" }, { size: 2, activation: "softmax" }] });

@@ -249,6 +249,7 @@ export function* trainLoop(net: Network, engine: Engine, inputs: MatrixInput, ta
   // ——— the optimizer (creating one resets the network's optimizer state) ———
   const optimizer = options.optimizer instanceof Optimizer ? options.optimizer : createOptimizer(net, options.optimizer ?? DEFAULT_OPTIMIZER);
 
+  const stateWords = optimizer.stateRanges * P;
   engine.training = true; // from here on the memory layout must not move
   const m = backend.f64(), words = backend.i32(), tb = plan.train >>> 3;
   m[tb + T.metric] = mode;
@@ -276,9 +277,10 @@ export function* trainLoop(net: Network, engine: Engine, inputs: MatrixInput, ta
           const t = words[o + i]!; words[o + i] = words[o + j]!; words[o + j] = t;
         }
       }
-      // Snapshot for the rare step that overflows the parameters themselves.
+      // Snapshot for the rare step that overflows the parameters themselves (with the state ranges
+      // the optimizer uses: state1 and state2 are contiguous).
       m.copyWithin(snapshot >>> 3, plan.params >>> 3, (plan.params >>> 3) + P);
-      m.copyWithin((snapshot >>> 3) + P, plan.state1 >>> 3, (plan.state1 >>> 3) + 2 * P);
+      m.copyWithin((snapshot >>> 3) + P, plan.state1 >>> 3, (plan.state1 >>> 3) + stateWords);
       const snapshotStep = m[tb + T.step]!, snapshotBeta1 = m[tb + T.beta1Power]!, snapshotBeta2 = m[tb + T.beta2Power]!;
 
       resetStats(m, tb);
@@ -296,7 +298,7 @@ export function* trainLoop(net: Network, engine: Engine, inputs: MatrixInput, ta
           const paramsOk = backend.kernels.allFinite(plan.params, P) && backend.kernels.allFinite(plan.state1, 2 * P);
           if (!paramsOk) {
             m.copyWithin(plan.params >>> 3, snapshot >>> 3, (snapshot >>> 3) + P);
-            m.copyWithin(plan.state1 >>> 3, (snapshot >>> 3) + P, (snapshot >>> 3) + 3 * P);
+            m.copyWithin(plan.state1 >>> 3, (snapshot >>> 3) + P, (snapshot >>> 3) + P + stateWords);
             m[tb + T.step] = snapshotStep;
             m[tb + T.beta1Power] = snapshotBeta1;
             m[tb + T.beta2Power] = snapshotBeta2;
