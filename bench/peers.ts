@@ -269,45 +269,106 @@ const LIBRARIES: Library[] = [wasmlp, brain, tfjs("cpu"), tfjs("wasm"), convnetj
 
 interface Measurement {
   samplesPerSecond?: number;
+  /** wasmlp's speed ÷ this library's: the median over rounds timed back to back (peers only). */
+  ratio?: number;
+  /** The ratio's lowest and highest round. */
+  ratioRange?: [number, number];
   gaps: string[];
   notes: string[];
   error?: string;
 }
 
-/** Mean samples/s of one (library, workload) task, warmed up first. */
-async function samplesPerSecond(name: string, trainer: Trainer): Promise<number> {
-  // ≥ 3 timed epochs and ≥ 1 s, after ≥ 1 warm-up epoch and ≥ 250 ms (V8 tiers up, tfjs allocates)
-  const bench = new Bench({ name, time: 1000, iterations: 3, warmupTime: 250, warmupIterations: 1, throws: true });
+// The machines are shared and their speed drifts within seconds, so wasmlp and each peer are timed
+// in alternating rounds: each round runs both, back to back, under the same load, and the ratio
+// quoted is the median of the rounds' ratios. Each timed unit is a few whole epochs (≥ ROUND_MS).
+const ROUND_MS = 150;
+const PAIR_BUDGET_MS = 5000;
+const MIN_ROUNDS = 3, MAX_ROUNDS = 15;
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** Samples/s of `epochs` epochs, timed by tinybench as one iteration (no warm-up: the caller warmed up). */
+async function timeEpochs(name: string, trainer: Trainer, epochs: number): Promise<number> {
+  const bench = new Bench({ name, time: 0, iterations: 1, warmupTime: 0, warmupIterations: 0, throws: true });
+  bench.add(name, () => { for (let e = 0; e < epochs; e++) trainer.epoch(); });
+  await bench.run();
+  const result = bench.tasks[0]!.result;
+  if (result.state !== "completed") throw new Error(`tinybench task ended as ${result.state}`);
+  return (trainer.rows * epochs) / (result.latency.mean / 1000);
+}
+
+/** Warms a trainer up (V8 tiers up, tfjs allocates) and returns how many epochs make one ROUND_MS unit. */
+async function warmUp(name: string, trainer: Trainer): Promise<number> {
+  const bench = new Bench({ name, time: 250, iterations: 1, warmupTime: 0, warmupIterations: 0, throws: true });
   bench.add(name, () => trainer.epoch());
   await bench.run();
   const result = bench.tasks[0]!.result;
   if (result.state !== "completed") throw new Error(`tinybench task ended as ${result.state}`);
-  return trainer.rows / (result.latency.mean / 1000);
+  return Math.max(1, Math.round(ROUND_MS / result.latency.mean));
 }
 
-async function measure(library: Library, w: Workload): Promise<Measurement> {
-  let prepared: Prepared | undefined;
-  try {
-    prepared = await library.prepare(w);
-    const speed = await samplesPerSecond(`${library.name} ${w.name}`, prepared.trainer);
-    return { samplesPerSecond: speed, gaps: prepared.gaps, notes: prepared.notes };
-  } catch (e) {
-    return { gaps: prepared?.gaps ?? [], notes: prepared?.notes ?? [], error: e instanceof Error ? e.message : String(e) };
-  } finally {
-    prepared?.trainer.dispose?.();
+interface Rounds { own: number[]; peer: number[] }
+
+/** wasmlp and one peer in alternating rounds; wasmlp goes first in even rounds, the peer in odd ones. */
+async function pairRounds(w: Workload, own: Trainer, ownEpochs: number, peerName: string, peer: Trainer, peerEpochs: number): Promise<Rounds> {
+  const rounds: Rounds = { own: [], peer: [] };
+  const started = performance.now();
+  while (rounds.own.length < MAX_ROUNDS && (rounds.own.length < MIN_ROUNDS || performance.now() - started < PAIR_BUDGET_MS)) {
+    const first = rounds.own.length % 2 === 0;
+    if (first) rounds.own.push(await timeEpochs(`wasmlp ${w.name}`, own, ownEpochs));
+    rounds.peer.push(await timeEpochs(`${peerName} ${w.name}`, peer, peerEpochs));
+    if (!first) rounds.own.push(await timeEpochs(`wasmlp ${w.name}`, own, ownEpochs));
   }
+  return rounds;
+}
+
+/** Every library on one workload: wasmlp alone first, then each peer paired with it. */
+async function measureWorkload(w: Workload, libraries: Library[]): Promise<Map<string, Measurement>> {
+  const results = new Map<string, Measurement>();
+  const own = await wasmlp.prepare(w);
+  const ownEpochs = await warmUp(`wasmlp ${w.name}`, own.trainer);
+  const ownRates: number[] = [];
+  for (const library of libraries) {
+    if (library === wasmlp) continue;
+    let prepared: Prepared | undefined;
+    try {
+      prepared = await library.prepare(w);
+      const peerEpochs = await warmUp(`${library.name} ${w.name}`, prepared.trainer);
+      const rounds = await pairRounds(w, own.trainer, ownEpochs, library.name, prepared.trainer, peerEpochs);
+      ownRates.push(...rounds.own);
+      const ratios = rounds.own.map((rate, r) => rate / rounds.peer[r]!);
+      results.set(library.name, {
+        samplesPerSecond: median(rounds.peer), ratio: median(ratios), ratioRange: [Math.min(...ratios), Math.max(...ratios)],
+        gaps: prepared.gaps, notes: [...prepared.notes, `${ratios.length} paired rounds`],
+      });
+    } catch (e) {
+      results.set(library.name, { gaps: prepared?.gaps ?? [], notes: prepared?.notes ?? [], error: e instanceof Error ? e.message : String(e) });
+    } finally {
+      prepared?.trainer.dispose?.();
+    }
+    const m = results.get(library.name)!;
+    const status = m.error ? `failed: ${m.error}` : `${formatRate(m.samplesPerSecond!)} samples/s, wasmlp ${m.ratio!.toFixed(2)}× (rounds ${m.ratioRange![0].toFixed(2)}–${m.ratioRange![1].toFixed(2)})`;
+    console.log(`  ${w.name.padEnd(14)} ${library.name.padEnd(10)} ${status}`);
+  }
+  if (ownRates.length === 0) ownRates.push(await timeEpochs(`wasmlp ${w.name}`, own.trainer, ownEpochs));
+  results.set(wasmlp.name, { samplesPerSecond: median(ownRates), gaps: [], notes: [] });
+  console.log(`  ${w.name.padEnd(14)} ${"wasmlp".padEnd(10)} ${formatRate(median(ownRates))} samples/s (median of all its rounds)`);
+  return results;
 }
 
 function formatRate(n: number): string {
   return Math.round(n).toLocaleString("en-US");
 }
 
-function cell(m: Measurement, own: Measurement | undefined, isWasmlp: boolean): string {
+function cell(m: Measurement, isWasmlp: boolean): string {
   if (m.samplesPerSecond === undefined) return "failed";
   const rate = formatRate(m.samplesPerSecond) + (m.gaps.length ? "*" : "");
-  if (isWasmlp || own?.samplesPerSecond === undefined) return rate;
-  const ratio = own.samplesPerSecond / m.samplesPerSecond;
-  return `${rate} (${ratio.toFixed(ratio < 100 ? 1 : 0)}×)`;
+  if (isWasmlp || m.ratio === undefined) return rate;
+  return `${rate} (${m.ratio.toFixed(m.ratio < 100 ? 1 : 0)}×)`;
 }
 
 function printTable(rows: string[][]): void {
@@ -328,21 +389,16 @@ async function main(): Promise<void> {
   const libraries = LIBRARIES.filter((l) => l === wasmlp || !wantedLibraries || wantedLibraries.includes(l.name));
   const results = new Map<string, Measurement>(); // key: workload|library
   for (const w of all) {
-    for (const library of libraries) {
-      const m = await measure(library, w);
-      results.set(`${w.name}|${library.name}`, m);
-      const status = m.error ? `failed: ${m.error}` : `${formatRate(m.samplesPerSecond!)} samples/s`;
-      console.log(`  ${w.name.padEnd(14)} ${library.name.padEnd(10)} ${status}`);
-    }
+    for (const [name, m] of await measureWorkload(w, libraries)) results.set(`${w.name}|${name}`, m);
   }
 
-  console.log(`\nTraining samples/s (mean epoch time; higher is better). In brackets: wasmlp's speed ÷ the peer's.`);
+  console.log(`\nTraining samples/s (median over rounds; higher is better). In brackets: wasmlp's speed ÷ the peer's, the median of`);
+  console.log("rounds in which both ran back to back (wasmlp first in every other round).");
   console.log("Every library trains full epochs over the same rows; wasmlp (f64, wasm SIMD) shuffles them, the peers keep their order.");
   console.log("* = the peer lacks features of the workload and ran the closest thing it can; see the notes below.\n");
   const header = ["workload", ...libraries.map((l) => l.name)];
   const body = all.map((w) => {
-    const own = results.get(`${w.name}|wasmlp`);
-    return [w.name, ...libraries.map((l) => cell(results.get(`${w.name}|${l.name}`)!, own, l === wasmlp))];
+    return [w.name, ...libraries.map((l) => cell(results.get(`${w.name}|${l.name}`)!, l === wasmlp))];
   });
   printTable([header, ...body]);
 
