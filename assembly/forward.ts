@@ -5,7 +5,7 @@
 // Z[s,j]. The activation is one pass afterwards.
 import { activateRange, SOFTMAX } from "./activation";
 import { SCRATCH, SCRATCH_BYTES } from "./scratch";
-import { BLOCK, block4x4 } from "./microkernel";
+import { BLOCK, block4x4, madd } from "./microkernel";
 
 @inline function hsum(v: v128): f64 {
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
@@ -23,8 +23,8 @@ import { BLOCK, block4x4 } from "./microkernel";
     let i = 0;
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 3;
-      acc0 = f64x2.add(acc0, f64x2.mul(v128.load(x + o), v128.load(y + o)));
-      acc1 = f64x2.add(acc1, f64x2.mul(v128.load(x + o, 16), v128.load(y + o, 16)));
+      acc0 = madd(acc0, v128.load(x + o), v128.load(y + o));
+      acc1 = madd(acc1, v128.load(x + o, 16), v128.load(y + o, 16));
     }
     let sum = hsum(f64x2.add(acc0, acc1));
     for (; i < n; i++) {

@@ -17,7 +17,7 @@ const PANEL_BYTES: i32 = 32 * 1024;
 const PACK_MIN_ROWS: i32 = 8;
 
 import { SCRATCH, SCRATCH_BYTES, packColumns4 } from "./scratch";
-import { BLOCK, block1x4, block4x4 } from "./microkernel";
+import { BLOCK, block1x4, block4x4, madd } from "./microkernel";
 
 export const STORE: i32 = 0;
 export const ACCUMULATE: i32 = 1;
@@ -45,13 +45,13 @@ function gradientBlock(pa: usize, pd: usize, count: i32, dW: usize, rowBytes: us
   for (let t = 0; t < count; t++) {
     const xa = v128.load(pa), xb = v128.load(pa, 16);
     let v = v128.load64_splat(pd);
-    c00 = f64x2.add(c00, f64x2.mul(v, xa)); c01 = f64x2.add(c01, f64x2.mul(v, xb));
+    c00 = madd(c00, v, xa); c01 = madd(c01, v, xb);
     v = v128.load64_splat(pd, 8);
-    c10 = f64x2.add(c10, f64x2.mul(v, xa)); c11 = f64x2.add(c11, f64x2.mul(v, xb));
+    c10 = madd(c10, v, xa); c11 = madd(c11, v, xb);
     v = v128.load64_splat(pd, 16);
-    c20 = f64x2.add(c20, f64x2.mul(v, xa)); c21 = f64x2.add(c21, f64x2.mul(v, xb));
+    c20 = madd(c20, v, xa); c21 = madd(c21, v, xb);
     v = v128.load64_splat(pd, 24);
-    c30 = f64x2.add(c30, f64x2.mul(v, xa)); c31 = f64x2.add(c31, f64x2.mul(v, xb));
+    c30 = madd(c30, v, xa); c31 = madd(c31, v, xb);
     pa += 32; pd += 32;
   }
   finish(dW, c00, scale, mode, lr, wd); finish(dW + 16, c01, scale, mode, lr, wd);

@@ -10,6 +10,12 @@
 // Results land in BLOCK (static): row k, 32 bytes, holds C[k][0..3].
 export const BLOCK: usize = memory.data(128, 16);
 
+/** acc + a·b: one fused multiply-add in the relaxed-SIMD build (rounded once), else a multiply and an add. */
+@inline export function madd(acc: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, acc);
+  return f64x2.add(acc, f64x2.mul(a, b));
+}
+
 export function block4x4(pv: usize, vStep: usize, ps: usize, sStride: usize, sStep: usize, count: i32): void {
   let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
   let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
@@ -20,13 +26,13 @@ export function block4x4(pv: usize, vStep: usize, ps: usize, sStride: usize, sSt
     for (let t = 0; t < count; t++) {
       const xa = v128.load(pv), xb = v128.load(pv, 16);
       let v = v128.load64_splat(ps);
-      c00 = f64x2.add(c00, f64x2.mul(v, xa)); c01 = f64x2.add(c01, f64x2.mul(v, xb));
+      c00 = madd(c00, v, xa); c01 = madd(c01, v, xb);
       v = v128.load64_splat(ps, 8);
-      c10 = f64x2.add(c10, f64x2.mul(v, xa)); c11 = f64x2.add(c11, f64x2.mul(v, xb));
+      c10 = madd(c10, v, xa); c11 = madd(c11, v, xb);
       v = v128.load64_splat(ps, 16);
-      c20 = f64x2.add(c20, f64x2.mul(v, xa)); c21 = f64x2.add(c21, f64x2.mul(v, xb));
+      c20 = madd(c20, v, xa); c21 = madd(c21, v, xb);
       v = v128.load64_splat(ps, 24);
-      c30 = f64x2.add(c30, f64x2.mul(v, xa)); c31 = f64x2.add(c31, f64x2.mul(v, xb));
+      c30 = madd(c30, v, xa); c31 = madd(c31, v, xb);
       pv += vStep; ps += sStep;
     }
     count = 0;
@@ -34,13 +40,13 @@ export function block4x4(pv: usize, vStep: usize, ps: usize, sStride: usize, sSt
   for (let t = 0; t < count; t++) {
     const xa = v128.load(pv), xb = v128.load(pv, 16);
     let v = v128.load64_splat(ps);
-    c00 = f64x2.add(c00, f64x2.mul(v, xa)); c01 = f64x2.add(c01, f64x2.mul(v, xb));
+    c00 = madd(c00, v, xa); c01 = madd(c01, v, xb);
     v = v128.load64_splat(ps + s1);
-    c10 = f64x2.add(c10, f64x2.mul(v, xa)); c11 = f64x2.add(c11, f64x2.mul(v, xb));
+    c10 = madd(c10, v, xa); c11 = madd(c11, v, xb);
     v = v128.load64_splat(ps + s2);
-    c20 = f64x2.add(c20, f64x2.mul(v, xa)); c21 = f64x2.add(c21, f64x2.mul(v, xb));
+    c20 = madd(c20, v, xa); c21 = madd(c21, v, xb);
     v = v128.load64_splat(ps + s3);
-    c30 = f64x2.add(c30, f64x2.mul(v, xa)); c31 = f64x2.add(c31, f64x2.mul(v, xb));
+    c30 = madd(c30, v, xa); c31 = madd(c31, v, xb);
     pv += vStep; ps += sStep;
   }
   v128.store(BLOCK, c00); v128.store(BLOCK, c01, 16);
@@ -54,8 +60,8 @@ export function block1x4(pv: usize, vStep: usize, ps: usize, sStep: usize, count
   let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
   for (let t = 0; t < count; t++) {
     const v = v128.load64_splat(ps);
-    c0 = f64x2.add(c0, f64x2.mul(v, v128.load(pv)));
-    c1 = f64x2.add(c1, f64x2.mul(v, v128.load(pv, 16)));
+    c0 = madd(c0, v, v128.load(pv));
+    c1 = madd(c1, v, v128.load(pv, 16));
     pv += vStep; ps += sStep;
   }
   v128.store(BLOCK, c0); v128.store(BLOCK, c1, 16);

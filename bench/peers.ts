@@ -4,9 +4,10 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import os from "node:os";
+import { setFlagsFromString } from "node:v8";
 import { Bench } from "tinybench";
 import type { Rank, Scalar, Tensor, Tensor2D, Variable } from "@tensorflow/tfjs";
-import { Network, type Activation, type OptimizerConfig } from "../src/index.js";
+import { Network, type Activation, type BackendName, type OptimizerConfig } from "../src/index.js";
 import { workloads, type Workload } from "./workloads.js";
 
 const require = createRequire(import.meta.url);
@@ -48,10 +49,14 @@ function activationList(w: Workload): string {
 
 // ---------------------------------------------------------------- wasmlp
 
+// WASMLP_BACKEND=wasm-fma times the relaxed-SIMD build instead (Node 20 needs its V8 flag: set here).
+const OWN_BACKEND = (process.env.WASMLP_BACKEND ?? "wasm") as BackendName;
+if (OWN_BACKEND === "wasm-fma") setFlagsFromString("--experimental-wasm-relaxed-simd");
+
 const wasmlp: Library = {
   name: "wasmlp",
   async prepare(w) {
-    const net = await Network.create({ inputSize: w.inputSize, layers: w.layers, loss: w.loss, seed: 1, backend: "wasm" });
+    const net = await Network.create({ inputSize: w.inputSize, layers: w.layers, loss: w.loss, seed: 1, backend: OWN_BACKEND });
     const optimizer: OptimizerConfig = w.optimizer === "sgd" ? { type: "sgd", lr: w.lr } : { type: "adam", lr: w.lr };
     const options = { epochs: 1, batchSize: w.batchSize, optimizer, shuffle: true };
     // fit() continues training the same network; a fresh optimizer each call is fine for SGD timing
@@ -381,7 +386,7 @@ function printTable(rows: string[][]): void {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  console.log(`machine: ${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores; Node ${process.version}; ${os.platform()} ${os.arch()}`);
+  console.log(`machine: ${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores; Node ${process.version}; ${os.platform()} ${os.arch()}; wasmlp backend ${OWN_BACKEND}`);
   // WORKLOADS=wide-mb128,seed and LIBRARIES=tfjs-wasm pick a subset (wasmlp always runs: it is the reference)
   const pick = (value: string | undefined) => value?.split(",").map((s) => s.trim()).filter(Boolean);
   const wantedWorkloads = pick(process.env.WORKLOADS), wantedLibraries = pick(process.env.LIBRARIES);

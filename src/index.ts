@@ -15,7 +15,7 @@ export type { Loss } from "./loss.js";
 export type { ModelJSON, ModelLayerJSON, TrainingJSON } from "./io/modelJson.js";
 export { BINARY_MAGIC, BINARY_VERSION } from "./io/binary.js";
 export type { BackendChoice, BackendName } from "./backend/index.js";
-export { wasmSupported } from "./backend/index.js";
+export { fmaSupported, wasmSupported } from "./backend/index.js";
 export {
   WasmlpError, ShapeError, NonFiniteError, DataError, ConfigError, ModelFormatError, StateError, BackendError,
 } from "./errors.js";

@@ -246,6 +246,17 @@ describe("wasmlp explain", () => {
     expect(out).toContain("∂E/∂W¹ = δ¹ a⁰ᵀ (4×3) =");
   });
 
+  it.each(["wasm-fma", "ts"])("gives the same lesson on --backend %s (wasm-fma: the CLI switches Node 20's relaxed SIMD on itself)", (backend) => {
+    const g = golden("seed-3-4-2.json");
+    const out = ok("explain", "--model", "../shared/golden/seed-3-4-2.json", "--backend", backend);
+    for (let l = 1; l <= 2; l++) {
+      const s = sup(l), i = l - 1;
+      expectClose(bracketed(out, `e${s} =`), g.nodeErrors[i]![0]!, `e${s}`, REL);
+      expectClose(bracketed(out, `∂E/∂W${s} =`), g.gradients[i]!.weights, `∂E/∂W${s}`, REL);
+      expectClose(bracketed(out, `new W${s} =`), g.steps[0]!.layers[i]!.weights, `new W${s}`, REL);
+    }
+  });
+
   it("takes the first example of a batch case, and --input/--target-values/--lr override it", () => {
     const g = golden("seed-3-4-2-batch4.json");
     const out = ok("explain", "--model", "../shared/golden/seed-3-4-2-batch4.json");

@@ -28,7 +28,7 @@ async function trace(seed: number, backend: BackendName): Promise<number[]> {
 describe("determinism", () => {
   it("the same seed gives identical initial weights on every backend", async () => {
     const models = await Promise.all(BACKENDS.map(async (b) => (await Network.create(options(42, b))).toJSON()));
-    expect(models[1]).toEqual(models[0]);
+    for (const model of models.slice(1)) expect(model).toEqual(models[0]);
     expect((await Network.create(options(42, "wasm"))).toJSON()).toEqual(models[0]);
   });
 

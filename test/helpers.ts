@@ -6,7 +6,7 @@ import type { BackendName } from "../src/index.js";
 import { Random } from "../src/random.js";
 
 /** Every suite runs on every backend. */
-export const BACKENDS: readonly BackendName[] = ["wasm", "ts"];
+export const BACKENDS: readonly BackendName[] = ["wasm", "wasm-fma", "ts"];
 
 export const SHARED = fileURLToPath(new URL("../../shared/", import.meta.url));
 

@@ -1,5 +1,5 @@
 // The module driven through its documented ABI alone (docs/abi.md): WebAssembly.instantiate, a
-// memory plan written by hand, and nothing imported from src/. Runs against all three builds.
+// memory plan written by hand, and nothing imported from src/. Runs against all four builds.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -8,6 +8,7 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const GOLDEN = ROOT + "../shared/golden/";
 const BUILDS = {
   release: "build/wasmlp.wasm",
+  fma: "build/wasmlp-fma.wasm", // relaxed SIMD: test/setup.ts switches it on in Node 20
   embed: "build/wasmlp-embed.wasm",
   portable: "build/wasmlp-portable.wasm",
 } as const;

@@ -21,7 +21,14 @@ export interface Kernels {
   evaluateRows(net: number, xAll: number, yAll: number, first: number, count: number, chunk: number): void;
 }
 
-export type BackendName = "wasm" | "ts";
+/**
+ * - `wasm`: the WebAssembly SIMD module; a multiply and an add per term, so the same bits on every host.
+ * - `wasm-fma`: the same kernels built with relaxed SIMD, whose multiply-add is fused (rounded once)
+ *   where the CPU has FMA: faster, but results may differ in the last bits between hosts. Needs
+ *   relaxed SIMD (browsers since 2023, Node ≥ 22; Node 20 with --experimental-wasm-relaxed-simd).
+ * - `ts`: plain TypeScript, the reference the others are tested against; runs anywhere.
+ */
+export type BackendName = "wasm" | "wasm-fma" | "ts";
 
 export interface Backend {
   readonly name: BackendName;

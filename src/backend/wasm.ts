@@ -27,10 +27,17 @@ function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
-let wasmBytes: Uint8Array | undefined;
+export type WasmVariant = "wasm" | "wasm-fma";
+
+const bytesOf: Partial<Record<WasmVariant, Uint8Array>> = {};
 /** The embedded module's bytes (decoded once). */
 export function moduleBytes(): Uint8Array {
-  return (wasmBytes ??= decodeBase64(WASM_BASE64));
+  return (bytesOf.wasm ??= decodeBase64(WASM_BASE64));
+}
+
+/** The relaxed-SIMD build's bytes: a separate file, loaded only by those who ask for it. */
+export async function fmaModuleBytes(): Promise<Uint8Array> {
+  return (bytesOf["wasm-fma"] ??= decodeBase64((await import("./wasmFmaBytes.generated.js")).WASM_FMA_BASE64));
 }
 
 /** True where this runtime can compile the module (WebAssembly with SIMD). */
@@ -38,24 +45,46 @@ export function wasmSupported(): boolean {
   return typeof WebAssembly === "object" && WebAssembly.validate(moduleBytes() as BufferSource);
 }
 
-let compiled: Promise<WebAssembly.Module> | undefined;
+// One tiny function using f64x2.relaxed_madd: compiles only where relaxed SIMD is on.
+const RELAXED_SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 61, 1, 59, 0,
+  253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  253, 135, 2, 11,
+]);
+
+/** True where this runtime has relaxed SIMD, which backend 'wasm-fma' needs. */
+export function fmaSupported(): boolean {
+  return typeof WebAssembly === "object" && WebAssembly.validate(RELAXED_SIMD_PROBE);
+}
+
+const compiled: Partial<Record<WasmVariant, Promise<WebAssembly.Module>>> = {};
 
 export class WasmBackend implements Backend {
-  readonly name = "wasm" as const;
+  readonly name: WasmVariant;
   readonly kernels: Kernels;
   readonly base: number;
   readonly exports: WasmExports;
   private f64View: Float64Array;
   private i32View: Int32Array;
 
-  static async create(): Promise<WasmBackend> {
-    if (!wasmSupported()) throw new BackendError("this runtime has no WebAssembly with SIMD; use backend: 'ts' (or 'auto')");
-    compiled ??= WebAssembly.compile(moduleBytes() as BufferSource);
-    const instance = await WebAssembly.instantiate(await compiled, {});
-    return new WasmBackend(instance.exports as unknown as WasmExports);
+  static async create(variant: WasmVariant = "wasm"): Promise<WasmBackend> {
+    if (variant === "wasm-fma") {
+      if (!fmaSupported()) {
+        throw new BackendError("backend 'wasm-fma' needs WebAssembly relaxed SIMD, which this runtime lacks (Node 20: run with --experimental-wasm-relaxed-simd); use backend: 'wasm'");
+      }
+      compiled[variant] ??= fmaModuleBytes().then((bytes) => WebAssembly.compile(bytes as BufferSource));
+    } else {
+      if (!wasmSupported()) throw new BackendError("this runtime has no WebAssembly with SIMD; use backend: 'ts' (or 'auto')");
+      compiled[variant] ??= WebAssembly.compile(moduleBytes() as BufferSource);
+    }
+    const instance = await WebAssembly.instantiate(await compiled[variant]!, {});
+    return new WasmBackend(variant, instance.exports as unknown as WasmExports);
   }
 
-  private constructor(exports: WasmExports) {
+  private constructor(variant: WasmVariant, exports: WasmExports) {
+    this.name = variant;
     this.exports = exports;
     this.base = exports.heapBase();
     this.f64View = new Float64Array(exports.memory.buffer);
