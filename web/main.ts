@@ -2,11 +2,11 @@
 //
 // Test hook (read-only; used by test/browser/playground.test.ts, handy in the console too):
 //   window.playground.state()    → { dataset, epoch, loss[], accuracy[], valLoss[], valAccuracy[],
-//                                    training, backend, samplesPerSecond, speeds: { wasm, ts }, error }
+//                                    training, backend, samplesPerSecond, speeds: { wasm, "wasm-fma", ts }, error }
 //   window.playground.backprop() → { status: "idle" | "running" | "done", example, target, loss,
 //                                    layers: [{ a[], e[] }, …] (layer 0 = inputs), errorsShown }
 // and <body data-training="true|false" data-backprop="idle|running|done" data-ready>.
-import { wasmSupported, type BackendName } from "wasmlp";
+import { fmaSupported, wasmSupported, type BackendName } from "wasmlp";
 import { BackpropPlayer, traceExample, type PlayerStatus } from "./backprop";
 import { BoundaryView } from "./boundary";
 import { Charts } from "./charts";
@@ -51,10 +51,13 @@ let selected: number | null = null;
 const boundaryDraws = new Throttle(0), networkDraws = new Throttle(100);
 
 for (const [name, label] of Object.entries(DATASET_LABELS)) controls.dataset.add(new Option(label, name));
+const backendInput = (name: BackendName) => backendInputs.find((input) => input.value === name)!;
+if (!fmaSupported()) backendInput("wasm-fma").disabled = true; // relaxed SIMD: not in every browser yet
 if (!wasmSupported()) {
-  backendInputs[0]!.disabled = true;
-  backendInputs[1]!.checked = true;
+  backendInput("wasm").disabled = true;
+  backendInput("ts").checked = true;
 }
+const BACKEND_LABELS: Record<BackendName, string> = { wasm: "WebAssembly", "wasm-fma": "WebAssembly with fused multiply-add", ts: "TypeScript" };
 
 // ——— settings read from the controls ———
 
@@ -166,12 +169,12 @@ function draw(everything = false): void {
   $("metric-epoch").textContent = String(trainer.epoch);
   $("metric-loss").textContent = n ? fmt(last(h.valLoss)) : "—";
   $("metric-accuracy").textContent = n ? percent(last(h.valAccuracy)) : "—";
-  for (const name of ["wasm", "ts"] as const) {
+  for (const name of ["wasm", "wasm-fma", "ts"] as const) {
     $(`speed-${name}`).textContent = speeds[name] ? `${formatRate(speeds[name]!)} samples/s` : "not run yet";
   }
   if (trainer.error) showStatus(`Training stopped: ${trainer.error}`, true);
   else showStatus(n
-    ? `Epoch ${trainer.epoch} on ${trainer.backend === "wasm" ? "WebAssembly" : "TypeScript"}, ${trainer.running ? "training…" : "stopped."}`
+    ? `Epoch ${trainer.epoch} on ${BACKEND_LABELS[trainer.backend]}, ${trainer.running ? "training…" : "stopped."}`
     : `Seed ${seed}. Press Train.`);
 
   const running = trainer.running;
@@ -236,7 +239,7 @@ window.playground = Object.freeze({
       training: trainer.running,
       backend: trainer.backend,
       samplesPerSecond: speeds[trainer.backend] ?? null,
-      speeds: { wasm: speeds.wasm ?? null, ts: speeds.ts ?? null },
+      speeds: { wasm: speeds.wasm ?? null, "wasm-fma": speeds["wasm-fma"] ?? null, ts: speeds.ts ?? null },
       error: trainer.error,
     };
   },

@@ -8,10 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { launch, OUTPUT, ROOT, serve } from "./harness.js";
 
+type Backend = "wasm" | "wasm-fma" | "ts";
 interface State {
   dataset: string; epoch: number; loss: number[]; accuracy: number[]; valLoss: number[]; valAccuracy: number[];
-  training: boolean; backend: "wasm" | "ts"; samplesPerSecond: number | null;
-  speeds: { wasm: number | null; ts: number | null }; error: string | null;
+  training: boolean; backend: Backend; samplesPerSecond: number | null;
+  speeds: Record<Backend, number | null>; error: string | null;
 }
 interface Backprop {
   status: "idle" | "running" | "done"; example: number | null; target: number[] | null; loss: number | null;
@@ -27,7 +28,7 @@ const pageErrors: string[] = [];
 const state = () => page.evaluate(() => window.playground.state());
 const backprop = () => page.evaluate(() => window.playground.backprop());
 const shot = (name: string) => page.screenshot({ path: join(OUTPUT, `playground-${name}.png`) });
-const chooseBackend = (name: "wasm" | "ts") => page.click(`.backends label:has(input[value="${name}"])`);
+const chooseBackend = (name: Backend) => page.click(`.backends label:has(input[value="${name}"])`);
 async function stopTraining(): Promise<void> {
   await page.click("#stop");
   await page.waitForSelector('body[data-training="false"]');
@@ -126,17 +127,17 @@ describe("the playground in Chromium", () => {
     expect(await page.textContent("#caption")).toContain("E = ");
   });
 
-  it("trains on both backends and shows each one's samples/s", async () => {
+  it("trains on every backend and shows each one's samples/s", async () => {
     await page.click("#live-view");
     await page.selectOption("#speed", "Infinity");
-    for (const backend of ["ts", "wasm"] as const) {
+    for (const backend of ["ts", "wasm-fma", "wasm"] as const) {
       await chooseBackend(backend);
       await page.waitForFunction((name) => window.playground.state().backend === name, backend);
       const before = (await state()).epoch;
       await page.click("#train");
       await page.waitForFunction(([name, from]) => {
         const s = window.playground.state();
-        return s.speeds[name as "ts" | "wasm"] !== null && s.epoch > (from as number) + 20;
+        return s.speeds[name as Backend] !== null && s.epoch > (from as number) + 20;
       }, [backend, before] as const, { timeout: 15_000 });
       await stopTraining();
       const s = await state();
@@ -146,6 +147,7 @@ describe("the playground in Chromium", () => {
     }
     const { speeds } = await state();
     expect(speeds.wasm).toBeGreaterThan(1000);
+    expect(speeds["wasm-fma"]).toBeGreaterThan(1000);
     expect(speeds.ts).toBeGreaterThan(1000);
     await shot("backends");
   });
