@@ -1,10 +1,14 @@
 // Bad input gets a typed error that says what and where, and a rejected call changes nothing.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   Adam, ConfigError, DataError, ModelFormatError, Network, NonFiniteError, SGD, ShapeError, StateError, WasmlpError,
   type BackendName, type NetworkOptions,
 } from "../src/index.js";
 import { BACKENDS, goldenCases } from "./helpers.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 const base: NetworkOptions = {
   inputSize: 3, seed: 5, loss: "squaredError",
@@ -178,5 +182,31 @@ describe("model JSON round trip", () => {
     const back = await Network.fromJSON(text, { backend });
     expect(back.toJSON()).toEqual(net.toJSON());
     expect(Array.from(back.predict(x).data)).toEqual(Array.from(net.predict(x).data));
+  });
+});
+
+describe("backend 'wasm-fma' where relaxed SIMD is missing", () => {
+  // test/setup.ts switches relaxed SIMD on for this process, so ask a fresh Node (the one running
+  // the tests: Node 20 keeps it off by default; where it is on, fmaSupported() says so and the
+  // network is created).
+  it("is refused with a BackendError that says what to do, exactly when fmaSupported() is false", () => {
+    const script = `
+      import { Network, fmaSupported } from "./dist/index.js";
+      const supported = fmaSupported();
+      try {
+        await Network.create({ inputSize: 2, layers: [{ size: 1, activation: "identity" }], loss: "squaredError", backend: "wasm-fma" });
+        console.log(JSON.stringify({ supported, created: true }));
+      } catch (e) {
+        console.log(JSON.stringify({ supported, created: false, name: e.name, code: e.code, message: e.message }));
+      }`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    const result = JSON.parse(run.stdout) as { supported: boolean; created: boolean; name?: string; code?: string; message?: string };
+    expect(result.created).toBe(result.supported);
+    if (!result.supported) {
+      expect(result.name).toBe("BackendError");
+      expect(result.code).toBe("BACKEND");
+      expect(result.message).toMatch(/needs WebAssembly relaxed SIMD.*--experimental-wasm-relaxed-simd.*use backend: 'wasm'/);
+    }
   });
 });

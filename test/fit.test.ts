@@ -270,6 +270,16 @@ describe.each(BACKENDS)("fit on %s", (backend) => {
     expect(net.toJSON({ optimizer })).toEqual(atEpochStart);
   });
 
+  it("bounds the training gradients by the training rows only: a huge held-out input does not stop training", async () => {
+    const net = await Network.create({ inputSize: 2, seed: 1, backend, loss: "squaredError", layers: [{ size: 4, activation: "tanh" }, { size: 1, activation: "identity" }] });
+    const inputs = Array.from({ length: 20 }, (_, i) => [Math.sin(i), Math.cos(i)]);
+    const targets = inputs.map(([a]) => [a! * 0.5]);
+    inputs[19] = [1e305, 1]; // the last row is held out by the split; tanh keeps its loss finite
+    const history = net.fit(inputs, targets, { epochs: 3, batchSize: 4, validationSplit: 0.1, optimizer: { type: "sgd", lr: 0.05 } });
+    expect(history.epochs).toHaveLength(3);
+    expect(history.epochs.every((e) => Number.isFinite(e.valLoss!))).toBe(true);
+  });
+
   it("stops before an update whose gradient overflows although the loss is finite", async () => {
     // tiny first-layer weights keep the logits near 1e250, but dW¹ = D¹·x reaches 1e200 · 1e150
     const net = await Network.create({ inputSize: 2, seed: 1, backend, loss: "crossEntropy", layers: [{ size: 3, activation: "identity" }, { size: 2, activation: "softmax" }] });

@@ -79,7 +79,10 @@ export class WasmBackend implements Backend {
       if (!wasmSupported()) throw new BackendError("this runtime has no WebAssembly with SIMD; use backend: 'ts' (or 'auto')");
       compiled[variant] ??= WebAssembly.compile(moduleBytes() as BufferSource);
     }
-    const instance = await WebAssembly.instantiate(await compiled[variant]!, {});
+    const pending = compiled[variant]!;
+    // A failed compile (say, a chunk that did not load) is not cached: the next call tries again.
+    pending.catch(() => { if (compiled[variant] === pending) delete compiled[variant]; });
+    const instance = await WebAssembly.instantiate(await pending, {});
     return new WasmBackend(variant, instance.exports as unknown as WasmExports);
   }
 
