@@ -1,12 +1,13 @@
-// The one register-blocked micro-kernel behind every batched product (forward pass, gradient,
-// node errors): a 4 × 4 block of results held in 8 f64x2 accumulators,
+// The register-blocked micro-kernel behind the batched products (forward pass, node errors, and
+// the gradient of small batches): a 4 × 4 block of results held in 8 f64x2 accumulators,
 //
 //   C[k][0..3] = Σ_t  s_k(t) · v(t)          k = 0..3, t = 0..count−1
 //
 // where v(t) is a vector of 4 contiguous values at pv + t·vStep and s_k(t) the scalar at
 // ps + k·sStride + t·sStep. Per step: two vector loads, four broadcast loads, 8 multiply-adds;
 // each result is summed in order over t in one lane. The callers differ only in what the
-// streams are (see forward.ts, gradient.ts, nodeError.ts) and where the block goes.
+// streams are (see forward.ts, gradient.ts, nodeError.ts) and where the block goes. The packed
+// gradient runs the same loop in gradient.ts (gradientBlock), to finish its block in registers.
 // Results land in BLOCK (static): row k, 32 bytes, holds C[k][0..3].
 export const BLOCK: usize = memory.data(128, 16);
 
@@ -22,21 +23,6 @@ export function block4x4(pv: usize, vStep: usize, ps: usize, sStride: usize, sSt
   let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
   let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
   const s1 = sStride, s2 = sStride << 1, s3 = sStride * <usize>3;
-  if (sStride == 8) { // the four scalars are adjacent (the gradient): immediate offsets, no address adds
-    for (let t = 0; t < count; t++) {
-      const xa = v128.load(pv), xb = v128.load(pv, 16);
-      let v = v128.load64_splat(ps);
-      c00 = madd(c00, v, xa); c01 = madd(c01, v, xb);
-      v = v128.load64_splat(ps, 8);
-      c10 = madd(c10, v, xa); c11 = madd(c11, v, xb);
-      v = v128.load64_splat(ps, 16);
-      c20 = madd(c20, v, xa); c21 = madd(c21, v, xb);
-      v = v128.load64_splat(ps, 24);
-      c30 = madd(c30, v, xa); c31 = madd(c31, v, xb);
-      pv += vStep; ps += sStep;
-    }
-    count = 0;
-  }
   for (let t = 0; t < count; t++) {
     const xa = v128.load(pv), xb = v128.load(pv, 16);
     let v = v128.load64_splat(ps);
