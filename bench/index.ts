@@ -4,17 +4,16 @@
 // Backend wasm-fma (relaxed SIMD) runs too: Node 20 has it behind a V8 flag, switched on here as
 // Node 22 and current browsers have it by default.
 import { cpus } from "node:os";
-import { setFlagsFromString } from "node:v8";
 import { gzipSync } from "node:zlib";
 import { Bench } from "tinybench";
 import { Network, SGD, Adam, type BackendName } from "../src/index.js";
-import { fmaModuleBytes, fmaSupported, moduleBytes, type WasmBackend } from "../src/backend/wasm.js";
+import { fmaModuleBytes, moduleBytes, type WasmBackend } from "../src/backend/wasm.js";
+import { enableRelaxedSimd } from "../src/node.js";
 import { engineOf } from "../src/network.js";
 import { flopsPerSample, workloads, type Workload } from "./workloads.js";
 
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 1500);
-setFlagsFromString("--experimental-wasm-relaxed-simd");
-if (!fmaSupported()) throw new Error("relaxed SIMD did not switch on: backend wasm-fma cannot be measured");
+if (!enableRelaxedSimd()) throw new Error("relaxed SIMD did not switch on: backend wasm-fma cannot be measured");
 const BACKENDS = ["wasm", "wasm-fma", "ts"] as const;
 
 interface Row {

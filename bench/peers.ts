@@ -4,10 +4,10 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import os from "node:os";
-import { setFlagsFromString } from "node:v8";
 import { Bench } from "tinybench";
 import type { Rank, Scalar, Tensor, Tensor2D, Variable } from "@tensorflow/tfjs";
 import { Network, type Activation, type BackendName, type OptimizerConfig } from "../src/index.js";
+import { enableRelaxedSimd } from "../src/node.js";
 import { workloads, type Workload } from "./workloads.js";
 
 const require = createRequire(import.meta.url);
@@ -51,7 +51,7 @@ function activationList(w: Workload): string {
 
 // WASMLP_BACKEND=wasm-fma times the relaxed-SIMD build instead (Node 20 needs its V8 flag: set here).
 const OWN_BACKEND = (process.env.WASMLP_BACKEND ?? "wasm") as BackendName;
-if (OWN_BACKEND === "wasm-fma") setFlagsFromString("--experimental-wasm-relaxed-simd");
+if (OWN_BACKEND === "wasm-fma") enableRelaxedSimd();
 
 const wasmlp: Library = {
   name: "wasmlp",
@@ -296,24 +296,25 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
-/** Samples/s of `epochs` epochs, timed by tinybench as one iteration (no warm-up: the caller warmed up). */
-async function timeEpochs(name: string, trainer: Trainer, epochs: number): Promise<number> {
-  const bench = new Bench({ name, time: 0, iterations: 1, warmupTime: 0, warmupIterations: 0, throws: true });
-  bench.add(name, () => { for (let e = 0; e < epochs; e++) trainer.epoch(); });
+/** Mean ms of `run`, timed by tinybench for at least `timeMs` (at least once), with no warm-up of its own. */
+async function meanMs(name: string, run: () => void, timeMs: number): Promise<number> {
+  const bench = new Bench({ name, time: timeMs, iterations: 1, warmupTime: 0, warmupIterations: 0, throws: true });
+  bench.add(name, run);
   await bench.run();
   const result = bench.tasks[0]!.result;
   if (result.state !== "completed") throw new Error(`tinybench task ended as ${result.state}`);
-  return (trainer.rows * epochs) / (result.latency.mean / 1000);
+  return result.latency.mean;
+}
+
+/** Samples/s of `epochs` epochs as one timed unit (the caller warmed up). */
+async function timeEpochs(name: string, trainer: Trainer, epochs: number): Promise<number> {
+  const ms = await meanMs(name, () => { for (let e = 0; e < epochs; e++) trainer.epoch(); }, 0);
+  return (trainer.rows * epochs) / (ms / 1000);
 }
 
 /** Warms a trainer up (V8 tiers up, tfjs allocates) and returns how many epochs make one ROUND_MS unit. */
 async function warmUp(name: string, trainer: Trainer): Promise<number> {
-  const bench = new Bench({ name, time: 250, iterations: 1, warmupTime: 0, warmupIterations: 0, throws: true });
-  bench.add(name, () => trainer.epoch());
-  await bench.run();
-  const result = bench.tasks[0]!.result;
-  if (result.state !== "completed") throw new Error(`tinybench task ended as ${result.state}`);
-  return Math.max(1, Math.round(ROUND_MS / result.latency.mean));
+  return Math.max(1, Math.round(ROUND_MS / (await meanMs(name, () => trainer.epoch(), 250))));
 }
 
 interface Rounds { own: number[]; peer: number[] }

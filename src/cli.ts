@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The wasmlp command line: commander wiring only; each command lives in src/cli/commands/.
 import { readFileSync } from "node:fs";
-import { setFlagsFromString } from "node:v8";
 import { Command, CommanderError, Option } from "commander";
-import { ACTIVATIONS, fmaSupported, LOSSES } from "./index.js";
+import { ACTIVATIONS, LOSSES } from "./index.js";
+import { enableRelaxedSimd } from "./node.js";
 import { errorLine, EXIT, exitCodeFor } from "./cli/errors.js";
 import { TASKS } from "./cli/dataset.js";
 import { fraction, layerSizes, numberList, positiveInteger, positiveNumber, seed } from "./cli/options.js";
@@ -82,7 +82,7 @@ program.command("explain")
 // Node 20 keeps WebAssembly relaxed SIMD behind a V8 flag (Node 22 has it on): for --backend
 // wasm-fma the CLI turns it on itself, before any module is compiled.
 program.hook("preAction", (_program, command) => {
-  if (command.opts().backend === "wasm-fma" && !fmaSupported()) setFlagsFromString("--experimental-wasm-relaxed-simd");
+  if (command.opts().backend === "wasm-fma") enableRelaxedSimd();
 });
 
 try {

@@ -1,11 +1,23 @@
 // Node-only helpers (import from "wasmlp/node"): files on disk. The browser build never loads this.
 import { readFile, rename, writeFile } from "node:fs/promises";
+import { setFlagsFromString } from "node:v8";
+import { fmaSupported } from "./backend/wasm.js";
 import { Network, type BackendOptions, type SaveOptions } from "./network.js";
 import type { Optimizer } from "./optimizer.js";
 
 export * from "./index.js";
 
 const isJson = (path: string) => path.toLowerCase().endsWith(".json");
+
+/**
+ * Switches on WebAssembly relaxed SIMD, which backend 'wasm-fma' needs: Node 20 keeps it behind
+ * V8's --experimental-wasm-relaxed-simd (Node 22 has it on). Call it before the first network is
+ * created. Returns whether relaxed SIMD is now available.
+ */
+export function enableRelaxedSimd(): boolean {
+  if (!fmaSupported()) setFlagsFromString("--experimental-wasm-relaxed-simd");
+  return fmaSupported();
+}
 
 /**
  * Saves a model (or, with `{ optimizer }`, a checkpoint): JSON when the path ends in .json, the
