@@ -1,5 +1,5 @@
 // Optimizer updates over one flat range of parameters p, gradients g and state, with exactly the
-// semantics of ../shared/golden/README.md (PyTorch's): weight decay is L2 (added to g).
+// semantics of test/golden/README.md (PyTorch's): weight decay is L2 (added to g).
 //   sgd:  g += wd·p;  buf = μ·buf + g (buf starts at 0, so the first step gives buf = g);
 //         g = nesterov ? g + μ·buf : buf;  p −= lr·g
 //   adam: g += wd·p;  m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²;

@@ -71,7 +71,7 @@ program.command("inspect")
 
 program.command("explain")
   .description("back-propagation on one example, number by number: forward pass, node errors, deltas, gradients, one SGD step")
-  .option("--model <file>", "a model file, or a golden case JSON with a batch (default: the built-in seed network 3 → 4 → 2)")
+  .option("--model <file>", "a model file, or a golden case JSON with a batch (default: the seed article's 3 → 4 → 2 example, shipped as data/seed-3-4-2.json)")
   .option("--input <values>", "the example's inputs, comma-separated", numberList)
   .option("--target-values <values>", "the example's targets, comma-separated", numberList)
   .option("--lr <rate>", "learning rate of the SGD step (default: the case's, else 0.5)", positiveNumber)

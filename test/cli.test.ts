@@ -144,7 +144,7 @@ describe("wasmlp inspect", () => {
   });
 
   it("reads models without training metadata too", () => {
-    const plain = writeCsv("plain-inspect.json", JSON.stringify(JSON.parse(readFileSync(join(ROOT, "../shared/golden/softmax-ce-adam.json"), "utf8")).model));
+    const plain = writeCsv("plain-inspect.json", JSON.stringify(JSON.parse(readFileSync(join(ROOT, "test/golden/softmax-ce-adam.json"), "utf8")).model));
     const out = ok("inspect", plain);
     expect(out).toContain("architecture: 4 → 7 relu → 5 softmax");
     expect(out).toContain("parameters: 75");
@@ -159,7 +159,7 @@ describe("bad input: a one-line message with line and column, and a documented e
     if (irisModel === undefined) ok("train", "data/iris.csv", "--epochs", "40", "--out", (irisModel = tmp("iris-bad.wasmlp")));
     return irisModel;
   };
-  const plainModel = () => writeCsv("plain.json", JSON.stringify(JSON.parse(readFileSync(join(ROOT, "../shared/golden/softmax-ce-adam.json"), "utf8")).model));
+  const plainModel = () => writeCsv("plain.json", JSON.stringify(JSON.parse(readFileSync(join(ROOT, "test/golden/softmax-ce-adam.json"), "utf8")).model));
 
   const cases: [string, () => string[], number, RegExp][] = [
     ["too few values", () => ["train", data()], 3, /^error: \S+bad\.csv, line 3, column 'label': the value is missing \(the row has 2 values, the header 3 columns\)$/],
@@ -218,13 +218,13 @@ describe("wasmlp explain", () => {
     return [...text.join("\n").matchAll(/\[([^\]]*)\]/g)].flatMap((m) => m[1]!.split(",").map(Number));
   }
   const scalarAt = (out: string, label: string) => Number(/(-?[\d.]+(?:e[-+]?\d+)?)$/.exec(out.split("\n").find((l) => l.startsWith(label))!)![1]);
-  const golden = (name: string) => JSON.parse(readFileSync(join(ROOT, "../shared/golden", name), "utf8")) as GoldenCase;
+  const golden = (name: string) => JSON.parse(readFileSync(join(ROOT, "test/golden", name), "utf8")) as GoldenCase;
   const sup = (n: number) => "⁰¹²³⁴⁵⁶⁷⁸⁹"[n]!;
   const REL = 1e-9;
 
-  it("reproduces ../shared/golden/seed-3-4-2.json: forward, node errors, deltas, gradients, the SGD step", () => {
+  it("reproduces test/golden/seed-3-4-2.json: forward, node errors, deltas, gradients, the SGD step", () => {
     const g = golden("seed-3-4-2.json");
-    const out = ok("explain", "--model", "../shared/golden/seed-3-4-2.json");
+    const out = ok("explain", "--model", "test/golden/seed-3-4-2.json");
     expectClose(bracketed(out, "input   a⁰ = x ="), g.batch.inputs[0]!, "x", REL);
     expectClose(bracketed(out, "target  y ="), g.batch.targets[0]!, "y", REL);
     expect(out).toContain("learning rate  η = 0.5");
@@ -248,7 +248,7 @@ describe("wasmlp explain", () => {
 
   it.each(["wasm-fma", "ts"])("gives the same lesson on --backend %s (wasm-fma: the CLI switches Node 20's relaxed SIMD on itself)", (backend) => {
     const g = golden("seed-3-4-2.json");
-    const out = ok("explain", "--model", "../shared/golden/seed-3-4-2.json", "--backend", backend);
+    const out = ok("explain", "--model", "test/golden/seed-3-4-2.json", "--backend", backend);
     for (let l = 1; l <= 2; l++) {
       const s = sup(l), i = l - 1;
       expectClose(bracketed(out, `e${s} =`), g.nodeErrors[i]![0]!, `e${s}`, REL);
@@ -259,21 +259,28 @@ describe("wasmlp explain", () => {
 
   it("takes the first example of a batch case, and --input/--target-values/--lr override it", () => {
     const g = golden("seed-3-4-2-batch4.json");
-    const out = ok("explain", "--model", "../shared/golden/seed-3-4-2-batch4.json");
+    const out = ok("explain", "--model", "test/golden/seed-3-4-2-batch4.json");
     for (let l = 1; l <= 2; l++) {
       const s = sup(l);
       expectClose(bracketed(out, `a${s} =`), g.forward.a[l - 1]![0]!, `a${s}`, REL);
       expectClose(bracketed(out, `e${s} =`), g.nodeErrors[l - 1]![0]!, `e${s}`, REL); // per sample: the same as in the batch
     }
-    const moved = ok("explain", "--model", "../shared/golden/seed-3-4-2.json", "--input", "0.1,0.2,0.3", "--target-values", "1,0", "--lr", "0.25");
+    const moved = ok("explain", "--model", "test/golden/seed-3-4-2.json", "--input", "0.1,0.2,0.3", "--target-values", "1,0", "--lr", "0.25");
     expect(bracketed(moved, "input   a⁰ = x =")).toEqual([0.1, 0.2, 0.3]);
     expect(moved).toContain("learning rate  η = 0.25");
   });
 
-  it("runs the built-in seed network without a model, and asks for an example when a model has none", () => {
+  it("runs the seed article's example shipped in the package without a model, and asks for an example when a model has none", () => {
+    const g = golden("seed-3-4-2.json");
     const out = ok("explain");
     expect(out).toContain("network: 3 → 4 sigmoid → 2 sigmoid, loss squaredError: E = ½ Σ (a² − y)²");
-    expect(bracketed(out, "input   a⁰ = x =")).toEqual([0.1, 0.9, -0.4]);
+    expect(out).toContain("learning rate  η = 0.5");
+    expectClose(bracketed(out, "input   a⁰ = x ="), g.batch.inputs[0]!, "x", REL);
+    for (let l = 1; l <= 2; l++) {
+      const s = sup(l), i = l - 1;
+      expectClose(bracketed(out, `e${s} =`), g.nodeErrors[i]![0]!, `e${s}`, REL);
+      expectClose(bracketed(out, `new W${s} =`), g.steps[0]!.layers[i]!.weights, `new W${s}`, REL);
+    }
     const [before, after] = [scalarAt(out, "loss  E ="), Number(/loss after the step: ([\d.e-]+)/.exec(out)![1])];
     expect(after).toBeLessThan(before);
 

@@ -8,7 +8,8 @@ import { Random } from "../src/random.js";
 /** Every suite runs on every backend. */
 export const BACKENDS: readonly BackendName[] = ["wasm", "wasm-fma", "ts"];
 
-export const SHARED = fileURLToPath(new URL("../../shared/", import.meta.url));
+/** The repository root; the golden cases live in test/golden/, the data sets in data/. */
+export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 export interface GoldenCase {
   name: string;
@@ -25,7 +26,7 @@ export interface GoldenCase {
 }
 
 export function goldenCases(): GoldenCase[] {
-  const dir = SHARED + "golden/";
+  const dir = ROOT + "test/golden/";
   const files = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
   // An empty folder must fail the suites, not let them pass with nothing checked.
   if (files.length < 5) throw new Error(`expected the five golden cases in ${dir}, found ${files.length}`);
@@ -60,9 +61,9 @@ export function expectCloseNorm(actual: ArrayLike<number>, expected: ArrayLike<n
   expectClose(actual, expected, what, rel, rel * scale + 1e-300);
 }
 
-/** A shared data set as numeric features and one-hot targets (the last column is the class label). */
+/** A bundled data set (data/) as numeric features and one-hot targets (the last column is the class label). */
 export function loadClassification(file: string): { inputs: number[][]; targets: number[][]; labels: string[]; classes: string[] } {
-  const records: string[][] = parseCsv(readFileSync(SHARED + "data/" + file, "utf8"), { from_line: 2 });
+  const records: string[][] = parseCsv(readFileSync(ROOT + "data/" + file, "utf8"), { from_line: 2 });
   const labels = records.map((r) => r.at(-1)!);
   const classes = [...new Set(labels)].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
   return {

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const GOLDEN = ROOT + "../shared/golden/";
+const GOLDEN = ROOT + "test/golden/";
 const BUILDS = {
   release: "build/wasmlp.wasm",
   fma: "build/wasmlp-fma.wasm", // relaxed SIMD: test/setup.ts switches it on in Node 20

@@ -1,4 +1,4 @@
-// The model format of ../shared/golden: a plain JSON object, flat row-major weights.
+// The model format of the golden cases (test/golden/README.md): a plain JSON object, flat row-major weights.
 import { checkArchitecture } from "../architecture.js";
 import { ModelFormatError } from "../errors.js";
 import { ConfigError } from "../errors.js";

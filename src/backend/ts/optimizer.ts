@@ -1,4 +1,4 @@
-// Twin of assembly/optimizer.ts (semantics in ../shared/golden/README.md).
+// Twin of assembly/optimizer.ts (semantics in test/golden/README.md).
 export function sgdStep(
   m: Float64Array, p: number, g: number, buf: number, n: number,
   lr: number, momentum: number, nesterov: boolean, weightDecay: number,

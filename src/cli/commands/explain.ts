@@ -1,8 +1,9 @@
 // wasmlp explain: back-propagation on one example, every number printed beside its formula — the
 // forward pass, the node errors as they travel back, the deltas, the gradients, and one SGD step.
 // Everything shown is read from the library (forward, backward, nodeErrors, deltas, gradients,
-// SGD), so the printout is the library's own arithmetic, checkable against ../shared/golden.
+// SGD), so the printout is the library's own arithmetic, checkable against the golden cases (test/golden).
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { ConfigError, ModelFormatError, Network, SGD, type BackendChoice } from "../../index.js";
 import { EXIT, fileProblem } from "../errors.js";
 import { architecture } from "../format.js";
@@ -26,17 +27,11 @@ interface Lesson {
   lr?: number;
 }
 
-/** The seed network of the README: 3 inputs → 4 sigmoid → 2 sigmoid, squared error, seed 1. */
-async function builtIn(backend: BackendChoice): Promise<Lesson> {
-  const net = await Network.create({
-    inputSize: 3,
-    layers: [{ size: 4, activation: "sigmoid" }, { size: 2, activation: "sigmoid" }],
-    loss: "squaredError",
-    seed: 1,
-    backend,
-  });
-  return { net, title: "the seed network (built in, seed 1)", input: [0.1, 0.9, -0.4], target: [1, 0], lr: 0.5 };
-}
+/**
+ * The seed article's example, shipped in the package as data/seed-3-4-2.json: 3 inputs → 4 sigmoid →
+ * 2 sigmoid, squared error, one example, one SGD step at lr 0.5 (the golden case of the same name).
+ */
+const SEED_EXAMPLE = fileURLToPath(new URL("../../../data/seed-3-4-2.json", import.meta.url));
 
 /** A model file, or a golden case (a JSON file with `model` and `batch`): then its first example and its lr. */
 async function fromFile(path: string, backend: BackendChoice): Promise<Lesson> {
@@ -59,7 +54,9 @@ async function fromFile(path: string, backend: BackendChoice): Promise<Lesson> {
 }
 
 export async function explain(options: ExplainOptions): Promise<void> {
-  const lesson = options.model === undefined ? await builtIn(options.backend) : await fromFile(options.model, options.backend);
+  const lesson = options.model === undefined
+    ? { ...(await fromFile(SEED_EXAMPLE, options.backend)), title: "the seed article's example (3 → 4 → 2 sigmoid, one SGD step)" }
+    : await fromFile(options.model, options.backend);
   const { net } = lesson;
   const x = options.input ?? lesson.input, y = options.targetValues ?? lesson.target, lr = options.lr ?? lesson.lr ?? 0.5;
   if (x === undefined || y === undefined) {
