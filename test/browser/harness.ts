@@ -1,10 +1,11 @@
-// What the browser tests share: a static file server on 127.0.0.1 for the repository, and
-// Debian's Chromium driven by playwright-core (installed by .ci/run; see ../shared/TOOLCHAIN.md).
+// What the browser tests share: a static file server on 127.0.0.1 for the repository, and the
+// packaged Chromium (test/browser/chromium.ts) driven by playwright-core.
 import { createReadStream, existsSync, mkdirSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
+import { inject } from "vitest";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const OUTPUT = join(ROOT, "test-output");
@@ -35,9 +36,15 @@ export async function serve(root = ROOT): Promise<{ url: string; close(): Promis
 
 export async function launch(): Promise<Browser> {
   mkdirSync(OUTPUT, { recursive: true });
+  const { executablePath, env } = inject("chromium");
   return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    executablePath,
+    // One locale whatever the machine's: under LANG=C this Chromium reports "en-US@posix", a tag
+    // that Intl (and so uPlot's number formatting) rejects.
+    env: { ...process.env, ...env, LANG: "en_US.UTF-8" },
+    // No sandbox (tests may run as root); no network chatter (the machines have no internet);
+    // SwiftShader for canvas/WebGL so no GPU is needed.
+    args: ["--lang=en-US", "--no-sandbox", "--disable-gpu", "--use-angle=swiftshader", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
 }
