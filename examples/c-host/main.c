@@ -1,17 +1,18 @@
 /*
- * A native host for wasmlp: the portable (SIMD-free) module translated to C by wasm2c, driven
- * through the ABI of docs/abi.md. It trains the golden seed case (../shared/golden/
- * seed-3-4-2-batch4.json: 3 -> 4 sigmoid -> 2 sigmoid, squared error, a batch of 4, three SGD
- * steps with lr 0.5) and prints every step's loss and parameters with 17 significant digits.
+ * A native host for wasmlp: the portable (SIMD-free) module translated to C by wasm2c 1.0.39,
+ * driven through the ABI of docs/abi.md. It trains the golden seed case (test/golden/
+ * seed-3-4-2-batch4.json in the repository: 3 -> 4 sigmoid -> 2 sigmoid, squared error, a batch
+ * of 4, three SGD steps with lr 0.5) and prints every step's loss and parameters with 17
+ * significant digits.
  *
- * Build and run: make run  (see Makefile; needs wasm2c from wabt and a C compiler)
+ * Build and run: make run  (see Makefile; needs node, make and a C compiler: wasm2c comes from the
+ * npm package wabt, its C runtime from wasm-rt/ here). A trap prints its reason and exits with 1.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "wasm-rt.h"
-#include "wasm-rt-impl.h"
 #include "wasmlp.h"
 
 /* ---- docs/abi.md ---------------------------------------------------------------------- */
@@ -55,7 +56,7 @@ static const double TARGETS[ROWS * 2] = {
 };
 
 /* ---- memory access (wasm memory is little-endian, as is every host this runs on) ------- */
-static Z_wasmlp_instance_t wasm;
+static w2c_wasmlp wasm;
 static wasm_rt_memory_t *memory;
 
 static void put_i32(uint32_t at, int32_t v) { memcpy(memory->data + at, &v, 4); }
@@ -151,19 +152,18 @@ static void print_values(int step, const char *name, uint32_t offset, uint32_t n
 
 int main(void) {
   wasm_rt_init();
-  Z_wasmlp_init_module();
-  Z_wasmlp_instantiate(&wasm);
-  memory = Z_wasmlpZ_memory(&wasm);
+  wasm2c_wasmlp_instantiate(&wasm);
+  memory = w2c_wasmlp_memory(&wasm);
 
-  if (*Z_wasmlpZ_ABI_VERSION(&wasm) != 1) {
-    fprintf(stderr, "unexpected ABI_VERSION %u\n", *Z_wasmlpZ_ABI_VERSION(&wasm));
+  if (*w2c_wasmlp_ABI_VERSION(&wasm) != 1) {
+    fprintf(stderr, "unexpected ABI_VERSION %u\n", *w2c_wasmlp_ABI_VERSION(&wasm));
     return 1;
   }
   /* 1-2. Lay out from heapBase(); grow the memory once, before writing (it never grows during a step). */
-  const Plan p = plan_memory(Z_wasmlpZ_heapBase(&wasm), ROWS);
+  const Plan p = plan_memory(w2c_wasmlp_heapBase(&wasm), ROWS);
   if (p.end > memory->size) {
-    const uint32_t pages = (p.end - memory->size + 65535) / 65536;
-    if (wasm_rt_grow_memory(memory, pages) == (uint32_t)-1) { fprintf(stderr, "cannot grow memory\n"); return 1; }
+    const uint64_t pages = (p.end - memory->size + 65535) / 65536;
+    if (wasm_rt_grow_memory(memory, pages) == (uint64_t)-1) { fprintf(stderr, "cannot grow memory\n"); return 1; }
   }
   /* 3. descriptor */
   write_descriptor(&p);
@@ -182,13 +182,12 @@ int main(void) {
   put_f64s(p.x, INPUTS, ROWS * SIZES[0]);
   put_f64s(p.y, TARGETS, ROWS * SIZES[LAYERS]);
 
-  printf("abi %u heapBase %u planEnd %u\n", *Z_wasmlpZ_ABI_VERSION(&wasm), Z_wasmlpZ_heapBase(&wasm), p.end);
-  if (wasm_rt_impl_try() != 0) { fprintf(stderr, "the module trapped\n"); return 1; }
+  printf("abi %u heapBase %u planEnd %u\n", *w2c_wasmlp_ABI_VERSION(&wasm), w2c_wasmlp_heapBase(&wasm), p.end);
   /* 7. forward, backward (gradients stored, mean loss returned), optimizer step */
   for (int step = 1; step <= STEPS; step++) {
-    Z_wasmlpZ_forward(&wasm, p.net, ROWS);
-    const double loss = Z_wasmlpZ_backward(&wasm, p.net, ROWS, 0);
-    Z_wasmlpZ_optimizerStep(&wasm, p.net);
+    w2c_wasmlp_forward(&wasm, p.net, ROWS);
+    const double loss = w2c_wasmlp_backward(&wasm, p.net, ROWS, 0);
+    w2c_wasmlp_optimizerStep(&wasm, p.net);
     /* 8. read the results straight out of memory */
     printf("step %d loss %.17g\n", step, loss);
     for (int l = 0; l < LAYERS; l++) {
@@ -200,7 +199,7 @@ int main(void) {
     }
   }
 
-  Z_wasmlp_free(&wasm);
+  wasm2c_wasmlp_free(&wasm);
   wasm_rt_free();
   return 0;
 }
