@@ -12,9 +12,13 @@ import { APPLY_SGD, STORE } from "./gradient";
 import { outputErrors } from "./loss";
 import { sgdStep, adamStep } from "./optimizer";
 
-export const STATUS_OK: i32 = 0;
+// Values of training-block words (layout.ts); src/abi.ts has the same table (test/abi.test.ts).
+export const OPTIMIZER_SGD: i32 = 0; //  T_OPTIMIZER
+export const OPTIMIZER_ADAM: i32 = 1;
+export const STATUS_OK: i32 = 0; //      T_STATUS
 export const STATUS_BAD_LOSS: i32 = 1;
 export const STATUS_BAD_GRADIENT: i32 = 2;
+export const METRIC_NONE: i32 = 0; //    T_METRIC
 export const METRIC_ARGMAX: i32 = 1;
 export const METRIC_THRESHOLD: i32 = 2;
 
@@ -40,7 +44,7 @@ export function trainBatches(net: usize, xAll: usize, yAll: usize, order: usize,
   // Plain SGD without clipping needs no gradient buffer: each layer's update is applied as its
   // gradient is formed (gradient.ts APPLY_SGD).
   const clip = getT(net, T_CLIP_NORM);
-  const fusedSgd = <i32>getT(net, T_OPTIMIZER) == 0 && getT(net, T_MOMENTUM) == 0 && clip == 0;
+  const fusedSgd = <i32>getT(net, T_OPTIMIZER) == OPTIMIZER_SGD && getT(net, T_MOMENTUM) == 0 && clip == 0;
   let done = 0;
   for (let start = 0; start < count; start += batchSize) {
     const rows = min(batchSize, count - start);
@@ -190,7 +194,7 @@ export function optimizerStep(net: usize): void {
   const t = getT(net, T_STEP) + 1;
   setT(net, T_STEP, t);
   const lr = getT(net, T_LR), wd = getT(net, T_WEIGHT_DECAY);
-  if (<i32>getT(net, T_OPTIMIZER) == 1) {
+  if (<i32>getT(net, T_OPTIMIZER) == OPTIMIZER_ADAM) {
     const b1 = getT(net, T_BETA1), b2 = getT(net, T_BETA2);
     const b1t = getT(net, T_BETA1_POWER) * b1, b2t = getT(net, T_BETA2_POWER) * b2;
     setT(net, T_BETA1_POWER, b1t);

@@ -9,7 +9,7 @@ import { Bench } from "tinybench";
 import { Network, SGD, Adam, type BackendName } from "../src/index.js";
 import { fmaModuleBytes, moduleBytes, type WasmBackend } from "../src/backend/wasm.js";
 import { enableRelaxedSimd } from "../src/node.js";
-import { engineOf } from "../src/network.js";
+import { engineOf } from "../src/engine.js";
 import { flopsPerSample, workloads, type Workload } from "./workloads.js";
 
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 1500);

@@ -2,14 +2,9 @@
 // benchmark workloads. For tuning the kernels; npm run bench measures what users see.
 import { readFileSync } from "node:fs";
 import { Bench } from "tinybench";
+import type { WasmExports } from "../src/abi.js";
 import { moduleBytes } from "../src/backend/wasm.js";
 
-interface Kernels {
-  memory: WebAssembly.Memory; heapBase(): number;
-  denseForward(a: number, w: number, b: number, z: number, out: number, rows: number, nIn: number, nOut: number, act: number): void;
-  weightGradients(d: number, a: number, dW: number, db: number, rows: number, nIn: number, nOut: number, mode: number, lr: number, weightDecay: number): void;
-  propagateErrors(d: number, w: number, e: number, rows: number, nIn: number, nOut: number): void;
-}
 
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 500);
 const shapes: [string, number, number, number][] = [
@@ -23,7 +18,7 @@ const shapes: [string, number, number, number][] = [
 // WASM=path/to/other.wasm compares another build of the module (e.g. -Oz) on the same shapes.
 const bytes = process.env.WASM ? new Uint8Array(readFileSync(process.env.WASM)) : moduleBytes();
 const { instance } = await WebAssembly.instantiate(bytes as BufferSource, {});
-const x = instance.exports as unknown as Kernels;
+const x = instance.exports as unknown as WasmExports;
 const base = (x.heapBase() + 15) & ~15;
 x.memory.grow(1600); // 100 MiB
 const m = new Float64Array(x.memory.buffer);

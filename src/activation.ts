@@ -1,12 +1,19 @@
-// Activation names and the numeric ids shared with assembly/activation.ts.
+// Activation names. Their numeric ids (kernels, binary files) are the explicit table ActivationId
+// of abi.ts, not positions in this list.
+import { ActivationId } from "./abi.js";
 import { ConfigError, listNames } from "./errors.js";
 
 export const ACTIVATIONS = ["identity", "sigmoid", "tanh", "relu", "leakyRelu", "softmax"] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
-/** Numeric id of an activation, as the kernels know it (its index in ACTIVATIONS). */
+/** Numeric id of an activation, as the kernels and the binary format know it. */
 export function activationId(name: Activation): number {
-  return ACTIVATIONS.indexOf(name);
+  return ActivationId[name];
+}
+
+/** The activation with this id, or undefined. */
+export function activationFromId(id: number): Activation | undefined {
+  return ACTIVATIONS.find((name) => ActivationId[name] === id);
 }
 
 export function parseActivation(name: unknown, where: string): Activation {

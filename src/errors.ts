@@ -1,5 +1,7 @@
 // Every error wasmlp throws on purpose is a WasmlpError with a stable `code`, so callers can
 // branch on the kind of problem while the message says what and where.
+// A type only, erased at run time: a diverged run hands back its history.
+import type { History } from "./training/types.js";
 
 export type WasmlpErrorCode =
   | "SHAPE" //       wrong widths, ragged rows, empty batches, wrong layer index
@@ -40,6 +42,20 @@ export class StateError extends WasmlpError {
 }
 export class BackendError extends WasmlpError {
   constructor(message: string) { super("BACKEND", message); }
+}
+
+/** A training run that produced a NaN or infinite loss or gradient; the network keeps the last good weights. */
+export class DivergenceError extends WasmlpError {
+  constructor(message: string, readonly epoch: number, readonly batch: number | "validation", readonly history: History) {
+    super("DIVERGED", message);
+  }
+}
+
+/** An error the training worker raised, re-thrown on the page with its original code. */
+export class WorkerError extends WasmlpError {
+  constructor(code: WasmlpErrorCode | undefined, message: string) {
+    super(code ?? "BACKEND", message);
+  }
 }
 
 /** "one of 'a', 'b', 'c'" — for messages about unknown names. */

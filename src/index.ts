@@ -3,8 +3,7 @@ export { Network } from "./network.js";
 export type { NetworkOptions, LayerOptions, BackendOptions, LayerGradients, Init, SaveOptions } from "./network.js";
 export { SGD, Adam, Optimizer } from "./optimizer.js";
 export type { SGDOptions, AdamOptions, OptimizerConfig } from "./optimizer.js";
-export { DivergenceError } from "./training/fit.js";
-export type { FitOptions, History, EpochLog, BatchLog, EarlyStopping, Evaluation, Metric, Monitor, StopReason } from "./training/fit.js";
+export type { FitOptions, History, EpochLog, BatchLog, EarlyStopping, Evaluation, Metric, Monitor, StopReason } from "./training/types.js";
 export type { Schedule } from "./training/schedule.js";
 export { Matrix } from "./matrix.js";
 export type { MatrixInput } from "./matrix.js";
@@ -18,7 +17,8 @@ export type { BackendChoice, BackendName } from "./backend/index.js";
 export { fmaSupported, wasmSupported } from "./backend/index.js";
 export {
   WasmlpError, ShapeError, NonFiniteError, DataError, ConfigError, ModelFormatError, StateError, BackendError,
+  DivergenceError, WorkerError,
 } from "./errors.js";
 export type { WasmlpErrorCode } from "./errors.js";
-export { trainInWorker, WorkerError } from "./worker/trainInWorker.js";
+export { trainInWorker } from "./worker/trainInWorker.js";
 export type { TrainInWorkerOptions, WorkerTraining, WorkerFitOptions } from "./worker/trainInWorker.js";

@@ -1,12 +1,20 @@
-// Loss names and the numeric ids shared with assembly/loss.ts.
+// Loss names and what each one asks of outputs and targets. Their numeric ids (kernels, binary
+// files) are the explicit table LossId of abi.ts, not positions in this list.
+import { LossId } from "./abi.js";
 import { ConfigError, listNames } from "./errors.js";
 import type { Activation } from "./activation.js";
 
 export const LOSSES = ["squaredError", "crossEntropy", "binaryCrossEntropy"] as const;
 export type Loss = (typeof LOSSES)[number];
 
+/** Numeric id of a loss, as the kernels and the binary format know it. */
 export function lossId(name: Loss): number {
-  return LOSSES.indexOf(name);
+  return LossId[name];
+}
+
+/** The loss with this id, or undefined. */
+export function lossFromId(id: number): Loss | undefined {
+  return LOSSES.find((name) => LossId[name] === id);
 }
 
 export function parseLoss(name: unknown, where: string): Loss {

@@ -1,6 +1,7 @@
 // ONE memory plan for both backends. Every array of a network lives in one flat buffer, at byte
-// offsets computed here, and a descriptor of i32 words (mirrored in assembly/layout.ts) tells the
-// kernels where. The order is chosen so that growing the batch capacity only moves the tail:
+// offsets computed here, and a descriptor of i32 words (the tables of abi.ts) tells the kernels
+// where. All byte-offset arithmetic of the host lives in this file: the network's arrays, and the
+// scratch regions fit() and evaluate() place data sets, row orders and snapshots in. The order is chosen so that growing the batch capacity only moves the tail:
 //
 //   base → descriptor | training block | parameters (W¹ b¹ W² b² …) | gradients (same layout) | optimizer state 1 |
 //          optimizer state 2 | X | Y | per-sample loss | E⁰ | per layer: Z A E D
@@ -8,21 +9,10 @@
 // Parameters, gradients and optimizer state are each one contiguous range, so an optimizer step
 // is one call over a flat range.
 
-export const ABI_VERSION = 1;
-export const HEADER_WORDS = 16;
-export const LAYER_WORDS = 12;
-export const TRAIN_WORDS = 24;
-export const Header = {
-  layerCount: 0, inputSize: 1, loss: 2, x: 3, y: 4, sampleLoss: 5, inputErrors: 6,
-  train: 7, params: 8, paramCount: 9, grads: 10, state1: 11, state2: 12,
-} as const;
-/** f64 words of the training block (assembly/layout.ts T_*). */
-export const TrainWord = {
-  optimizer: 0, lr: 1, momentum: 2, nesterov: 3, weightDecay: 4, beta1: 5, beta2: 6, eps: 7, clipNorm: 8,
-  step: 9, metric: 10, lossSum: 11, correct: 12, seen: 13, status: 14, batchLoss: 15, gradNorm: 16,
-  beta1Power: 17, beta2Power: 18, inputBound: 19,
-} as const;
-export const LayerWord = { nIn: 0, nOut: 1, act: 2, w: 3, b: 4, dW: 5, dB: 6, z: 7, a: 8, e: 9, d: 10 } as const;
+import { Header, HEADER_WORDS, LAYER_WORDS, LayerWord, TRAIN_WORDS } from "./abi.js";
+
+/** The most bytes a plan (with its data sets) may reach: a wasm32 memory addresses 4 GiB, offsets are i32. */
+export const MAX_PLAN_BYTES = 2 ** 31;
 
 export interface LayerSpec {
   size: number;
@@ -137,8 +127,8 @@ export function writeDescriptor(plan: MemoryPlan, words: Int32Array): void {
   words[h + Header.state2] = plan.state2;
   plan.layers.forEach((layer, l) => {
     const r = h + HEADER_WORDS + l * LAYER_WORDS;
-    words[r + LayerWord.nIn] = layer.nIn;
-    words[r + LayerWord.nOut] = layer.nOut;
+    words[r + LayerWord.in] = layer.nIn;
+    words[r + LayerWord.out] = layer.nOut;
     words[r + LayerWord.act] = layer.activationId;
     words[r + LayerWord.w] = layer.w;
     words[r + LayerWord.b] = layer.b;
@@ -149,4 +139,44 @@ export function writeDescriptor(plan: MemoryPlan, words: Int32Array): void {
     words[r + LayerWord.e] = layer.e;
     words[r + LayerWord.d] = layer.d;
   });
+}
+
+/** First byte after the plan: where scratch regions (data sets, orders, snapshots) may start. */
+export const scratchStart = (plan: MemoryPlan) => align16(plan.end);
+
+/** A data set in memory: rows × inputSize inputs at `x`, rows × outputSize targets at `y`. */
+export interface DataRegion {
+  x: number;
+  y: number;
+  rows: number;
+  /** First free byte after it. */
+  end: number;
+}
+
+export function planDataSet(at: number, rows: number, inputSize: number, outputSize: number): DataRegion {
+  const x = align16(at), y = x + align16(rows * inputSize * 8);
+  return { x, y, rows, end: y + align16(rows * outputSize * 8) };
+}
+
+/** The last `rows` rows of a data set, as a data set of its own (a validation split). */
+export function tailOf(data: DataRegion, rows: number, inputSize: number, outputSize: number): DataRegion {
+  const first = data.rows - rows;
+  return { x: data.x + first * inputSize * 8, y: data.y + first * outputSize * 8, rows, end: data.end };
+}
+
+/** fit()'s own scratch after its data sets: the row order (i32), the best epoch's parameters, the rollback snapshot. */
+export interface FitScratch {
+  order: number;
+  /** paramCount f64: parameters of the best epoch (early stopping). */
+  best: number;
+  /** 3·paramCount f64: parameters, then both optimizer-state ranges, as an epoch began. */
+  snapshot: number;
+  end: number;
+}
+
+export function planFitScratch(at: number, trainRows: number, paramCount: number): FitScratch {
+  const order = align16(at);
+  const best = align16(order + trainRows * 4);
+  const snapshot = best + paramCount * 8;
+  return { order, best, snapshot, end: snapshot + 3 * paramCount * 8 + 16 };
 }

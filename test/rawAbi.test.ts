@@ -1,6 +1,7 @@
 // The module driven through its documented ABI alone (docs/abi.md): WebAssembly.instantiate, a
-// memory plan written by hand, and nothing imported from src/. Runs against all four builds.
+// memory plan written by hand, and no code from src/ (only its ABI tables). Runs against all four builds.
 import { readFileSync } from "node:fs";
+import { ActivationId, GradientMode, Header, HEADER_WORDS, LayerWord, LAYER_WORDS, LossId, TrainWord, TRAIN_WORDS, type WasmExports } from "../src/abi.js";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -13,32 +14,13 @@ const BUILDS = {
   portable: "build/wasmlp-portable.wasm",
 } as const;
 
-// ---- docs/abi.md, transcribed --------------------------------------------------------------
-const ACTIVATION: Record<string, number> = { identity: 0, sigmoid: 1, tanh: 2, relu: 3, leakyRelu: 4, softmax: 5 };
-const LOSS: Record<string, number> = { squaredError: 0, crossEntropy: 1, binaryCrossEntropy: 2 };
-const HEADER_WORDS = 16, LAYER_WORDS = 12, TRAIN_WORDS = 24;
-const H = { layerCount: 0, inputSize: 1, loss: 2, x: 3, y: 4, sampleLoss: 5, inputErrors: 6, train: 7, params: 8, paramCount: 9, grads: 10, state1: 11, state2: 12 };
-const L = { nIn: 0, nOut: 1, act: 2, w: 3, b: 4, dW: 5, dB: 6, z: 7, a: 8, e: 9, d: 10 };
-const T = {
-  optimizer: 0, lr: 1, momentum: 2, nesterov: 3, weightDecay: 4, beta1: 5, beta2: 6, eps: 7, clipNorm: 8, step: 9,
-  metric: 10, lossSum: 11, correct: 12, seen: 13, status: 14, batchLoss: 15, gradNorm: 16, beta1Power: 17, beta2Power: 18,
-};
-const STORE = 0, ACCUMULATE = 1, APPLY_SGD = 2;
-
-interface Exports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  forward(net: number, rows: number): void;
-  backward(net: number, rows: number, accumulate: number): number;
-  backpropagate(net: number, rows: number): number;
-  layerGradients(net: number, rows: number, mode: number, lr: number, weightDecay: number): void;
-  inputErrors(net: number, rows: number): void;
-  optimizerStep(net: number): void;
-  trainBatches(net: number, xAll: number, yAll: number, order: number, first: number, count: number, batchSize: number): number;
-  evaluateRows(net: number, xAll: number, yAll: number, first: number, count: number, chunk: number): void;
-  allFinite(x: number, n: number): number;
-  ABI_VERSION: WebAssembly.Global;
-}
+// ---- the ABI's tables (src/abi.ts: plain data, checked word by word against docs/abi.md and
+// assembly/ by test/abi.test.ts); no code of src/ runs here ------------------------------------
+const ACTIVATION: Record<string, number> = ActivationId;
+const LOSS: Record<string, number> = LossId;
+const H = Header, L = LayerWord, T = TrainWord;
+const { store: STORE, accumulate: ACCUMULATE, applySgd: APPLY_SGD } = GradientMode;
+type Exports = WasmExports;
 
 interface Layer { size: number; act: number }
 interface Plan {
@@ -99,7 +81,7 @@ class Host {
     w[h + H.grads] = p.grads; w[h + H.state1] = p.state1; w[h + H.state2] = p.state2;
     p.layers.forEach((l, i) => {
       const r = h + HEADER_WORDS + i * LAYER_WORDS;
-      w[r + L.nIn] = l.nIn; w[r + L.nOut] = l.nOut; w[r + L.act] = l.act; w[r + L.w] = l.w; w[r + L.b] = l.b;
+      w[r + L.in] = l.nIn; w[r + L.out] = l.nOut; w[r + L.act] = l.act; w[r + L.w] = l.w; w[r + L.b] = l.b;
       w[r + L.dW] = l.dW; w[r + L.dB] = l.dB; w[r + L.z] = l.z; w[r + L.a] = l.a; w[r + L.e] = l.e; w[r + L.d] = l.d;
     });
     const t = p.train >> 3;

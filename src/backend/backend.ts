@@ -1,8 +1,11 @@
 // The only contract the rest of src/ sees. A backend owns one flat buffer laid out by
-// src/memoryPlan.ts and runs the kernels of assembly/index.ts on it; pointers are byte offsets.
+// src/memoryPlan.ts and runs the kernels of assembly/index.ts (signatures: abi.ts WasmExports) on
+// it; pointers are byte offsets.
+import type { WasmExports } from "../abi.js";
 // The pure-TypeScript backend (ts/) is the readable reference; the wasm backend must agree with it.
 
-export interface Kernels {
+/** The whole-network kernels both backends run; as WasmExports, with i32 flags as booleans. */
+export interface Kernels extends Pick<WasmExports, "forward" | "inputErrors" | "optimizerStep" | "trainBatches" | "evaluateRows"> {
   /** Z = A_prev·Wᵀ + b, A = f(Z), for every layer of the network described at `net`. */
   forward(net: number, rows: number): void;
   /** Output node errors from the loss, then deltas, gradients and node errors layer by layer back; returns the batch-mean loss. */

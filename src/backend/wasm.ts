@@ -2,23 +2,8 @@
 // network. Views over that memory are re-created only when it grows.
 import type { Backend, Kernels } from "./backend.js";
 import { BackendError } from "../errors.js";
+import type { WasmExports } from "../abi.js";
 import { WASM_BASE64 } from "./wasmBytes.generated.js";
-
-interface WasmExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  forward(net: number, rows: number): void;
-  backward(net: number, rows: number, accumulate: number): number;
-  inputErrors(net: number, rows: number): void;
-  allFinite(x: number, n: number): number;
-  optimizerStep(net: number): void;
-  trainBatches(net: number, xAll: number, yAll: number, order: number, first: number, count: number, batchSize: number): number;
-  evaluateRows(net: number, xAll: number, yAll: number, first: number, count: number, chunk: number): void;
-  ABI_VERSION: WebAssembly.Global;
-  HEADER_WORDS: WebAssembly.Global;
-  LAYER_WORDS: WebAssembly.Global;
-  TRAIN_WORDS: WebAssembly.Global;
-}
 
 function decodeBase64(text: string): Uint8Array {
   const binary = atob(text);

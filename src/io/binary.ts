@@ -19,12 +19,12 @@
 //
 // Every offset of an f64 is a multiple of 8. The decoder checks each field and the exact length
 // before it trusts anything, and returns nothing half-built.
-import { ACTIVATIONS } from "../activation.js";
+import { OptimizerId } from "../abi.js";
+import { activationFromId, activationId } from "../activation.js";
 import { checkArchitecture } from "../architecture.js";
-import { ModelFormatError } from "../errors.js";
-import { LOSSES } from "../loss.js";
-import { checkOptimizerConfig, type OptimizerConfig } from "../optimizer.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, ModelFormatError } from "../errors.js";
+import { lossFromId, lossId } from "../loss.js";
+import { checkOptimizerConfig, type OptimizerConfig } from "../optimizerConfig.js";
 import { crc32 } from "./crc32.js";
 import { parameterCount, type SavedNetwork } from "./saved.js";
 
@@ -56,17 +56,17 @@ export function encodeBinary(saved: SavedNetwork): Uint8Array {
   }
   view.setUint32(8, arch.inputSize, true);
   view.setUint32(12, arch.layers.length, true);
-  view.setUint32(16, LOSSES.indexOf(arch.loss), true);
+  view.setUint32(16, lossId(arch.loss), true);
   view.setUint32(20, training?.epochs ?? 0, true);
   view.setFloat64(24, training?.seed ?? NaN, true);
   arch.layers.forEach((layer, l) => {
     view.setUint32(HEADER_BYTES + 8 * l, layer.size, true);
-    view.setUint32(HEADER_BYTES + 8 * l + 4, ACTIVATIONS.indexOf(layer.activation), true);
+    view.setUint32(HEADER_BYTES + 8 * l + 4, activationId(layer.activation), true);
   });
   if (optimizer) {
     const c = optimizer.config as unknown as Record<string, number | boolean | string | undefined>;
     const at = headerEnd;
-    view.setUint32(at, c.type === "adam" ? 1 : 0, true);
+    view.setUint32(at, OptimizerId[c.type as keyof typeof OptimizerId], true);
     const f64s = [optimizer.step, optimizer.baseLr, Number(c.lr), Number(c.momentum ?? 0), c.nesterov ? 1 : 0, Number(c.weightDecay ?? 0),
       Number(c.beta1 ?? 0), Number(c.beta2 ?? 0), Number(c.eps ?? 0), 0, 0];
     f64s.forEach((v, i) => view.setFloat64(at + 8 + 8 * i, v, true));
@@ -100,10 +100,10 @@ export function decodeBinary(input: Uint8Array | ArrayBuffer): SavedNetwork {
   if (layerCount < 1 || layerCount > MAX_LAYERS) fail(`layer count ${layerCount} is not possible`);
   const headerEnd = HEADER_BYTES + 8 * layerCount;
   if (bytes.length < headerEnd + 4) fail(`${bytes.length} bytes cannot hold the header of ${layerCount} layers (truncated file?)`);
-  const lossName = LOSSES[view.getUint32(16, true)] ?? fail(`unknown loss id ${view.getUint32(16, true)}`);
+  const lossName = lossFromId(view.getUint32(16, true)) ?? fail(`unknown loss id ${view.getUint32(16, true)}`);
   const layers = Array.from({ length: layerCount }, (_, l) => {
     const id = view.getUint32(HEADER_BYTES + 8 * l + 4, true);
-    return { size: view.getUint32(HEADER_BYTES + 8 * l, true), activation: ACTIVATIONS[id] ?? fail(`layer ${l + 1}: unknown activation id ${id}`) };
+    return { size: view.getUint32(HEADER_BYTES + 8 * l, true), activation: activationFromId(id) ?? fail(`layer ${l + 1}: unknown activation id ${id}`) };
   });
   const arch = checkArchitecture({ inputSize: view.getUint32(8, true), layers, loss: lossName }, "binary model", ModelFormatError);
   const P = parameterCount(arch);
@@ -151,13 +151,13 @@ export function decodeBinary(input: Uint8Array | ArrayBuffer): SavedNetwork {
   const at = headerEnd;
   const f = (i: number) => view.getFloat64(at + 8 + 8 * i, true);
   const type = view.getUint32(at, true);
-  if (type > 1) fail(`unknown optimizer id ${type}`);
+  if (type !== OptimizerId.sgd && type !== OptimizerId.adam) fail(`unknown optimizer id ${type}`);
   const [step, baseLr, lr, momentum, nesterov, weightDecay, beta1, beta2, eps] = Array.from({ length: 9 }, (_, i) => f(i)) as number[];
   if (!Number.isInteger(step) || step! < 0) fail(`optimizer step count ${step} is not a whole number ≥ 0`);
   if (!(baseLr! > 0) || !Number.isFinite(baseLr)) fail(`optimizer base learning rate ${baseLr} is not a positive number`);
   let config: OptimizerConfig;
   try {
-    config = checkOptimizerConfig(type === 1
+    config = checkOptimizerConfig(type === OptimizerId.adam
       ? { type: "adam", lr: lr!, beta1: beta1!, beta2: beta2!, eps: eps!, weightDecay: weightDecay! }
       : { type: "sgd", lr: lr!, momentum: momentum!, nesterov: nesterov === 1, weightDecay: weightDecay! });
   } catch (e) {

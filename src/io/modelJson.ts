@@ -1,10 +1,9 @@
 // The model format of the golden cases (test/golden/README.md): a plain JSON object, flat row-major weights.
 import { checkArchitecture } from "../architecture.js";
-import { ModelFormatError } from "../errors.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, ModelFormatError } from "../errors.js";
 import type { Activation } from "../activation.js";
 import type { Loss } from "../loss.js";
-import { checkOptimizerConfig, type OptimizerConfig } from "../optimizer.js";
+import { checkOptimizerConfig, type OptimizerConfig } from "../optimizerConfig.js";
 import { parameterCount, type SavedNetwork, type SavedTraining } from "./saved.js";
 
 export const MODEL_FORMAT = "wasmlp-model";

@@ -1,6 +1,6 @@
 // What a model or checkpoint file holds, independent of its encoding (JSON or binary).
 import type { Architecture } from "../architecture.js";
-import type { OptimizerConfig } from "../optimizer.js";
+import type { OptimizerConfig } from "../optimizerConfig.js";
 
 export interface SavedOptimizer {
   /** Settings, with lr the current rate (a schedule may have moved it). */

@@ -2,7 +2,7 @@
 // model travels as a checkpoint (JSON), the data as Float64Arrays whose buffers are transferred.
 import type { BackendChoice } from "../backend/index.js";
 import type { ModelJSON } from "../io/modelJson.js";
-import type { EpochLog, FitOptions, StopReason } from "../training/fit.js";
+import type { EpochLog, FitOptions, StopReason } from "../training/types.js";
 
 /** The fit() options that can cross a thread: plain data only (callbacks stay on the page). */
 export type WorkerFitOptions = Omit<FitOptions, "optimizer" | "onEpochEnd" | "onBatchEnd" | "signal" | "schedule" | "validationData"> & {

@@ -1,10 +1,10 @@
 // trainInWorker(): fit() on a Web Worker, so the page never freezes. The data's buffers are
 // transferred (not copied); per epoch only the metrics come back (and, on request, a snapshot of
 // the parameters for live views).
-import { BackendError, WasmlpError, type WasmlpErrorCode } from "../errors.js";
+import { BackendError, WorkerError, type WasmlpErrorCode } from "../errors.js";
 import { Network, type BackendOptions } from "../network.js";
 import type { Optimizer } from "../optimizer.js";
-import type { EpochLog, StopReason } from "../training/fit.js";
+import type { EpochLog, StopReason } from "../training/types.js";
 import type { FromWorker, ToWorker, WorkerFitOptions } from "./protocol.js";
 
 export type { WorkerFitOptions } from "./protocol.js";
@@ -88,11 +88,4 @@ export function trainInWorker(network: Network, inputs: Float64Array, targets: F
     stop: () => worker.postMessage({ type: "stop" } satisfies ToWorker),
     terminate: () => { worker.terminate(); rejectDone(new BackendError("training worker terminated")); },
   };
-}
-
-/** An error the worker raised, re-thrown on the page with its original code. */
-export class WorkerError extends WasmlpError {
-  constructor(code: WasmlpErrorCode | undefined, message: string) {
-    super(code ?? "BACKEND", message);
-  }
 }

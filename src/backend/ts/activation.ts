@@ -1,10 +1,7 @@
-// Twin of assembly/activation.ts.
-export const IDENTITY = 0;
-export const SIGMOID = 1;
-export const TANH = 2;
-export const RELU = 3;
-export const LEAKY_RELU = 4;
-export const SOFTMAX = 5;
+// Twin of assembly/activation.ts; the ids are abi.ts's.
+import { ActivationId } from "../../abi.js";
+
+export const { identity: IDENTITY, sigmoid: SIGMOID, tanh: TANH, relu: RELU, leakyRelu: LEAKY_RELU, softmax: SOFTMAX } = ActivationId;
 
 const LEAKY_SLOPE = 0.01;
 

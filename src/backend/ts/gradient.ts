@@ -1,8 +1,8 @@
 // Twin of assembly/gradient.ts: dW = (1/B)·Dᵀ·A_prev, db = (1/B)·Σ_s D[s,:], each value g then
 // stored (STORE), added (ACCUMULATE) or applied as a plain SGD step W −= lr·(g + wd·W) (APPLY_SGD).
-export const STORE = 0;
-export const ACCUMULATE = 1;
-export const APPLY_SGD = 2;
+import { GradientMode } from "../../abi.js";
+
+export const { store: STORE, accumulate: ACCUMULATE, applySgd: APPLY_SGD } = GradientMode;
 
 function finish(m: Float64Array, at: number, sum: number, scale: number, mode: number, lr: number, wd: number): void {
   const g = sum * scale;

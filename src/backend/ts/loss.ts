@@ -1,10 +1,9 @@
 // Twin of assembly/loss.ts: per-sample losses and the output layer's node errors and deltas.
 import { derivative, SOFTMAX } from "./activation.js";
 import { softmaxJacobianRow } from "./nodeError.js";
+import { LossId } from "../../abi.js";
 
-export const SQUARED_ERROR = 0;
-export const CROSS_ENTROPY = 1;
-export const BINARY_CROSS_ENTROPY = 2;
+export const { squaredError: SQUARED_ERROR, crossEntropy: CROSS_ENTROPY, binaryCrossEntropy: BINARY_CROSS_ENTROPY } = LossId;
 
 export function outputErrors(
   m: Float64Array, loss: number, act: number, z: number, a: number, y: number, e: number, d: number,

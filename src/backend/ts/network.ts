@@ -1,5 +1,5 @@
 // Twin of assembly/network.ts: the layer loops over the descriptor at `net`.
-import { Header, HEADER_WORDS, LAYER_WORDS, LayerWord as W } from "../../memoryPlan.js";
+import { Header, HEADER_WORDS, LAYER_WORDS, LayerWord as W } from "../../abi.js";
 import { word, type Heap } from "./heap.js";
 import { denseForward } from "./forward.js";
 import { outputErrors } from "./loss.js";
@@ -16,7 +16,7 @@ export function forward(h: Heap, net: number, rows: number): void {
   for (let l = 0; l < count; l++) {
     denseForward(h.f64, layerInput(h, net, l), layerWord(h, net, l, W.w), layerWord(h, net, l, W.b),
       layerWord(h, net, l, W.z), layerWord(h, net, l, W.a),
-      rows, layerWord(h, net, l, W.nIn), layerWord(h, net, l, W.nOut), layerWord(h, net, l, W.act));
+      rows, layerWord(h, net, l, W.in), layerWord(h, net, l, W.out), layerWord(h, net, l, W.act));
   }
 }
 
@@ -25,7 +25,7 @@ export function outputLoss(h: Heap, net: number, rows: number): number {
   const last = word(h, net, Header.layerCount) - 1;
   return outputErrors(h.f64, word(h, net, Header.loss), layerWord(h, net, last, W.act), layerWord(h, net, last, W.z),
     layerWord(h, net, last, W.a), word(h, net, Header.y), layerWord(h, net, last, W.e), layerWord(h, net, last, W.d),
-    word(h, net, Header.sampleLoss), rows, layerWord(h, net, last, W.nOut));
+    word(h, net, Header.sampleLoss), rows, layerWord(h, net, last, W.out));
 }
 
 /** Output node errors from the loss, then deltas and node errors down to layer 1; returns the summed loss. */
@@ -33,12 +33,12 @@ export function backpropagate(h: Heap, net: number, rows: number): number {
   const last = word(h, net, Header.layerCount) - 1;
   const total = outputLoss(h, net, rows);
   for (let l = last; l >= 0; l--) {
-    const nOut = layerWord(h, net, l, W.nOut), d = layerWord(h, net, l, W.d);
+    const nOut = layerWord(h, net, l, W.out), d = layerWord(h, net, l, W.d);
     if (l !== last) {
       hiddenDeltas(h.f64, layerWord(h, net, l, W.e), layerWord(h, net, l, W.z), layerWord(h, net, l, W.a), d,
         rows, nOut, layerWord(h, net, l, W.act));
     }
-    if (l > 0) propagateErrors(h.f64, d, layerWord(h, net, l, W.w), layerWord(h, net, l - 1, W.e), rows, layerWord(h, net, l, W.nIn), nOut);
+    if (l > 0) propagateErrors(h.f64, d, layerWord(h, net, l, W.w), layerWord(h, net, l - 1, W.e), rows, layerWord(h, net, l, W.in), nOut);
   }
   return total;
 }
@@ -49,7 +49,7 @@ export function layerGradients(h: Heap, net: number, rows: number, mode: number,
   for (let l = 0; l < count; l++) {
     weightGradients(h.f64, layerWord(h, net, l, W.d), layerInput(h, net, l),
       layerWord(h, net, l, mode === APPLY_SGD ? W.w : W.dW), layerWord(h, net, l, mode === APPLY_SGD ? W.b : W.dB),
-      rows, layerWord(h, net, l, W.nIn), layerWord(h, net, l, W.nOut), mode, lr, weightDecay);
+      rows, layerWord(h, net, l, W.in), layerWord(h, net, l, W.out), mode, lr, weightDecay);
   }
 }
 
@@ -61,5 +61,5 @@ export function backward(h: Heap, net: number, rows: number, accumulate: boolean
 
 export function inputErrors(h: Heap, net: number, rows: number): void {
   propagateErrors(h.f64, layerWord(h, net, 0, W.d), layerWord(h, net, 0, W.w), word(h, net, Header.inputErrors),
-    rows, word(h, net, Header.inputSize), layerWord(h, net, 0, W.nOut));
+    rows, word(h, net, Header.inputSize), layerWord(h, net, 0, W.out));
 }

@@ -1,13 +1,10 @@
 // Twin of assembly/train.ts: the training and evaluation loops over a data set in memory.
-import { Header, LayerWord as W, TrainWord as T } from "../../memoryPlan.js";
+import { Header, LayerWord as W, MetricMode, OptimizerId, Status, TrainWord as T } from "../../abi.js";
 import { word, type Heap } from "./heap.js";
 import { backpropagate, forward, layerGradients, layerWord, outputLoss } from "./network.js";
 import { APPLY_SGD, STORE } from "./gradient.js";
 import { adamStep, sgdStep } from "./optimizer.js";
 
-export const STATUS_BAD_LOSS = 1;
-export const STATUS_BAD_GRADIENT = 2;
-export const METRIC_ARGMAX = 1;
 
 const t = (h: Heap, net: number) => word(h, net, Header.train) >>> 3;
 
@@ -15,11 +12,11 @@ export function trainBatches(h: Heap, net: number, xAll: number, yAll: number, o
   const m = h.f64, tb = t(h, net);
   const nIn = word(h, net, Header.inputSize);
   const last = word(h, net, Header.layerCount) - 1;
-  const nOut = layerWord(h, net, last, W.nOut);
+  const nOut = layerWord(h, net, last, W.out);
   const x = word(h, net, Header.x) >>> 3, y = word(h, net, Header.y) >>> 3;
   const x0 = xAll >>> 3, y0 = yAll >>> 3, o0 = order >>> 2;
   const clip = m[tb + T.clipNorm]!;
-  const fusedSgd = m[tb + T.optimizer] === 0 && m[tb + T.momentum] === 0 && clip === 0;
+  const fusedSgd = m[tb + T.optimizer] === OptimizerId.sgd && m[tb + T.momentum] === 0 && clip === 0;
   let done = 0;
   for (let start = 0; start < count; start += batchSize) {
     const rows = Math.min(batchSize, count - start);
@@ -31,8 +28,8 @@ export function trainBatches(h: Heap, net: number, xAll: number, yAll: number, o
     forward(h, net, rows);
     const loss = backpropagate(h, net, rows) / rows;
     m[tb + T.batchLoss] = loss;
-    if (!Number.isFinite(loss)) { m[tb + T.status] = STATUS_BAD_LOSS; return done; }
-    if (!gradientsBounded(h, net, rows)) { m[tb + T.status] = STATUS_BAD_GRADIENT; return done; }
+    if (!Number.isFinite(loss)) { m[tb + T.status] = Status.badLoss; return done; }
+    if (!gradientsBounded(h, net, rows)) { m[tb + T.status] = Status.badGradient; return done; }
     accumulateMetrics(h, net, rows, loss);
     if (fusedSgd) {
       m[tb + T.step] = m[tb + T.step]! + 1;
@@ -54,7 +51,7 @@ function gradientsBounded(h: Heap, net: number, rows: number): boolean {
   const inputBound = h.f64[t(h, net) + T.inputBound]!;
   let maxA = inputBound > 0 ? inputBound : largestMagnitude(h.f64, word(h, net, Header.x), rows * word(h, net, Header.inputSize));
   for (let l = 0; l < count; l++) {
-    const n = rows * layerWord(h, net, l, W.nOut);
+    const n = rows * layerWord(h, net, l, W.out);
     const maxD = largestMagnitude(h.f64, layerWord(h, net, l, W.d), n);
     if (!(maxD * maxA <= 1e300)) return false;
     if (l < count - 1) maxA = largestMagnitude(h.f64, layerWord(h, net, l, W.a), n);
@@ -75,7 +72,7 @@ function largestMagnitude(m: Float64Array, at: number, n: number): number {
 export function evaluateRows(h: Heap, net: number, xAll: number, yAll: number, first: number, count: number, chunk: number): void {
   const m = h.f64;
   const nIn = word(h, net, Header.inputSize);
-  const nOut = layerWord(h, net, word(h, net, Header.layerCount) - 1, W.nOut);
+  const nOut = layerWord(h, net, word(h, net, Header.layerCount) - 1, W.out);
   for (let start = 0; start < count; start += chunk) {
     const rows = Math.min(chunk, count - start);
     m.copyWithin(word(h, net, Header.x) >>> 3, (xAll >>> 3) + (first + start) * nIn, (xAll >>> 3) + (first + start + rows) * nIn);
@@ -93,10 +90,10 @@ function accumulateMetrics(h: Heap, net: number, rows: number, meanLoss: number)
   if (metric === 0) return;
   const last = word(h, net, Header.layerCount) - 1;
   const a = layerWord(h, net, last, W.a) >>> 3, y = word(h, net, Header.y) >>> 3;
-  const n = layerWord(h, net, last, W.nOut);
+  const n = layerWord(h, net, last, W.out);
   let correct = 0;
   for (let s = 0; s < rows; s++) {
-    if (metric === METRIC_ARGMAX) {
+    if (metric === MetricMode.argmax) {
       let bestA = 0, bestY = 0;
       for (let k = 1; k < n; k++) {
         if (m[a + s * n + k]! > m[a + s * n + bestA]!) bestA = k;
@@ -129,7 +126,7 @@ export function optimizerStep(h: Heap, net: number): void {
   const step = m[tb + T.step]! + 1;
   m[tb + T.step] = step;
   const lr = m[tb + T.lr]!, wd = m[tb + T.weightDecay]!;
-  if (m[tb + T.optimizer] === 1) {
+  if (m[tb + T.optimizer] === OptimizerId.adam) {
     const b1 = m[tb + T.beta1]!, b2 = m[tb + T.beta2]!;
     const b1t = m[tb + T.beta1Power]! * b1, b2t = m[tb + T.beta2Power]! * b2;
     m[tb + T.beta1Power] = b1t;

@@ -1,0 +1,76 @@
+// Data sets into the backend's memory, once per fit() or evaluate() call, and passes over them
+// with the evaluation kernel.
+import { MetricMode, type MetricModeId } from "../abi.js";
+import type { Engine } from "../engine.js";
+import { ConfigError } from "../errors.js";
+import { targetProblem } from "../loss.js";
+import { batchRows, copyBatch, type MatrixInput } from "../matrix.js";
+import { planDataSet, tailOf, type DataRegion } from "../memoryPlan.js";
+import { metricMode } from "./metrics.js";
+import type { Evaluation, Metric } from "./types.js";
+
+/** Rows evaluate() and the validation pass take per kernel call at least (the workspaces grow to it). */
+export const EVAL_CHUNK = 256;
+
+export interface DataSet extends DataRegion {
+  /** max |x| over the inputs: a bound the gradient check uses instead of scanning every batch. */
+  inputBound: number;
+}
+
+/** Validates and copies a data set into memory at `at` (nothing is written until every row passed). */
+export function placeData(engine: Engine, inputs: MatrixInput, targets: MatrixInput, at: number, what: string): DataSet {
+  const { inputSize, loss } = engine.arch, outputSize = engine.outputSize;
+  const rows = batchRows(inputs, inputSize, `${what} inputs`);
+  const targetRows = batchRows(targets, outputSize, `${what} targets`);
+  if (targetRows !== rows) throw new ConfigError(`${what}: ${rows} input rows but ${targetRows} target rows`);
+  const region = planDataSet(at, rows, inputSize, outputSize);
+  engine.reserve(region.end);
+  const m = engine.backend.f64();
+  const inputBound = copyBatch(inputs, inputSize, m, region.x >>> 3, `${what} inputs`);
+  copyBatch(targets, outputSize, m, region.y >>> 3, `${what} targets`, (v) => targetProblem(loss, v));
+  return { ...region, inputBound };
+}
+
+/**
+ * Splits off the last `fraction` of the rows for validation. The bound of the training rows is
+ * taken again: one large held-out input must not trip the training batches' gradient check.
+ */
+export function splitData(engine: Engine, data: DataSet, fraction: number): { train: DataSet; validation: DataSet } {
+  const { inputSize } = engine.arch, outputSize = engine.outputSize;
+  const valRows = Math.ceil(data.rows * fraction);
+  if (valRows >= data.rows) throw new ConfigError(`validationSplit ${fraction} leaves no training rows out of ${data.rows}`);
+  const trainRows = data.rows - valRows;
+  const m = engine.backend.f64();
+  let inputBound = 0;
+  for (let i = data.x >>> 3, end = i + trainRows * inputSize; i < end; i++) {
+    const magnitude = Math.abs(m[i]!);
+    if (magnitude > inputBound) inputBound = magnitude;
+  }
+  return {
+    train: { ...data, rows: trainRows, inputBound },
+    validation: { ...tailOf(data, valRows, inputSize, outputSize), inputBound: data.inputBound },
+  };
+}
+
+/** Mean loss (and accuracy, under the training block's metric mode) over a data set in memory. */
+export function measure(engine: Engine, data: DataRegion, mode: MetricModeId): Evaluation {
+  const { block, plan } = engine;
+  block.resetSums();
+  engine.backend.kernels.evaluateRows(plan.net, data.x, data.y, 0, data.rows, Math.min(plan.capacity, data.rows));
+  return block.means(mode, engine.outputSize);
+}
+
+/** evaluate(): loss and metrics over a data set, no gradients, no weight change. */
+export function evaluate(engine: Engine, inputs: MatrixInput, targets: MatrixInput, metrics: readonly Metric[]): Evaluation {
+  const mode = metrics.length === 0 ? MetricMode.none : metricMode(engine.arch, metrics);
+  engine.ensureCapacity(EVAL_CHUNK);
+  const data = placeData(engine, inputs, targets, engine.scratchStart(), "evaluate");
+  const { block } = engine;
+  const savedMetric = block.metric;
+  block.metric = mode;
+  try {
+    return measure(engine, data, mode);
+  } finally {
+    block.metric = savedMetric;
+  }
+}
