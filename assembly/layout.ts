@@ -1,7 +1,7 @@
 // The network descriptor: a small table of i32 words in linear memory that tells the kernels where
 // every array lives. The host (src/memoryPlan.ts, or any embedder) writes it once; every kernel
-// entry point then takes just its byte offset. src/memoryPlan.ts mirrors these numbers and a test
-// checks that the two agree through the exported globals below.
+// entry point then takes just its byte offset. The host's table of these words is src/abi.ts;
+// test/abi.test.ts compares every word here with it (and with docs/abi.md).
 
 export const ABI_VERSION: i32 = 1;
 
