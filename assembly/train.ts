@@ -145,7 +145,7 @@ function accumulateMetrics(net: usize, rows: i32, meanLoss: f64): void {
   setT(net, T_LOSS_SUM, getT(net, T_LOSS_SUM) + meanLoss * <f64>rows);
   setT(net, T_SEEN, getT(net, T_SEEN) + <f64>rows);
   const metric = <i32>getT(net, T_METRIC);
-  if (metric == 0) return;
+  if (metric == METRIC_NONE) return;
   const last = <i32>headerWord(net, H_LAYER_COUNT) - 1;
   const a = layerWord(net, last, L_A), y = headerWord(net, H_Y);
   const n = <i32>layerWord(net, last, L_OUT);

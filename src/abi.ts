@@ -3,7 +3,7 @@
 // statuses, metric modes) and the signature of every kernel export. assembly/ (layout.ts,
 // activation.ts, loss.ts, gradient.ts, train.ts) and docs/abi.md hold the same numbers;
 // test/abi.test.ts compares them word by word with this file, and the module's exports with
-// KERNEL_ARITY. Both backends read the descriptor through these tables.
+// KERNEL_ARITY. The host and the TS backend read the descriptor through these tables.
 
 export const ABI_VERSION = 1;
 export const HEADER_WORDS = 16;
@@ -56,13 +56,24 @@ export interface WasmExports {
   APPLY_SGD: WebAssembly.Global;
   heapBase(): number;
   // whole networks, through the descriptor at `net`
+  /** Z = A_prev·Wᵀ + b, A = f(Z), for every layer. */
   forward(net: number, rows: number): void;
+  /** Output node errors from the loss, then deltas, gradients and node errors layer by layer back; returns the batch-mean loss. */
   backward(net: number, rows: number, accumulate: number): number;
+  /** backward() without the gradients; returns the summed loss. */
   backpropagate(net: number, rows: number): number;
+  /** The gradients of every layer from the deltas, stored, added or applied as SGD (GradientMode). */
   layerGradients(net: number, rows: number, mode: number, lr: number, weightDecay: number): void;
+  /** E⁰ = D¹·W¹, the node errors of the inputs. */
   inputErrors(net: number, rows: number): void;
+  /** One optimizer step with the settings in the training block; increments its step count. */
   optimizerStep(net: number): void;
+  /**
+   * Mini-batches over rows order[first..first+count) of a data set in memory; stops before stepping
+   * on a non-finite loss or gradient. Returns the batches completed; results in the training block.
+   */
   trainBatches(net: number, xAll: number, yAll: number, order: number, first: number, count: number, batchSize: number): number;
+  /** Adds loss and metric sums of rows [first, first+count) to the training block, `chunk` rows at a time. */
   evaluateRows(net: number, xAll: number, yAll: number, first: number, count: number, chunk: number): void;
   // single kernels over explicit arrays
   denseForward(a: number, w: number, b: number, z: number, out: number, rows: number, nIn: number, nOut: number, act: number): void;

@@ -1,10 +1,11 @@
 // Engine: the owner of one network's state — its backend, memory plan and batch capacity, the
 // training block, which optimizer holds the optimizer state, whether fit() is running, the epoch
-// count, and which batch the workspaces hold. Network is a typed façade over it; optimizers, fit()
-// and the file formats work with the Engine (or plain data), never with the façade.
+// count, and which batch the workspaces hold. Network is a typed façade over it. Optimizers and
+// fit() work on the Engine and the file formats on plain data; an optimizer only keeps a reference
+// to the façade it was made for, to hand back as `optimizer.network`.
 import { activationId } from "./activation.js";
 import type { Architecture } from "./architecture.js";
-import { createBackend, type Backend, type BackendChoice } from "./backend/index.js";
+import type { Backend } from "./backend/index.js";
 import { ConfigError, ShapeError, StateError } from "./errors.js";
 import { lossId, targetProblem } from "./loss.js";
 import { batchRows, copyBatch, Matrix, type MatrixInput } from "./matrix.js";
@@ -25,7 +26,7 @@ const LAYER_READS = {
 } as const satisfies Record<string, { array: keyof LayerPlan; rows: "forward" | "backward" | "units" | "one" }>;
 export type LayerRead = keyof typeof LAYER_READS;
 
-/** Rows the predict() chunks hold at least (the workspaces grow to it once). */
+/** predict() works in chunks of up to this many rows (or the capacity, if larger): the workspaces grow to it once. */
 const PREDICT_CHUNK = 256;
 
 export class Engine {
@@ -47,11 +48,8 @@ export class Engine {
   /** Rows of the last backward(): node errors, deltas and gradients readable (0: none). */
   private backwardRows = 0;
 
-  static async create(arch: Architecture, backend: BackendChoice | undefined, capacity: number, seed: number | undefined): Promise<Engine> {
-    return new Engine(arch, await createBackend(backend), capacity, seed);
-  }
-
-  private constructor(arch: Architecture, backend: Backend, capacity: number, seed: number | undefined) {
+  /** `backend`: from backend/index.ts createBackend(). */
+  constructor(arch: Architecture, backend: Backend, capacity: number, seed: number | undefined) {
     this.arch = arch;
     this.outputSize = arch.layers[arch.layers.length - 1]!.size;
     this.seed = seed;
@@ -228,7 +226,8 @@ export class Engine {
    */
   readLayer(what: LayerRead, layer: number): Matrix {
     const spec = LAYER_READS[what];
-    const rows = spec.rows === "forward" ? this.rowsOf("forward") : spec.rows === "backward" ? this.rowsOf("backward") : (this.live(), 0);
+    this.live();
+    const rows = spec.rows === "forward" || spec.rows === "backward" ? this.rowsOf(spec.rows) : 0;
     if (layer === 0 && what === "activations") return this.read(this.currentPlan.x, rows, this.arch.inputSize);
     if (layer === 0 && what === "nodeErrors") {
       this.backend.kernels.inputErrors(this.currentPlan.net, rows);
@@ -321,6 +320,11 @@ const engines = new WeakMap<object, Engine>();
 
 export function bindEngine(owner: object, engine: Engine): void {
   engines.set(owner, engine);
+}
+
+/** Forgets the link (on dispose): engineOf(owner) then says the network is gone. */
+export function unbindEngine(owner: object): void {
+  engines.delete(owner);
 }
 
 export function engineOf(owner: object): Engine {

@@ -1,7 +1,7 @@
 // ONE memory plan for both backends. Every array of a network lives in one flat buffer, at byte
 // offsets computed here, and a descriptor of i32 words (the tables of abi.ts) tells the kernels
-// where. All byte-offset arithmetic of the host lives in this file: the network's arrays, and the
-// scratch regions fit() and evaluate() place data sets, row orders and snapshots in. The order is chosen so that growing the batch capacity only moves the tail:
+// where. The layout of the network's arrays and of the scratch regions where fit() and evaluate()
+// place data sets, row orders and snapshots is decided here, and only here. The order is chosen so that growing the batch capacity only moves the tail:
 //
 //   base → descriptor | training block | parameters (W¹ b¹ W² b² …) | gradients (same layout) | optimizer state 1 |
 //          optimizer state 2 | X | Y | per-sample loss | E⁰ | per layer: Z A E D
@@ -53,7 +53,7 @@ export interface MemoryPlan {
 }
 
 /** Rounds a byte offset up to the next multiple of 16. */
-export const align16 = (n: number) => (n + 15) & ~15;
+const align16 = (n: number) => (n + 15) & ~15;
 
 export function planMemory(base: number, inputSize: number, layers: readonly LayerSpec[], lossId: number, capacity: number): MemoryPlan {
   let at = align16(base);

@@ -5,8 +5,8 @@
 import { MetricMode } from "./abi.js";
 import type { Activation } from "./activation.js";
 import { checkArchitecture, type LayerShape } from "./architecture.js";
-import type { BackendChoice, BackendName } from "./backend/index.js";
-import { bindEngine, Engine } from "./engine.js";
+import { createBackend, type BackendChoice, type BackendName } from "./backend/index.js";
+import { bindEngine, Engine, unbindEngine } from "./engine.js";
 import { ConfigError, ModelFormatError, StateError } from "./errors.js";
 import type { Loss } from "./loss.js";
 import type { Matrix, MatrixInput } from "./matrix.js";
@@ -104,7 +104,8 @@ export class Network {
       if (!INITS.includes(init)) throw new ConfigError(`options.layers[${l}].init: unknown init ${JSON.stringify(init)}; expected 'xavier' or 'he'`);
       return init;
     });
-    const engine = await Engine.create(arch, options.backend, checkCapacity(options.batchCapacity), seed);
+    const backend = await createBackend(options.backend);
+    const engine = new Engine(arch, backend, checkCapacity(options.batchCapacity), seed);
     engine.initialise(new Random(seed), inits.map((init) => init === "he"));
     return new Network(engine);
   }
@@ -138,7 +139,8 @@ export class Network {
   }
 
   private static async restore(saved: SavedNetwork, options: BackendOptions): Promise<{ network: Network; optimizer?: Optimizer }> {
-    const engine = await Engine.create(saved.arch, options.backend, checkCapacity(options.batchCapacity), saved.training?.seed);
+    const backend = await createBackend(options.backend);
+    const engine = new Engine(saved.arch, backend, checkCapacity(options.batchCapacity), saved.training?.seed);
     engine.setParameters(saved.params);
     engine.epochs = saved.training?.epochs ?? 0;
     const network = new Network(engine);
@@ -240,15 +242,15 @@ export class Network {
    * Throws a DivergenceError (keeping the last good weights) if a loss or gradient stops being finite.
    */
   fit(inputs: MatrixInput, targets: MatrixInput, options: FitOptions = {}): History {
-    return runSync(this.training(inputs, targets, options, false));
+    return runSync(this.trainingRun(inputs, targets, options, false));
   }
 
   /** fit() that yields to the event loop every `yieldEveryMs` (default 10 ms), so a page stays responsive. */
   async fitAsync(inputs: MatrixInput, targets: MatrixInput, options: FitOptions = {}): Promise<History> {
-    return runAsync(this.training(inputs, targets, options, true), options?.yieldEveryMs);
+    return runAsync(this.trainingRun(inputs, targets, options, true), options?.yieldEveryMs);
   }
 
-  private training(inputs: MatrixInput, targets: MatrixInput, options: FitOptions, asynchronous: boolean): Generator<void, History> {
+  private trainingRun(inputs: MatrixInput, targets: MatrixInput, options: FitOptions, asynchronous: boolean): Generator<void, History> {
     return this.engine.guard(trainLoop(this.engine, inputs, targets, options, asynchronous, (config) => createOptimizer(this, config)));
   }
 
@@ -312,6 +314,7 @@ export class Network {
   /** Releases the backend's memory; any later call throws a StateError. */
   dispose(): void {
     this.engine.dispose();
+    unbindEngine(this);
   }
 }
 

@@ -71,9 +71,9 @@ export abstract class Optimizer {
   /** How many of the state ranges (state1, state2) the update reads: plain SGD none. @internal */
   abstract readonly stateRanges: 0 | 1 | 2;
 
-  /** β1 and β2 for Adam's bias correction (1 for SGD, whose powers stay 1). @internal */
-  protected betas(): [number, number] {
-    return [1, 1];
+  /** Adam's β1 and β2, whose powers the training block keeps; null for SGD. */
+  protected adamBetas(): [number, number] | null {
+    return null;
   }
 
   /** Takes over the network's optimizer state (zeroed) and writes this optimizer's settings. */
@@ -87,9 +87,9 @@ export abstract class Optimizer {
     this.engine.checkOwner(this);
     this.lr = lr;
     // β^t as the kernels build it, one product per step, so a resumed run continues bit for bit
-    const [beta1, beta2] = this.betas();
+    const betas = this.adamBetas();
     let beta1Power = 1, beta2Power = 1;
-    if (beta1 !== 1 || beta2 !== 1) for (let t = 0; t < step; t++) { beta1Power *= beta1; beta2Power *= beta2; }
+    if (betas) for (let t = 0; t < step; t++) { beta1Power *= betas[0]; beta2Power *= betas[1]; }
     this.engine.block.set({ step, beta1Power, beta2Power });
     const m = this.engine.backend.f64();
     m.set(state1, this.engine.plan.state1 >>> 3);
@@ -154,7 +154,7 @@ export class Adam extends Optimizer {
 
   readonly stateRanges = 2;
 
-  protected override betas(): [number, number] {
+  protected override adamBetas(): [number, number] {
     return [this.beta1, this.beta2];
   }
 

@@ -1,6 +1,6 @@
 // The training block: TRAIN_WORDS f64 words in the backend's memory where the host writes the
 // optimizer's and fit()'s settings and the kernels write statuses and metric sums (abi.ts
-// TrainWord). This accessor is the only code that indexes it: every word is a named property.
+// TrainWord). This accessor is the only host code that indexes it: every word is a named property.
 import { MetricMode, Status, TrainWord, type MetricModeId, type TrainWordName } from "./abi.js";
 
 export interface TrainingBlock extends Record<TrainWordName, number> {}

@@ -384,6 +384,8 @@ describe("fit: bad options and data change nothing", () => {
       [{ optimizer: { type: "rmsprop" } as never }, /optimizer.type must be 'sgd' or 'adam'/],
       [{ optimizer: { type: "sgd", lr: -1 } }, /SGD lr must be a positive number/],
       [{ optimizer: new SGD(other, { lr: 1 }) }, /optimizer: this optimizer belongs to another network/],
+      // the optimizer is refused before a schedule function is even consulted
+      [{ optimizer: new SGD(other, { lr: 1 }), schedule: () => { throw new Error("schedule called"); } }, /optimizer: this optimizer belongs to another network/],
       [{ schedule: { type: "step", stepSize: 0 } }, /schedule.stepSize must be a positive number/],
       [{ clipNorm: -1 }, /clipNorm must be a positive number/],
       [{ optimizer }, /training targets: 19 rows|19 target rows/, inputs, targets.slice(1)],
@@ -420,5 +422,19 @@ describe("fit: bad options and data change nothing", () => {
     });
     expect(errors).toHaveLength(3);
     for (const e of errors) expect(e).toBeInstanceOf(StateError);
+  });
+
+  it("takes a falsy onBatchEnd (say, verbose && log) as no callback, as it always has", async () => {
+    const { inputs, targets } = blobs(20, 12);
+    const [net, twin] = [await classifier("ts"), await classifier("ts")];
+    const history = net.fit(inputs, targets, { epochs: 2, batchSize: 4, onBatchEnd: false as never });
+    twin.fit(inputs, targets, { epochs: 2, batchSize: 4 });
+    expect(history.stopReason).toBe("completed");
+    expect(flatWeights(net)).toEqual(flatWeights(twin));
+  });
+
+  it("names an unknown backend before a bad batchCapacity (the backend is chosen first)", async () => {
+    await expect(Network.create({ inputSize: 1, layers: [{ size: 1, activation: "identity" }], loss: "squaredError", backend: "gpu" as never, batchCapacity: 0 }))
+      .rejects.toThrow(/unknown backend "gpu"/);
   });
 });

@@ -1,27 +1,15 @@
 // The only contract the rest of src/ sees. A backend owns one flat buffer laid out by
-// src/memoryPlan.ts and runs the kernels of assembly/index.ts (signatures: abi.ts WasmExports) on
-// it; pointers are byte offsets.
-import type { WasmExports } from "../abi.js";
+// src/memoryPlan.ts and runs the kernels of assembly/index.ts on it; pointers are byte offsets.
 // The pure-TypeScript backend (ts/) is the readable reference; the wasm backend must agree with it.
+import type { WasmExports } from "../abi.js";
 
-/** The whole-network kernels both backends run; as WasmExports, with i32 flags as booleans. */
+/**
+ * The whole-network kernels both backends run: the exports of abi.ts WasmExports (documented
+ * there and in docs/abi.md), with i32 flags as booleans.
+ */
 export interface Kernels extends Pick<WasmExports, "forward" | "inputErrors" | "optimizerStep" | "trainBatches" | "evaluateRows"> {
-  /** Z = A_prev·Wᵀ + b, A = f(Z), for every layer of the network described at `net`. */
-  forward(net: number, rows: number): void;
-  /** Output node errors from the loss, then deltas, gradients and node errors layer by layer back; returns the batch-mean loss. */
   backward(net: number, rows: number, accumulate: boolean): number;
-  /** E⁰ = D¹·W¹, the node errors of the inputs. */
-  inputErrors(net: number, rows: number): void;
-  /** One optimizer step with the settings in the training block; increments its step count. */
-  optimizerStep(net: number): void;
   allFinite(x: number, n: number): boolean;
-  /**
-   * Mini-batches over rows order[first..first+count) of a data set in memory; stops before stepping
-   * on a non-finite loss or gradient. Returns the batches completed; results in the training block.
-   */
-  trainBatches(net: number, xAll: number, yAll: number, order: number, first: number, count: number, batchSize: number): number;
-  /** Adds loss and metric sums of rows [first, first+count) to the training block, `chunk` rows at a time. */
-  evaluateRows(net: number, xAll: number, yAll: number, first: number, count: number, chunk: number): void;
 }
 
 /**

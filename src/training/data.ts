@@ -17,7 +17,7 @@ export interface DataSet extends DataRegion {
   inputBound: number;
 }
 
-/** Validates and copies a data set into memory at `at` (nothing is written until every row passed). */
+/** Validates and copies a data set into scratch memory at `at` (past the plan: a refusal leaves the network as it was). */
 export function placeData(engine: Engine, inputs: MatrixInput, targets: MatrixInput, at: number, what: string): DataSet {
   const { inputSize, loss } = engine.arch, outputSize = engine.outputSize;
   const rows = batchRows(inputs, inputSize, `${what} inputs`);

@@ -54,7 +54,8 @@ export class EpochRunner {
       const first = done * plan.batchSize, rows = Math.min(group * plan.batchSize, train.rows - first);
       done += engine.backend.kernels.trainBatches(engine.plan.net, train.x, train.y, this.order, first, rows, plan.batchSize);
       if (block.status !== Status.ok) throw this.diverged(epoch, done, lr, history);
-      if (this.callbacks.onBatchEnd?.({ epoch: epoch + 1, batch: done, batches, loss: block.batchLoss }) === false) return { stopped: "callback", batches: done };
+      const { onBatchEnd } = this.callbacks;
+      if (onBatchEnd && onBatchEnd({ epoch: epoch + 1, batch: done, batches, loss: block.batchLoss }) === false) return { stopped: "callback", batches: done };
       if (this.callbacks.signal?.aborted) return { stopped: "aborted", batches: done };
       if (this.asynchronous && !this.callbacks.onBatchEnd) { // aim each call at about half the yield interval
         const perBatch = Math.max((now() - t0) / group, 1e-3);

@@ -4,6 +4,7 @@
 // form needs control back). Nothing is allocated per batch. The parts: options.ts decides
 // everything first, data.ts places the data, epoch.ts runs an epoch, earlyStopping.ts judges it,
 // snapshots.ts keeps the weights to go back to.
+import { MetricMode } from "../abi.js";
 import type { Engine } from "../engine.js";
 import { ConfigError } from "../errors.js";
 import type { MatrixInput } from "../matrix.js";
@@ -26,11 +27,13 @@ export function* trainLoop(
   newOptimizer: (config: OptimizerConfig) => Optimizer,
 ): Generator<void, History> {
   // ——— everything is checked before anything changes ———
-  const plan = resolveFitOptions(options, { arch: engine.arch, epochs: engine.epochs, seed: engine.seed });
-  if (plan.optimizer instanceof Optimizer) {
-    if (plan.optimizer.engine !== engine) throw new ConfigError("optimizer: this optimizer belongs to another network");
-    engine.checkOwner(plan.optimizer);
-  }
+  const plan = resolveFitOptions(options, {
+    arch: engine.arch, epochs: engine.epochs, seed: engine.seed,
+    checkOptimizer: (optimizer) => {
+      if (optimizer.engine !== engine) throw new ConfigError("optimizer: this optimizer belongs to another network");
+      engine.checkOwner(optimizer);
+    },
+  });
 
   // ——— data into memory, then the optimizer (creating one resets the network's optimizer state) ———
   const { train, validation } = placeFitData(engine, inputs, targets, plan);
@@ -79,7 +82,8 @@ export function* trainLoop(
     if (best && stopper?.bestEpoch !== undefined && changedSinceBest) best.restore();
     return history;
   } finally {
-    block.set({ clipNorm: 0, metric: 0, inputBound: 0 });
+    // (a network disposed by a callback has no memory left to tidy)
+    if (!engine.disposed) block.set({ clipNorm: 0, metric: MetricMode.none, inputBound: 0 });
   }
 }
 

@@ -10,7 +10,7 @@ import { metricMode } from "./metrics.js";
 import { scheduleFunction } from "./schedule.js";
 import type { FitOptions, Metric, Monitor } from "./types.js";
 
-export const DEFAULT_OPTIMIZER: OptimizerConfig = { type: "adam", lr: 0.001 };
+const DEFAULT_OPTIMIZER: OptimizerConfig = { type: "adam", lr: 0.001 };
 const MONITORS: readonly Monitor[] = ["loss", "accuracy", "valLoss", "valAccuracy"];
 
 export interface StoppingRule {
@@ -41,6 +41,8 @@ export interface FitPlan {
 
 export interface TrainingState {
   arch: Architecture;
+  /** Throws unless the given optimizer may train this network (its own, and holding the state). */
+  checkOptimizer?: (optimizer: Optimizer) => void;
   /** Epochs trained before this run (schedules continue from here). */
   epochs: number;
   /** The network's seed, the default seed of the shuffles. */
@@ -74,6 +76,7 @@ export function resolveFitOptions(options: FitOptions, state: TrainingState): Fi
   const mode = metricMode(state.arch, metrics);
   const yieldEveryMs = options.yieldEveryMs ?? 10;
   if (typeof yieldEveryMs !== "number" || !(yieldEveryMs >= 0) || !Number.isFinite(yieldEveryMs)) throw new ConfigError(`yieldEveryMs must be a number ≥ 0, got ${String(options.yieldEveryMs)}`);
+  if (options.optimizer instanceof Optimizer) state.checkOptimizer?.(options.optimizer);
   const optimizer = options.optimizer instanceof Optimizer ? options.optimizer : checkOptimizerConfig(options.optimizer ?? DEFAULT_OPTIMIZER);
   const baseLr = optimizer instanceof Optimizer ? optimizer.baseLr : optimizer.lr!;
   const learningRates = Array.from({ length: epochs }, (_, e) => {

@@ -5,7 +5,6 @@ import { backpropagate, forward, layerGradients, layerWord, outputLoss } from ".
 import { APPLY_SGD, STORE } from "./gradient.js";
 import { adamStep, sgdStep } from "./optimizer.js";
 
-
 const t = (h: Heap, net: number) => word(h, net, Header.train) >>> 3;
 
 export function trainBatches(h: Heap, net: number, xAll: number, yAll: number, order: number, first: number, count: number, batchSize: number): number {
@@ -87,7 +86,7 @@ function accumulateMetrics(h: Heap, net: number, rows: number, meanLoss: number)
   m[tb + T.lossSum] = m[tb + T.lossSum]! + meanLoss * rows;
   m[tb + T.seen] = m[tb + T.seen]! + rows;
   const metric = m[tb + T.metric]!;
-  if (metric === 0) return;
+  if (metric === MetricMode.none) return;
   const last = word(h, net, Header.layerCount) - 1;
   const a = layerWord(h, net, last, W.a) >>> 3, y = word(h, net, Header.y) >>> 3;
   const n = layerWord(h, net, last, W.out);
