@@ -62,3 +62,61 @@ export class WorkerError extends WasmlpError {
 export function listNames(names: readonly string[]): string {
   return names.map((n) => `'${n}'`).join(", ");
 }
+
+/** Common other names for wasmlp's options, tried before spelling distance. */
+const ALIASES: Record<string, string> = {
+  learningrate: "lr", rate: "lr", eta: "lr", epoch: "epochs", iterations: "epochs", batch: "batchSize",
+  minibatch: "batchSize", decay: "weightDecay", l2: "weightDecay", epsilon: "eps", callback: "onEpochEnd",
+  validation: "validationData", valsplit: "validationSplit", units: "size", activationfunction: "activation",
+};
+
+const squash = (name: string) => name.replace(/[-_\s]/g, "").toLowerCase();
+
+/** Edit distance with transpositions (optimal string alignment), for "did you mean". */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The known name `name` most likely meant: same letters but case and separators, a known alias, a part of one, or a near spelling. */
+export function nearestName(name: string, known: readonly string[]): string | undefined {
+  const key = squash(name);
+  const same = known.find((k) => squash(k) === key);
+  if (same) return same;
+  const alias = ALIASES[key];
+  if (alias && known.includes(alias)) return alias;
+  const part = key.length >= 4 ? known.find((k) => squash(k).endsWith(key) || squash(k).startsWith(key)) : undefined;
+  if (part) return part;
+  let best: string | undefined, bestDistance = Math.max(1, Math.floor(key.length / 3)) + 1;
+  for (const k of known) {
+    const d = distance(key, squash(k));
+    if (d < bestDistance) { best = k; bestDistance = d; }
+  }
+  return best;
+}
+
+/**
+ * Refuses an options object with a key wasmlp does not know (a misspelling would otherwise be
+ * ignored silently): a ConfigError naming it, where it was, and the nearest known option.
+ */
+export function checkKeys(options: object, known: readonly string[], where: string): void {
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const near = nearestName(key, known);
+    throw new ConfigError(`${where}: unknown option '${key}'${near ? ` — did you mean '${near}'?` : `; known options: ${listNames(known)}`}`);
+  }
+}
+
+/** The option names of an options type, listed once and checked complete by the compiler. */
+export function optionNames<T>(names: Record<keyof T, true>): readonly string[] {
+  return Object.keys(names);
+}

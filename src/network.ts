@@ -7,7 +7,7 @@ import type { Activation } from "./activation.js";
 import { checkArchitecture, type LayerShape } from "./architecture.js";
 import { createBackend, type BackendChoice, type BackendName } from "./backend/index.js";
 import { bindEngine, Engine, unbindEngine } from "./engine.js";
-import { ConfigError, ModelFormatError, StateError } from "./errors.js";
+import { checkKeys, ConfigError, ModelFormatError, optionNames, StateError } from "./errors.js";
 import type { Loss } from "./loss.js";
 import type { Matrix, MatrixInput } from "./matrix.js";
 import { jsonFromSaved, savedFromJSON, type ModelJSON } from "./io/modelJson.js";
@@ -61,6 +61,26 @@ export interface LayerGradients {
   biases: Float64Array;
 }
 
+const NETWORK_OPTIONS = optionNames<NetworkOptions>({ inputSize: true, layers: true, loss: true, seed: true, init: true, backend: true, batchCapacity: true });
+const LAYER_OPTIONS = optionNames<LayerOptions>({ size: true, activation: true, init: true });
+const BACKEND_OPTIONS = optionNames<BackendOptions>({ backend: true, batchCapacity: true });
+const SAVE_OPTIONS = optionNames<SaveOptions>({ optimizer: true });
+
+/** Options of the loaders: an object of BACKEND_OPTIONS. */
+function backendOptions(options: BackendOptions | undefined, where: string): BackendOptions {
+  if (options === undefined) return {};
+  if (typeof options !== "object" || options === null) throw new ConfigError(`${where}: options must be an object { backend?, batchCapacity? }`);
+  checkKeys(options, BACKEND_OPTIONS, `${where} options`);
+  return options;
+}
+
+function saveOptions(options: SaveOptions | undefined, where: string): SaveOptions | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== "object" || options === null) throw new ConfigError(`${where}: options must be an object { optimizer? }`);
+  checkKeys(options, SAVE_OPTIONS, `${where} options`);
+  return options;
+}
+
 const INITS: readonly Init[] = ["xavier", "he"];
 const RELU_LIKE: ReadonlySet<Activation> = new Set(["relu", "leakyRelu"]);
 
@@ -94,6 +114,10 @@ export class Network {
   /** Creates a network with freshly initialised weights. */
   static async create(options: NetworkOptions): Promise<Network> {
     if (typeof options !== "object" || options === null) throw new ConfigError("Network.create: expected an options object");
+    checkKeys(options, NETWORK_OPTIONS, "Network.create options");
+    if (Array.isArray(options.layers)) {
+      options.layers.forEach((layer, l) => { if (typeof layer === "object" && layer !== null) checkKeys(layer, LAYER_OPTIONS, `options.layers[${l}]`); });
+    }
     const arch = checkArchitecture(options, "options");
     const seed = options.seed ?? randomSeed();
     if (typeof seed !== "number" || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
@@ -111,17 +135,19 @@ export class Network {
   }
 
   /** Loads a model in the format of toJSON() (an object or its JSON text); validates everything first. */
-  static async fromJSON(model: unknown, options: BackendOptions = {}): Promise<Network> {
-    return (await Network.restore(savedFromJSON(model), options)).network;
+  static async fromJSON(model: unknown, options?: BackendOptions): Promise<Network> {
+    const checked = backendOptions(options, "Network.fromJSON");
+    return (await Network.restore(savedFromJSON(model), checked)).network;
   }
 
   /** Loads a model from the binary format of toBinary(); validates everything first. */
-  static async fromBinary(bytes: Uint8Array | ArrayBuffer, options: BackendOptions = {}): Promise<Network> {
-    return (await Network.restore(decodeBinary(bytes), options)).network;
+  static async fromBinary(bytes: Uint8Array | ArrayBuffer, options?: BackendOptions): Promise<Network> {
+    const checked = backendOptions(options, "Network.fromBinary");
+    return (await Network.restore(decodeBinary(bytes), checked)).network;
   }
 
   /** Loads a model from a Blob holding the binary format (browser downloads, file inputs). */
-  static async fromBlob(blob: Blob, options: BackendOptions = {}): Promise<Network> {
+  static async fromBlob(blob: Blob, options?: BackendOptions): Promise<Network> {
     return Network.fromBinary(new Uint8Array(await blob.arrayBuffer()), options);
   }
 
@@ -130,11 +156,12 @@ export class Network {
    * returns the network with its optimizer, state and step count restored: fit() with that
    * optimizer continues exactly as if training had never stopped.
    */
-  static async loadCheckpoint(data: Uint8Array | ArrayBuffer | Blob | string | object, options: BackendOptions = {}): Promise<{ network: Network; optimizer: Optimizer }> {
+  static async loadCheckpoint(data: Uint8Array | ArrayBuffer | Blob | string | object, options?: BackendOptions): Promise<{ network: Network; optimizer: Optimizer }> {
+    const checked = backendOptions(options, "Network.loadCheckpoint");
     const bytes = typeof Blob !== "undefined" && data instanceof Blob ? new Uint8Array(await data.arrayBuffer()) : data;
     const saved = bytes instanceof Uint8Array || bytes instanceof ArrayBuffer ? decodeBinary(bytes) : savedFromJSON(bytes);
     if (!saved.training?.optimizer) throw new ModelFormatError("this file is a model without optimizer state, not a checkpoint: save checkpoints with { optimizer }");
-    const { network, optimizer } = await Network.restore(saved, options);
+    const { network, optimizer } = await Network.restore(saved, checked);
     return { network, optimizer: optimizer! };
   }
 
@@ -226,6 +253,8 @@ export class Network {
    */
   setParameters(layer: number, values: { weights?: MatrixInput; biases?: ArrayLike<number> }): void {
     this.engine.live();
+    if (typeof values !== "object" || values === null) throw new ConfigError(`setParameters(${layer}, …): expected { weights?, biases? }`);
+    checkKeys(values, ["weights", "biases"], `setParameters(${layer}, …)`);
     this.engine.setLayer(layer, values);
   }
 
@@ -257,6 +286,8 @@ export class Network {
   /** Mean loss (and accuracy, for classifiers) over a data set, in chunks; no gradients, no weight change. */
   evaluate(inputs: MatrixInput, targets: MatrixInput, options: { metrics?: readonly Metric[] } = {}): Evaluation {
     this.engine.live();
+    if (typeof options !== "object" || options === null) throw new ConfigError("evaluate: options must be an object { metrics? }");
+    checkKeys(options, ["metrics"], "evaluate options");
     if (this.engine.training) throw new StateError("evaluate() cannot run while fit() runs; use the validation options of fit()");
     const metrics = options.metrics ?? (accuracyMode(this.engine.arch) !== MetricMode.none ? ["accuracy" as const] : []);
     this.engine.forgetBatch();
@@ -273,12 +304,13 @@ export class Network {
    * checkpoint: it also carries the optimizer's settings, state and step count, and the epoch count.
    */
   toJSON(options?: SaveOptions | string): ModelJSON {
-    return jsonFromSaved(this.snapshot(typeof options === "object" ? options : undefined));
+    // JSON.stringify calls toJSON(key) with a string: that is no options object
+    return jsonFromSaved(this.snapshot(typeof options === "string" ? undefined : saveOptions(options, "toJSON")));
   }
 
   /** The compact binary format (see src/io/binary.ts); with `{ optimizer }` a checkpoint. */
   toBinary(options?: SaveOptions): Uint8Array {
-    return encodeBinary(this.snapshot(options));
+    return encodeBinary(this.snapshot(saveOptions(options, "toBinary")));
   }
 
   /** toBinary() as a Blob, for downloads in a browser. */

@@ -5,12 +5,12 @@
 import { OptimizerId } from "./abi.js";
 import { engineOf, type Engine } from "./engine.js";
 import { NonFiniteError } from "./errors.js";
-import { checkAdam, checkLr, checkOptimizerConfig, checkSGD, type AdamOptions, type OptimizerConfig, type SGDOptions } from "./optimizerConfig.js";
+import { checkAdam, checkLr, checkOptimizerConfig, checkSGD, type AdamOptions, type OptimizerChoice, type OptimizerConfig, type SGDOptions } from "./optimizerConfig.js";
 import type { TrainingBlock } from "./trainingBlock.js";
 // A type only: the optimizer hands back the network it was made for (erased at run time).
 import type { Network } from "./network.js";
 
-export type { AdamOptions, OptimizerConfig, SGDOptions } from "./optimizerConfig.js";
+export type { AdamOptions, OptimizerChoice, OptimizerConfig, SGDOptions } from "./optimizerConfig.js";
 
 type Settings = Parameters<TrainingBlock["set"]>[0];
 
@@ -163,8 +163,8 @@ export class Adam extends Optimizer {
   }
 }
 
-/** An optimizer from a plain configuration ({ type: 'sgd' | 'adam', ...settings }). */
-export function createOptimizer(net: Network, config: OptimizerConfig): Optimizer {
+/** An optimizer from a plain configuration ({ type: 'sgd' | 'adam', ...settings }) or just its name. */
+export function createOptimizer(net: Network, config: OptimizerChoice): Optimizer {
   const checked = checkOptimizerConfig(config);
   return checked.type === "sgd" ? new SGD(net, checked) : new Adam(net, checked);
 }

@@ -1,6 +1,6 @@
 // Optimizer settings as plain data, and their checks: what fit() options, model files and the
 // optimizer classes share. Pure: no network, no memory.
-import { ConfigError } from "./errors.js";
+import { checkKeys, ConfigError, nearestName, optionNames } from "./errors.js";
 
 export interface SGDOptions {
   lr: number;
@@ -19,6 +19,14 @@ export interface AdamOptions {
 
 export type OptimizerConfig = ({ type: "sgd" } & SGDOptions) | ({ type: "adam" } & AdamOptions);
 
+/** A configuration, or just the optimizer's name for its defaults (SGD: lr 0.01; Adam: lr 0.001). */
+export type OptimizerChoice = OptimizerConfig | OptimizerConfig["type"];
+
+const SGD_OPTIONS = optionNames<{ type: "sgd" } & SGDOptions>({ type: true, lr: true, momentum: true, nesterov: true, weightDecay: true });
+const ADAM_OPTIONS = optionNames<{ type: "adam" } & AdamOptions>({ type: true, lr: true, beta1: true, beta2: true, eps: true, weightDecay: true });
+/** The learning rate of `optimizer: "sgd"`. */
+const SGD_DEFAULT_LR = 0.01;
+
 /** A finite number that passes `ok`, or a ConfigError that names it and the rule. */
 export function setting(value: unknown, name: string, ok: (v: number) => boolean, rule: string): number {
   if (typeof value !== "number" || !Number.isFinite(value) || !ok(value)) {
@@ -33,6 +41,7 @@ export const checkLr = (value: unknown, name: string): number => setting(value, 
 /** SGD settings with defaults filled in; throws a ConfigError naming the bad one. */
 export function checkSGD(options: SGDOptions): Required<SGDOptions> {
   if (typeof options !== "object" || options === null) throw new ConfigError("SGD: expected an options object with lr");
+  checkKeys(options, SGD_OPTIONS, "SGD options");
   const lr = checkLr(options.lr, "SGD lr");
   const momentum = setting(options.momentum ?? 0, "SGD momentum", (v) => v >= 0 && v < 1, "in [0, 1)");
   const nesterov = options.nesterov ?? false;
@@ -45,6 +54,7 @@ export function checkSGD(options: SGDOptions): Required<SGDOptions> {
 /** Adam settings with defaults filled in; throws a ConfigError naming the bad one. */
 export function checkAdam(options: AdamOptions): Required<AdamOptions> {
   if (typeof options !== "object" || options === null) throw new ConfigError("Adam: expected an options object");
+  checkKeys(options, ADAM_OPTIONS, "Adam options");
   return {
     lr: checkLr(options.lr ?? 0.001, "Adam lr"),
     beta1: setting(options.beta1 ?? 0.9, "Adam beta1", (v) => v >= 0 && v < 1, "in [0, 1)"),
@@ -54,8 +64,13 @@ export function checkAdam(options: AdamOptions): Required<AdamOptions> {
   };
 }
 
-/** A configuration with every default filled in, checked as the optimizer classes check it. */
-export function checkOptimizerConfig(config: OptimizerConfig): Required<OptimizerConfig> {
+/** A configuration (or a name) with every default filled in, checked as the optimizer classes check it. */
+export function checkOptimizerConfig(choice: OptimizerChoice): Required<OptimizerConfig> {
+  const config: OptimizerConfig = choice === "sgd" ? { type: "sgd", lr: SGD_DEFAULT_LR } : choice === "adam" ? { type: "adam" } : choice;
+  if (typeof config === "string") {
+    const near = nearestName(config, ["sgd", "adam"]);
+    throw new ConfigError(`optimizer must be 'sgd', 'adam' or a configuration object, got ${JSON.stringify(config)}${near ? ` — did you mean '${near}'?` : ""}`);
+  }
   if (config?.type === "sgd") return { type: "sgd", ...checkSGD(config) };
   if (config?.type === "adam") return { type: "adam", ...checkAdam(config) };
   throw new ConfigError(`optimizer.type must be 'sgd' or 'adam', got ${JSON.stringify((config as { type?: unknown })?.type)}`);

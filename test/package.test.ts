@@ -129,6 +129,11 @@ describe("the installed package", () => {
       await Network.create({ inputSize: 3, layers: [{ size: 2, activation: "sigmoidd" }], loss: "squaredError" });
       // @ts-expect-error backward returns a number
       const wrong: string = net.backward([[0, 1]]);
+      // @ts-expect-error a misspelled optimizer setting (the types refuse unknown keys as the library does)
+      net.fit([[1, 2, 3]], [[0, 1]], { optimizer: { type: "adam", learningRate: 0.1 } });
+      // @ts-expect-error a misspelled fit option
+      net.fit([[1, 2, 3]], [[0, 1]], { batch_size: 4 });
+      net.fit([[1, 2, 3]], [[0, 1]], { epochs: 1, optimizer: "adam" });
       console.log(loss, errors.rows, logs.length, json.layers.length, wrong, WasmlpError.name);
     `);
     const tsc = join(ROOT, "node_modules/typescript/bin/tsc");

@@ -2,7 +2,7 @@
 // the architecture and where training stands (epochs so far, the network's seed).
 import { type MetricModeId } from "../abi.js";
 import type { Architecture } from "../architecture.js";
-import { ConfigError } from "../errors.js";
+import { checkKeys, ConfigError, optionNames } from "../errors.js";
 import type { MatrixInput } from "../matrix.js";
 import { Optimizer } from "../optimizer.js";
 import { checkOptimizerConfig, type OptimizerConfig } from "../optimizerConfig.js";
@@ -49,6 +49,12 @@ export interface TrainingState {
   seed: number | undefined;
 }
 
+const FIT_OPTIONS = optionNames<FitOptions>({
+  epochs: true, batchSize: true, optimizer: true, shuffle: true, seed: true, validationSplit: true, validationData: true,
+  metrics: true, schedule: true, clipNorm: true, earlyStopping: true, onEpochEnd: true, onBatchEnd: true, signal: true, yieldEveryMs: true,
+});
+const EARLY_STOPPING_OPTIONS = optionNames<NonNullable<FitOptions["earlyStopping"]>>({ monitor: true, patience: true, minDelta: true, restoreBestWeights: true });
+
 function count(value: unknown, name: string, fallback: number): number {
   const v = value ?? fallback;
   if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new ConfigError(`${name} must be a positive integer, got ${String(value)}`);
@@ -58,6 +64,7 @@ function count(value: unknown, name: string, fallback: number): number {
 /** Checks every option (a ConfigError names the first bad one) and fills in the defaults. */
 export function resolveFitOptions(options: FitOptions, state: TrainingState): FitPlan {
   if (typeof options !== "object" || options === null) throw new ConfigError("fit: options must be an object");
+  checkKeys(options, FIT_OPTIONS, "fit options");
   const epochs = count(options.epochs, "epochs", 10);
   const batchSize = count(options.batchSize, "batchSize", 32);
   const shuffle = options.shuffle ?? true;
@@ -69,6 +76,10 @@ export function resolveFitOptions(options: FitOptions, state: TrainingState): Fi
   const split = options.validationSplit;
   if (split !== undefined && !(typeof split === "number" && split > 0 && split < 1)) throw new ConfigError(`validationSplit must be in (0, 1), got ${String(split)}`);
   if (split !== undefined && options.validationData) throw new ConfigError("give validationSplit or validationData, not both");
+  if (options.validationData !== undefined) {
+    if (typeof options.validationData !== "object" || options.validationData === null) throw new ConfigError("validationData must be { inputs, targets }");
+    checkKeys(options.validationData, ["inputs", "targets"], "validationData");
+  }
   const hasValidation = split !== undefined || options.validationData !== undefined;
   const earlyStopping = options.earlyStopping && stoppingRule(options.earlyStopping, hasValidation);
   const metrics: Metric[] = [...(options.metrics ?? [])];
@@ -95,6 +106,8 @@ export function resolveFitOptions(options: FitOptions, state: TrainingState): Fi
 }
 
 function stoppingRule(early: NonNullable<FitOptions["earlyStopping"]>, hasValidation: boolean): StoppingRule {
+  if (typeof early !== "object") throw new ConfigError("earlyStopping must be an object { monitor?, patience?, minDelta?, restoreBestWeights? }");
+  checkKeys(early, EARLY_STOPPING_OPTIONS, "earlyStopping");
   const monitor: Monitor = early.monitor ?? (hasValidation ? "valLoss" : "loss");
   if (!MONITORS.includes(monitor)) throw new ConfigError(`earlyStopping.monitor must be 'loss', 'accuracy', 'valLoss' or 'valAccuracy', got ${JSON.stringify(monitor)}`);
   if (monitor.startsWith("val") && !hasValidation) throw new ConfigError(`earlyStopping.monitor '${monitor}' needs validationSplit or validationData`);

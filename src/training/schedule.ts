@@ -1,6 +1,6 @@
 // Learning-rate schedules: the rate of (0-based, counted over the network's whole life) epoch E
 // from the optimizer's base rate. Applied between epochs.
-import { ConfigError } from "../errors.js";
+import { checkKeys, ConfigError } from "../errors.js";
 
 export type Schedule =
   | { type: "constant" }
@@ -16,6 +16,10 @@ export function scheduleFunction(schedule: Schedule | undefined): (epoch: number
     if (typeof v !== "number" || !(v > 0) || !Number.isFinite(v)) throw new ConfigError(`schedule.${name} must be a positive number, got ${String(v)}`);
     return v;
   };
+  const known: Record<string, readonly string[]> = {
+    constant: ["type"], step: ["type", "stepSize", "gamma"], exponential: ["type", "gamma"], cosine: ["type", "period", "minLr"],
+  };
+  if (typeof schedule === "object" && schedule !== null && Object.hasOwn(known, schedule.type)) checkKeys(schedule, known[schedule.type]!, `schedule (${schedule.type})`);
   switch (schedule?.type) {
     case "constant":
       return (_, base) => base;

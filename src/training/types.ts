@@ -1,7 +1,7 @@
 // The shapes of a training run: its options, what each epoch and batch reports, and what it returns.
 import type { MatrixInput } from "../matrix.js";
 import type { Optimizer } from "../optimizer.js";
-import type { OptimizerConfig } from "../optimizerConfig.js";
+import type { OptimizerChoice } from "../optimizerConfig.js";
 import type { Schedule } from "./schedule.js";
 
 export type Metric = "accuracy";
@@ -46,8 +46,11 @@ export interface BatchLog {
 export interface FitOptions {
   epochs?: number;
   batchSize?: number;
-  /** An optimizer of this network (its state carries on) or a configuration for a new one. Default { type: 'adam', lr: 0.001 }. */
-  optimizer?: Optimizer | OptimizerConfig;
+  /**
+   * An optimizer of this network (its state carries on), or a configuration for a new one, or just
+   * 'adam' / 'sgd' for their defaults. Default { type: 'adam', lr: 0.001 }.
+   */
+  optimizer?: Optimizer | OptimizerChoice;
   /** Shuffle the rows every epoch (default true); the order depends only on `seed` and the epoch number. */
   shuffle?: boolean;
   /** Seed of the shuffles; default the network's seed (or 0). */

@@ -1,7 +1,7 @@
 // trainInWorker(): fit() on a Web Worker, so the page never freezes. The data's buffers are
 // transferred (not copied); per epoch only the metrics come back (and, on request, a snapshot of
 // the parameters for live views).
-import { BackendError, WorkerError, type WasmlpErrorCode } from "../errors.js";
+import { BackendError, checkKeys, ConfigError, optionNames, WorkerError, type WasmlpErrorCode } from "../errors.js";
 import { Network, type BackendOptions } from "../network.js";
 import type { Optimizer } from "../optimizer.js";
 import type { EpochLog, StopReason } from "../training/types.js";
@@ -32,21 +32,28 @@ export interface WorkerTraining {
   terminate(): void;
 }
 
+const TRAIN_IN_WORKER_OPTIONS = optionNames<TrainInWorkerOptions>({
+  epochs: true, batchSize: true, shuffle: true, seed: true, validationSplit: true, validationData: true, metrics: true,
+  clipNorm: true, earlyStopping: true, yieldEveryMs: true, schedule: true,
+  backend: true, onEpochEnd: true, onSnapshot: true, snapshotEvery: true, optimizer: true, worker: true,
+});
+
 /**
  * Trains `network` in a Web Worker. The network itself is not changed: the trained copy comes
  * back in `done`. `inputs` and `targets` are flat row-major Float64Arrays whose buffers are
  * transferred to the worker (pass copies if you still need them).
  */
 export function trainInWorker(network: Network, inputs: Float64Array, targets: Float64Array, options: TrainInWorkerOptions = {}): WorkerTraining {
+  if (typeof options !== "object" || options === null) throw new ConfigError("trainInWorker: options must be an object");
+  checkKeys(options, TRAIN_IN_WORKER_OPTIONS, "trainInWorker options");
   const { backend = "auto", onEpochEnd, onSnapshot, snapshotEvery = 0, optimizer, worker: given, ...fitOptions } = options;
   if (!given && typeof Worker === "undefined") throw new BackendError("trainInWorker needs Web Workers (a browser); in Node use fitAsync()");
-  const checkpoint = optimizer && typeof optimizer === "object" && "step" in optimizer
-    ? network.toJSON({ optimizer: optimizer as Optimizer })
-    : network.toJSON();
+  const isOptimizer = typeof optimizer === "object" && optimizer !== null && "step" in optimizer;
+  const checkpoint = isOptimizer ? network.toJSON({ optimizer: optimizer as Optimizer }) : network.toJSON();
   const worker = given ?? new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   const start: ToWorker = {
     type: "start", model: checkpoint, inputs, targets, backend, snapshotEvery,
-    options: { ...fitOptions, ...(optimizer && !("step" in optimizer) ? { optimizer } : {}) } as WorkerFitOptions,
+    options: { ...fitOptions, ...(optimizer !== undefined && !isOptimizer ? { optimizer } : {}) } as WorkerFitOptions,
   };
   const transfer: Transferable[] = [inputs.buffer as ArrayBuffer, targets.buffer as ArrayBuffer];
   if (fitOptions.validationData) transfer.push(fitOptions.validationData.inputs.buffer as ArrayBuffer, fitOptions.validationData.targets.buffer as ArrayBuffer);
