@@ -73,7 +73,7 @@ describe.each(BACKENDS)("fit on %s", (backend) => {
   it("reports accuracy and validation metrics that match evaluate() and predict()", async () => {
     const { inputs, targets } = blobs(90, 3);
     const net = await classifier(backend);
-    const history = net.fit(inputs, targets, { epochs: 5, batchSize: 10, validationSplit: 0.2, metrics: ["accuracy"], optimizer: { type: "adam", lr: 0.02 } });
+    const history = net.fit(inputs, targets, { epochs: 5, batchSize: 10, validationSplit: 0.2, validationRows: "last", metrics: ["accuracy"], optimizer: { type: "adam", lr: 0.02 } });
     const last = history.epochs.at(-1)!;
     const valInputs = inputs.slice(72), valTargets = targets.slice(72);
     const evaluation = net.evaluate(valInputs, valTargets);
@@ -275,7 +275,7 @@ describe.each(BACKENDS)("fit on %s", (backend) => {
     const inputs = Array.from({ length: 20 }, (_, i) => [Math.sin(i), Math.cos(i)]);
     const targets = inputs.map(([a]) => [a! * 0.5]);
     inputs[19] = [1e305, 1]; // the last row is held out by the split; tanh keeps its loss finite
-    const history = net.fit(inputs, targets, { epochs: 3, batchSize: 4, validationSplit: 0.1, optimizer: { type: "sgd", lr: 0.05 } });
+    const history = net.fit(inputs, targets, { epochs: 3, batchSize: 4, validationSplit: 0.1, validationRows: "last", optimizer: { type: "sgd", lr: 0.05 } });
     expect(history.epochs).toHaveLength(3);
     expect(history.epochs.every((e) => Number.isFinite(e.valLoss!))).toBe(true);
   });

@@ -20,7 +20,7 @@ describe("resolveFitOptions", () => {
   it("fills in the defaults: 10 epochs of 32, shuffled with the network's seed, Adam at 0.001, no clipping", () => {
     expect(resolveFitOptions({}, fresh())).toEqual({
       epochs: 10, batchSize: 32, shuffle: true, seed: 7, learningRates: Array(10).fill(0.001), clipNorm: 0,
-      metricMode: MetricMode.none, yieldEveryMs: 10,
+      metricMode: MetricMode.none, yieldEveryMs: 10, validationRows: "stratified",
       optimizer: { type: "adam", lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
     });
     expect(resolveFitOptions({}, { arch: softmax, epochs: 0, seed: undefined }).seed).toBe(0);
@@ -63,6 +63,10 @@ describe("resolveFitOptions", () => {
     rejects({ validationSplit: 1 }, /validationSplit must be in \(0, 1\), got 1/);
     rejects({ validationSplit: 0.1, validationData: { inputs: [], targets: [] } }, /give validationSplit or validationData, not both/);
     rejects({ yieldEveryMs: -1 }, /yieldEveryMs must be a number ≥ 0, got -1/);
+    rejects({ validationRows: "last" }, /validationRows says which rows validationSplit holds out: give validationSplit too/);
+    rejects({ validationSplit: 0.2, validationRows: "first" as never }, /validationRows must be 'stratified', 'shuffled' or 'last', got "first"/);
+    rejects({ validationSplit: 0.2, validationRows: "stratified" }, /'stratified' needs a classifier output/, fresh(regression));
+    expect(resolveFitOptions({ validationSplit: 0.2 }, fresh(regression)).validationRows).toBe("shuffled");
     rejects({ optimizer: { type: "rmsprop" } }, /optimizer.type must be 'sgd' or 'adam', got "rmsprop"/);
     rejects({ optimizer: { type: "sgd", lr: -1 } }, /SGD lr must be a positive number, got -1/);
   });

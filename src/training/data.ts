@@ -7,6 +7,7 @@ import { targetProblem } from "../loss.js";
 import { batchRows, copyBatch, type MatrixInput } from "../matrix.js";
 import { planDataSet, tailOf, type DataRegion } from "../memoryPlan.js";
 import { metricMode } from "./metrics.js";
+import { heldOutRows, type ValidationRows } from "./split.js";
 import type { Evaluation, Metric } from "./types.js";
 
 /** Rows evaluate() and the validation pass take per kernel call at least (the workspaces grow to it). */
@@ -32,15 +33,24 @@ export function placeData(engine: Engine, inputs: MatrixInput, targets: MatrixIn
 }
 
 /**
- * Splits off the last `fraction` of the rows for validation. The bound of the training rows is
- * taken again: one large held-out input must not trip the training batches' gradient check.
+ * Holds out `fraction` of the rows for validation (which ones: split.ts), moving them in memory
+ * behind the training rows (both keep their order). The bound of the training rows is taken again:
+ * one large held-out input must not trip the training batches' gradient check.
  */
-export function splitData(engine: Engine, data: DataSet, fraction: number): { train: DataSet; validation: DataSet } {
+export function splitData(engine: Engine, data: DataSet, fraction: number, how: ValidationRows, seed: number): { train: DataSet; validation: DataSet } {
   const { inputSize } = engine.arch, outputSize = engine.outputSize;
   const valRows = Math.ceil(data.rows * fraction);
   if (valRows >= data.rows) throw new ConfigError(`validationSplit ${fraction} leaves no training rows out of ${data.rows}`);
   const trainRows = data.rows - valRows;
   const m = engine.backend.f64();
+  if (how !== "last") {
+    const held = heldOutRows(data.rows, valRows, how, seed, how === "stratified" ? classLabels(m, data, outputSize) : undefined);
+    const isHeld = new Uint8Array(data.rows);
+    for (const r of held) isHeld[r] = 1;
+    const order = [...Array.from({ length: data.rows }, (_, r) => r).filter((r) => !isHeld[r]), ...held];
+    reorderRows(m, data.x, inputSize, order);
+    reorderRows(m, data.y, outputSize, order);
+  }
   let inputBound = 0;
   for (let i = data.x >>> 3, end = i + trainRows * inputSize; i < end; i++) {
     const magnitude = Math.abs(m[i]!);
@@ -73,4 +83,22 @@ export function evaluate(engine: Engine, inputs: MatrixInput, targets: MatrixInp
   } finally {
     block.metric = savedMetric;
   }
+}
+
+/** Each row's class from its targets: the largest output (one-hot), or output ≥ 0.5 (one sigmoid). */
+function classLabels(m: Float64Array, data: DataRegion, outputs: number): Int32Array {
+  const labels = new Int32Array(data.rows);
+  for (let r = 0, at = data.y >>> 3; r < data.rows; r++, at += outputs) {
+    if (outputs === 1) { labels[r] = m[at]! >= 0.5 ? 1 : 0; continue; }
+    let best = 0;
+    for (let k = 1; k < outputs; k++) if (m[at + k]! > m[at + best]!) best = k;
+    labels[r] = best;
+  }
+  return labels;
+}
+
+/** Rewrites rows of `width` f64 at `offset` so that row i becomes old row order[i]. */
+function reorderRows(m: Float64Array, offset: number, width: number, order: readonly number[]): void {
+  const at = offset >>> 3, old = m.slice(at, at + order.length * width);
+  order.forEach((row, i) => m.set(old.subarray(row * width, (row + 1) * width), at + i * width));
 }

@@ -91,7 +91,7 @@ export function* trainLoop(
 function placeFitData(engine: Engine, inputs: MatrixInput, targets: MatrixInput, plan: FitPlan): { train: DataSet; validation?: DataSet } {
   engine.ensureCapacity(Math.max(plan.batchSize, EVAL_CHUNK));
   const train = placeData(engine, inputs, targets, engine.scratchStart(), "training");
-  if (plan.validationSplit !== undefined) return splitData(engine, train, plan.validationSplit);
+  if (plan.validationSplit !== undefined) return splitData(engine, train, plan.validationSplit, plan.validationRows, plan.seed);
   if (plan.validationData) {
     return { train, validation: placeData(engine, plan.validationData.inputs, plan.validationData.targets, train.end, "validation") };
   }

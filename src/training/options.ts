@@ -1,17 +1,19 @@
 // fit()'s options, checked and resolved before anything changes: a pure function of the options,
 // the architecture and where training stands (epochs so far, the network's seed).
-import { type MetricModeId } from "../abi.js";
+import { MetricMode, type MetricModeId } from "../abi.js";
 import type { Architecture } from "../architecture.js";
 import { checkKeys, ConfigError, optionNames } from "../errors.js";
 import type { MatrixInput } from "../matrix.js";
 import { Optimizer } from "../optimizer.js";
 import { checkOptimizerConfig, type OptimizerConfig } from "../optimizerConfig.js";
-import { metricMode } from "./metrics.js";
+import { accuracyMode, metricMode } from "./metrics.js";
+import type { ValidationRows } from "./split.js";
 import { scheduleFunction } from "./schedule.js";
 import type { FitOptions, Metric, Monitor } from "./types.js";
 
 const DEFAULT_OPTIMIZER: OptimizerConfig = { type: "adam", lr: 0.001 };
 const MONITORS: readonly Monitor[] = ["loss", "accuracy", "valLoss", "valAccuracy"];
+const VALIDATION_ROWS: readonly ValidationRows[] = ["stratified", "shuffled", "last"];
 
 export interface StoppingRule {
   monitor: Monitor;
@@ -31,6 +33,8 @@ export interface FitPlan {
   /** 0: no clipping. */
   clipNorm: number;
   validationSplit?: number;
+  /** Which rows validationSplit holds out. */
+  validationRows: ValidationRows;
   validationData?: { inputs: MatrixInput; targets: MatrixInput };
   earlyStopping?: StoppingRule;
   metricMode: MetricModeId;
@@ -50,7 +54,7 @@ export interface TrainingState {
 }
 
 const FIT_OPTIONS = optionNames<FitOptions>({
-  epochs: true, batchSize: true, optimizer: true, shuffle: true, seed: true, validationSplit: true, validationData: true,
+  epochs: true, batchSize: true, optimizer: true, shuffle: true, seed: true, validationSplit: true, validationRows: true, validationData: true,
   metrics: true, schedule: true, clipNorm: true, earlyStopping: true, onEpochEnd: true, onBatchEnd: true, signal: true, yieldEveryMs: true,
 });
 const EARLY_STOPPING_OPTIONS = optionNames<NonNullable<FitOptions["earlyStopping"]>>({ monitor: true, patience: true, minDelta: true, restoreBestWeights: true });
@@ -76,6 +80,11 @@ export function resolveFitOptions(options: FitOptions, state: TrainingState): Fi
   const split = options.validationSplit;
   if (split !== undefined && !(typeof split === "number" && split > 0 && split < 1)) throw new ConfigError(`validationSplit must be in (0, 1), got ${String(split)}`);
   if (split !== undefined && options.validationData) throw new ConfigError("give validationSplit or validationData, not both");
+  const classifier = accuracyMode(state.arch) !== MetricMode.none;
+  const validationRows = options.validationRows ?? (classifier ? "stratified" : "shuffled");
+  if (!VALIDATION_ROWS.includes(validationRows)) throw new ConfigError(`validationRows must be 'stratified', 'shuffled' or 'last', got ${JSON.stringify(options.validationRows)}`);
+  if (options.validationRows !== undefined && split === undefined) throw new ConfigError("validationRows says which rows validationSplit holds out: give validationSplit too");
+  if (validationRows === "stratified" && !classifier) throw new ConfigError("validationRows 'stratified' needs a classifier output (softmax, sigmoid, or several outputs); use 'shuffled'");
   if (options.validationData !== undefined) {
     if (typeof options.validationData !== "object" || options.validationData === null) throw new ConfigError("validationData must be { inputs, targets }");
     checkKeys(options.validationData, ["inputs", "targets"], "validationData");
@@ -98,7 +107,7 @@ export function resolveFitOptions(options: FitOptions, state: TrainingState): Fi
     return lr;
   });
   return {
-    epochs, batchSize, shuffle, seed, learningRates, clipNorm, metricMode: mode, yieldEveryMs, optimizer,
+    epochs, batchSize, shuffle, seed, learningRates, clipNorm, metricMode: mode, yieldEveryMs, optimizer, validationRows,
     ...(split === undefined ? {} : { validationSplit: split }),
     ...(options.validationData ? { validationData: options.validationData } : {}),
     ...(earlyStopping ? { earlyStopping } : {}),

@@ -55,8 +55,14 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Seed of the shuffles; default the network's seed (or 0). */
   seed?: number;
-  /** Hold out the last fraction of the rows (before shuffling) for validation. */
+  /** Hold out this fraction of the rows for validation (which rows: `validationRows`). */
   validationSplit?: number;
+  /**
+   * Which rows validationSplit holds out: 'stratified' (default for classifiers: a seeded random
+   * sample of each class in proportion), 'shuffled' (default otherwise: a seeded random sample) or
+   * 'last' (the last rows, as Keras does). The sample depends only on `seed`.
+   */
+  validationRows?: "stratified" | "shuffled" | "last";
   validationData?: { inputs: MatrixInput; targets: MatrixInput };
   metrics?: readonly Metric[];
   /** Learning-rate schedule over epochs, scaling the optimizer's base rate. */

@@ -33,7 +33,7 @@ export interface WorkerTraining {
 }
 
 const TRAIN_IN_WORKER_OPTIONS = optionNames<TrainInWorkerOptions>({
-  epochs: true, batchSize: true, shuffle: true, seed: true, validationSplit: true, validationData: true, metrics: true,
+  epochs: true, batchSize: true, shuffle: true, seed: true, validationSplit: true, validationRows: true, validationData: true, metrics: true,
   clipNorm: true, earlyStopping: true, yieldEveryMs: true, schedule: true,
   backend: true, onEpochEnd: true, onSnapshot: true, snapshotEvery: true, optimizer: true, worker: true,
 });
