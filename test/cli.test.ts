@@ -287,8 +287,23 @@ describe("wasmlp explain", () => {
     const model = tmp("explain-iris.json");
     ok("train", "data/iris.csv", "--epochs", "2", "--out", model);
     const r = wasmlp("explain", "--model", model);
-    expect([r.code, r.stderr.trim()]).toEqual([2, "error: this model has no example: give --input (4 numbers) and --target-values (3 numbers)"]);
+    expect([r.code, r.stderr.trim()]).toEqual([2, "error: this model has no example: give --input (4 numbers: sepal_length, sepal_width, petal_length, petal_width) " +
+      "and --target-values (one class name (setosa, versicolor, virginica))"]);
     const softmax = ok("explain", "--model", model, "--input", "0.1,0.2,0.3,0.4", "--target-values", "0,1,0");
     expect(softmax).toContain("δ² = ∂E/∂z² = a² Σy − y   (softmax and cross-entropy together) =");
+  });
+
+  it("explains a trained model on raw values with its saved scaling, exactly as predict sees them, and takes a class name as the target", () => {
+    const model = tmp("explain-scaled.wasmlp");
+    ok("train", "data/iris.csv", "--epochs", "30", "--seed", "3", "--out", model);
+    const row = "5.1,3.5,1.4,0.2";
+    const out = ok("explain", "--model", model, "--input", row, "--target-values", "setosa");
+    const [p] = csvRows(writeCsv("explain-row.csv", ok("predict", model, writeCsv("explain-one.csv", `sepal_length,sepal_width,petal_length,petal_width\n${row}\n`), "--probabilities")));
+    expectClose(bracketed(out, "a² = softmax(z²) ="), p!.slice(1).map(Number), "output = predict's probabilities (printed to 6 digits)", 1e-5);
+    expect(out).toContain("target  y = [1, 0, 0]   (class 'setosa')");
+    expect(bracketed(out, "input   x =")).toEqual([5.1, 3.5, 1.4, 0.2]);
+    expect(out).toContain("(the model's saved feature scaling)");
+    const r = wasmlp("explain", "--model", model, "--input", row, "--target-values", "rose");
+    expect([r.code, r.stderr.trim()]).toEqual([2, "error: --target-values: 'rose' is not one class name (setosa, versicolor, virginica) or 3 numbers"]);
   });
 });

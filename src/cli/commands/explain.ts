@@ -6,14 +6,18 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ConfigError, ModelFormatError, Network, SGD, type BackendChoice } from "../../index.js";
 import { EXIT, fileProblem } from "../errors.js";
-import { architecture } from "../format.js";
+import { standardise } from "../dataset.js";
+import { cliMetadata, type CliMetadata } from "../metadata.js";
+import { parseNumber } from "../rows.js";
+import { architecture, names } from "../format.js";
 import { loadModel } from "../model.js";
 import { DERIVATIVE, LOSS_FORMULA, NumberFormat, OUTPUT_ERROR_FORMULA, outputDeltaFormula, sup } from "../explainText.js";
 
 export interface ExplainOptions {
   model?: string;
   input?: number[];
-  targetValues?: number[];
+  /** Numbers, or for a model made by `wasmlp train` on classes, one class name. */
+  targetValues?: string;
   lr?: number;
   digits: number;
   backend: BackendChoice;
@@ -58,12 +62,19 @@ export async function explain(options: ExplainOptions): Promise<void> {
     ? { ...(await fromFile(SEED_EXAMPLE, options.backend)), title: "the seed article's example (3 → 4 → 2 sigmoid, one SGD step)" }
     : await fromFile(options.model, options.backend);
   const { net } = lesson;
-  const x = options.input ?? lesson.input, y = options.targetValues ?? lesson.target, lr = options.lr ?? lesson.lr ?? 0.5;
-  if (x === undefined || y === undefined) {
-    throw new ConfigError(`this model has no example: give --input (${net.inputSize} numbers) and --target-values (${net.outputSize} numbers)`);
+  // A model made by `wasmlp train` learned from standardised features (and, for regression, a
+  // standardised target): the example is given in the data's own units and prepared the same way.
+  const prepared = net.metadata.producer === "wasmlp train" ? cliMetadata(net, options.model ?? "model") : undefined;
+  const raw = options.input ?? lesson.input;
+  const y = options.targetValues === undefined ? lesson.target : targetFrom(options.targetValues, net, prepared);
+  const lr = options.lr ?? lesson.lr ?? 0.5;
+  if (raw === undefined || y === undefined) {
+    const targets = prepared?.classes ? `one class name (${names(prepared.classes, 10)})` : `${net.outputSize} numbers`;
+    throw new ConfigError(`this model has no example: give --input (${net.inputSize} numbers${prepared ? `: ${names(prepared.features, 10)}` : ""}) and --target-values (${targets})`);
   }
-  if (x.length !== net.inputSize) throw new ConfigError(`--input: ${x.length} numbers, but the network has ${net.inputSize} inputs`);
+  if (raw.length !== net.inputSize) throw new ConfigError(`--input: ${raw.length} numbers, but the network has ${net.inputSize} inputs`);
   if (y.length !== net.outputSize) throw new ConfigError(`--target-values: ${y.length} numbers, but the network has ${net.outputSize} outputs`);
+  const x = prepared ? Array.from(standardise(Float64Array.from(raw), raw.length, [0], prepared.featureScaling)) : raw;
 
   const f = new NumberFormat(options.digits);
   const L = net.layers.length, s = sup, out: string[] = [];
@@ -91,8 +102,13 @@ export async function explain(options: ExplainOptions): Promise<void> {
 
   print(`Back-propagation, step by step, on ${lesson.title}`);
   print(`network: ${architecture(net)}, loss ${net.loss}: ${LOSS_FORMULA[net.loss](s(L))}`);
-  print(`input   a⁰ = x = ${f.vector(x)}`);
-  print(`target  y = ${f.vector(y)}`);
+  if (prepared) {
+    print(`input   x = ${f.vector(raw)}   (${prepared.features.join(", ")})`);
+    print(`        a⁰ = (x − mean) / std = ${f.vector(x)}   (the model's saved feature scaling)`);
+  } else {
+    print(`input   a⁰ = x = ${f.vector(x)}`);
+  }
+  print(`target  y = ${f.vector(y)}${targetNote(y, prepared)}`);
   print(`learning rate  η = ${lr}`);
 
   print();
@@ -156,4 +172,29 @@ export async function explain(options: ExplainOptions): Promise<void> {
   print(`loss after the step: ${f.number(lossAfter)} (before: ${f.number(loss)})`);
   console.log(out.join("\n"));
   net.dispose();
+}
+
+/**
+ * --target-values: numbers (in the data's units for a regression model made by `wasmlp train`,
+ * standardised as in training), or one class name of a classification model (its one-hot row).
+ */
+function targetFrom(text: string, net: Network, meta: CliMetadata | undefined): number[] {
+  const classIndex = meta?.classes?.indexOf(text.trim()) ?? -1;
+  if (classIndex >= 0) return meta!.classes!.map((_, k) => (k === classIndex ? 1 : 0));
+  const values = text.split(",").map((part) => parseNumber(part.trim()));
+  if (values.some((v) => v === undefined)) {
+    const expected = meta?.classes ? `one class name (${names(meta.classes, 10)}) or ${net.outputSize} numbers` : `${net.outputSize} numbers separated by commas`;
+    throw new ConfigError(`--target-values: '${text}' is not ${expected}`);
+  }
+  const numbers = values as number[];
+  const scaling = meta?.targetScaling;
+  return scaling && numbers.length === 1 ? [(numbers[0]! - scaling.mean) / scaling.std] : numbers;
+}
+
+function targetNote(y: readonly number[], meta: CliMetadata | undefined): string {
+  if (meta?.classes) {
+    const k = y.indexOf(1);
+    return k >= 0 && y.every((v, i) => v === (i === k ? 1 : 0)) ? `   (class '${meta.classes[k]}')` : "";
+  }
+  return meta?.targetScaling ? "   (standardised with the model's target scaling)" : "";
 }
