@@ -21,4 +21,11 @@ export {
 } from "./errors.js";
 export type { WasmlpErrorCode } from "./errors.js";
 export { trainInWorker } from "./worker/trainInWorker.js";
+export { fitTable, encodeRecords, encodeTargets, inputNames } from "./table/preparation.js";
+export type {
+  TableOptions, TablePreparation, TableRecord, PreparedColumn, NumericColumn, CategoricalColumn, ColumnReport, FittedTable,
+  EncodeOptions, EncodedRecords, RowProblem,
+} from "./table/preparation.js";
+export { prepareTable, predictRecords, tablePreparation } from "./table/records.js";
+export type { PreparedTable, RecordPredictions } from "./table/records.js";
 export type { TrainInWorkerOptions, WorkerTraining, WorkerFitOptions } from "./worker/trainInWorker.js";

@@ -19,7 +19,7 @@ const FLOORS: [floor: number, name: string, files: RegExp][] = [
   [6, "file formats", /^io\//],
   [7, "training", /^training\//],
   [8, "network", /^network\.ts$/],
-  [9, "public API and workers", /^(index\.ts|worker\/)/],
+  [9, "public API, workers and tables", /^(index\.ts|worker\/|table\/)/],
   [10, "Node and the command line", /^(node\.ts|cli\.ts|cli\/)/],
 ];
 

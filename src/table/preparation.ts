@@ -1,0 +1,331 @@
+// Tables as they come — numbers, text categories, blank cells — turned into the numbers a network
+// trains on, with every choice fitted on the training rows only and kept as plain JSON (a
+// TablePreparation, saved in the model's metadata) so that new records are prepared the same way
+// in Node and in the browser:
+//   numeric columns     blanks → the training median, then standardised (mean 0, std 1)
+//   categorical columns one-hot over the training categories (an unseen one → all zeros, with a warning)
+//   blank cells         optionally one extra 0/1 column "<name> missing" per column that had blanks
+//   left out           constant columns, and text columns whose values are almost all distinct (ids, free text)
+import { ConfigError, DataError, checkKeys, optionNames } from "../errors.js";
+
+export type ColumnKind = "numeric" | "categorical";
+export type Task = "classification" | "regression";
+/** A record: column name → cell. Numbers pass as they are; strings are parsed; null/undefined/"" are blank. */
+export type TableRecord = Record<string, unknown>;
+
+export interface NumericColumn {
+  name: string;
+  kind: "numeric";
+  mean: number;
+  std: number;
+  /** The value a blank cell takes (the training median), before standardisation. */
+  fill: number;
+  missingIndicator: boolean;
+}
+
+export interface CategoricalColumn {
+  name: string;
+  kind: "categorical";
+  /** One input per category, in this order. */
+  categories: string[];
+  /** The category a blank cell takes (the most frequent in training). */
+  fill: string;
+  missingIndicator: boolean;
+}
+
+export type PreparedColumn = NumericColumn | CategoricalColumn;
+
+export interface TablePreparation {
+  format: "wasmlp-table";
+  version: 1;
+  columns: PreparedColumn[];
+  target: { name: string; task: Task; classes?: string[]; scaling?: { mean: number; std: number } };
+}
+
+export interface TableOptions {
+  /** The column to predict. */
+  target: string;
+  /** Default: classification when a target value is not a number, or all are integers with at most 20 distinct values. */
+  task?: Task;
+  /** Use only these columns as features (default: every column but the target). */
+  features?: readonly string[];
+  /** Leave these columns out. */
+  ignore?: readonly string[];
+  /** Treat these columns as categories even if their values are numbers (or almost all distinct). */
+  categorical?: readonly string[];
+  /** Treat these columns as numbers: a cell that is not one is a problem of its row. */
+  numeric?: readonly string[];
+  /** Add a 0/1 "missing" input for every column that had blank cells in training (default true). */
+  missingIndicators?: boolean;
+}
+
+const TABLE_OPTIONS = optionNames<TableOptions>({
+  target: true, task: true, features: true, ignore: true, categorical: true, numeric: true, missingIndicators: true,
+});
+
+/** A numeric target with at most this many distinct integer values is taken for class labels. */
+export const MAX_INTEGER_CLASSES = 20;
+/** A text column with more distinct values than this, nearly all distinct, is taken for an id or free text. */
+const ID_LIKE_MIN = 20;
+/** Cells read as blank. */
+const BLANKS = new Set(["", "na", "n/a", "nan", "null", "none", "?", "-"]);
+
+// Plain decimal numbers only: Number() would also take "0x1f" and "Infinity".
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+const THOUSANDS = /^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$/;
+const DECIMAL_COMMA = /^[-+]?\d+,\d+$/;
+
+/** The cell as text, or undefined when blank. */
+export function cellText(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : undefined;
+  const text = String(value).trim();
+  return BLANKS.has(text.toLowerCase()) ? undefined : text;
+}
+
+export function parseNumber(text: string): number | undefined {
+  if (!NUMBER.test(text)) return undefined;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/** Why a cell is not a number, with a hint for the usual culprits. */
+export function notANumber(text: string): string {
+  if (THOUSANDS.test(text)) return `'${text}' is not a number (a thousands separator? write ${text.replaceAll(",", "")})`;
+  if (DECIMAL_COMMA.test(text)) return `'${text}' is not a number (a decimal comma? write ${text.replace(",", ".")}, or the file may use ';' between columns)`;
+  return `'${text}' is not a number`;
+}
+
+/** Class labels in natural order ("2" before "10"). */
+export function sortLabels(labels: Iterable<string>): string[] {
+  return [...new Set(labels)].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+}
+
+/** The task a target column implies (see TableOptions.task). */
+export function inferTask(values: Iterable<string>): Task {
+  const distinct = new Set<string>();
+  let integers = true;
+  for (const text of values) {
+    const value = parseNumber(text);
+    if (value === undefined) return "classification";
+    if (!Number.isInteger(value)) integers = false;
+    distinct.add(String(value));
+  }
+  return integers && distinct.size <= MAX_INTEGER_CLASSES ? "classification" : "regression";
+}
+
+export interface ColumnReport {
+  name: string;
+  kind: ColumnKind | "left out";
+  /** Blank cells among the training rows. */
+  missing: number;
+  /** Categories (categorical), or why the column was left out. */
+  detail?: string;
+}
+
+export interface FittedTable {
+  preparation: TablePreparation;
+  /** One line per column: its kind, blanks, categories — what train prints before training. */
+  columns: ColumnReport[];
+}
+
+/**
+ * Decides each column's kind and fits its encoder on `records` (the training rows only). Records
+ * whose target is blank should be left out before; problem cells are judged later, by encode().
+ */
+export function fitTable(records: readonly TableRecord[], options: TableOptions): FittedTable {
+  if (typeof options !== "object" || options === null) throw new ConfigError("fitTable: options must be an object with a target");
+  checkKeys(options, TABLE_OPTIONS, "table options");
+  if (records.length === 0) throw new DataError("fitTable: no rows to fit on");
+  const names = columnNames(records);
+  const known = new Set(names);
+  const named = (list: readonly string[] | undefined, what: string) => {
+    for (const name of list ?? []) if (!known.has(name)) throw new ConfigError(`${what}: no column named '${name}' (the columns are ${names.join(", ")})`);
+    return new Set(list ?? []);
+  };
+  if (!known.has(options.target)) throw new ConfigError(`target: no column named '${options.target}' (the columns are ${names.join(", ")})`);
+  const ignore = named(options.ignore, "ignore"), categorical = named(options.categorical, "categorical"), numeric = named(options.numeric, "numeric");
+  const features = options.features ? named(options.features, "features") : undefined;
+  for (const name of categorical) if (numeric.has(name)) throw new ConfigError(`column '${name}' is named both categorical and numeric`);
+  const indicators = options.missingIndicators ?? true;
+
+  const targetTexts = records.map((r) => cellText(r[options.target])).filter((t): t is string => t !== undefined);
+  const task = options.task ?? inferTask(targetTexts);
+  const target: TablePreparation["target"] = { name: options.target, task };
+  if (task === "classification") {
+    target.classes = sortLabels(targetTexts);
+    if (target.classes.length < 2) throw new DataError(`the target '${options.target}' has ${target.classes.length === 0 ? "no values" : `a single class ('${target.classes[0]}')`}; there is nothing to learn`);
+  } else {
+    const values = targetTexts.map((t) => parseNumber(t));
+    const bad = targetTexts.find((_, i) => values[i] === undefined);
+    if (bad !== undefined) throw new DataError(`target '${options.target}': ${notANumber(bad)} (the task is regression)`);
+    target.scaling = meanStd(values as number[]);
+  }
+
+  const columns: PreparedColumn[] = [], reports: ColumnReport[] = [];
+  for (const name of names) {
+    if (name === options.target || ignore.has(name) || (features && !features.has(name))) continue;
+    const texts = records.map((r) => cellText(r[name]));
+    const present = texts.filter((t): t is string => t !== undefined);
+    const missing = texts.length - present.length;
+    const distinct = new Set(present);
+    const leaveOut = (why: string) => reports.push({ name, kind: "left out", missing, detail: why });
+    if (distinct.size <= 1 && !categorical.has(name) && !numeric.has(name)) {
+      leaveOut(distinct.size === 0 ? "every cell is blank" : `constant ('${[...distinct][0]}'): it cannot tell rows apart`);
+      continue;
+    }
+    const numbers = present.map(parseNumber);
+    const numericShare = numbers.filter((v) => v !== undefined).length / Math.max(1, present.length);
+    const kind: ColumnKind = numeric.has(name) ? "numeric" : categorical.has(name) ? "categorical" : numericShare >= 0.9 ? "numeric" : "categorical";
+    const missingIndicator = indicators && missing > 0;
+    if (kind === "numeric") {
+      const values = numbers.filter((v): v is number => v !== undefined);
+      if (values.length === 0) throw new DataError(`column '${name}' is to be numeric but has no number in the training rows`);
+      const { mean, std } = meanStd(values);
+      columns.push({ name, kind, mean, std, fill: median(values), missingIndicator });
+      reports.push({ name, kind, missing });
+    } else {
+      if (!categorical.has(name) && distinct.size > ID_LIKE_MIN && distinct.size > 0.5 * present.length) {
+        leaveOut(`${distinct.size} distinct values in ${present.length} rows: an id or free text (--categorical ${name} forces it in)`);
+        continue;
+      }
+      const categories = sortLabels(present);
+      columns.push({ name, kind, categories, fill: mostFrequent(present), missingIndicator });
+      reports.push({ name, kind, missing, detail: categories.length > 8 ? `${categories.length} categories` : categories.join(", ") });
+    }
+  }
+  if (columns.length === 0) throw new DataError(`no feature columns are left (${reports.map((r) => `${r.name}: ${r.detail}`).join("; ") || "the table has only the target"})`);
+  return { preparation: { format: "wasmlp-table", version: 1, columns, target }, columns: reports };
+}
+
+/** Names of the inputs a preparation makes, in order: "x", "colour=red", "x missing". */
+export function inputNames(preparation: TablePreparation): string[] {
+  return preparation.columns.flatMap((c) => [
+    ...(c.kind === "numeric" ? [c.name] : c.categories.map((k) => `${c.name}=${k}`)),
+    ...(c.missingIndicator ? [`${c.name} missing`] : []),
+  ]);
+}
+
+export const inputWidth = (preparation: TablePreparation) =>
+  preparation.columns.reduce((n, c) => n + (c.kind === "numeric" ? 1 : c.categories.length) + (c.missingIndicator ? 1 : 0), 0);
+
+export interface EncodeOptions {
+  /** An unseen category is an error of its row instead of a warning (default false). */
+  strict?: boolean;
+}
+
+export interface RowProblem {
+  /** Index of the record. */
+  row: number;
+  column: string;
+  message: string;
+}
+
+export interface EncodedRecords {
+  /** rows × inputWidth, row-major, for the records without problems. */
+  x: Float64Array;
+  /** Index (in the given records) of each encoded row. */
+  kept: number[];
+  /** Records left out, each with its first problem. */
+  problems: RowProblem[];
+  /** Per column, how many unseen categories were encoded as all zeros. */
+  unseen: Record<string, number>;
+}
+
+/** Prepares records exactly as the training rows were prepared. Problem rows are left out and listed. */
+export function encodeRecords(preparation: TablePreparation, records: readonly TableRecord[], options: EncodeOptions = {}): EncodedRecords {
+  checkKeys(options, ["strict"], "encode options");
+  const width = inputWidth(preparation);
+  const x = new Float64Array(records.length * width);
+  const kept: number[] = [], problems: RowProblem[] = [], unseen: Record<string, number> = {};
+  const index = preparation.columns.map((c) => (c.kind === "categorical" ? new Map(c.categories.map((k, i) => [k, i])) : undefined));
+  records.forEach((record, r) => {
+    let at = kept.length * width;
+    const rowUnseen: string[] = [];
+    for (const [i, column] of preparation.columns.entries()) {
+      const text = cellText(record[column.name]);
+      if (column.kind === "numeric") {
+        const value = text === undefined ? column.fill : parseNumber(text);
+        if (value === undefined) { problems.push({ row: r, column: column.name, message: notANumber(text!) }); x.fill(0, kept.length * width, (kept.length + 1) * width); return; }
+        x[at++] = (value - column.mean) / column.std;
+      } else {
+        const k = index[i]!.get(text ?? column.fill);
+        if (k === undefined) {
+          if (options.strict) {
+            problems.push({ row: r, column: column.name, message: `unseen category '${text}' (training saw ${column.categories.length > 8 ? `${column.categories.length} others` : column.categories.join(", ")})` });
+            x.fill(0, kept.length * width, (kept.length + 1) * width);
+            return;
+          }
+          rowUnseen.push(column.name);
+        }
+        x.fill(0, at, at + column.categories.length);
+        if (k !== undefined) x[at + k] = 1;
+        at += column.categories.length;
+      }
+      if (column.missingIndicator) x[at++] = text === undefined ? 1 : 0;
+    }
+    for (const name of rowUnseen) unseen[name] = (unseen[name] ?? 0) + 1;
+    kept.push(r);
+  });
+  return { x: x.subarray(0, kept.length * width), kept, problems, unseen };
+}
+
+/**
+ * The targets of records as the network learns them: one-hot classes, or the standardised value.
+ * A record with a blank or unknown target is a problem of its row.
+ */
+export function encodeTargets(preparation: TablePreparation, records: readonly TableRecord[]): { y: (number[] | undefined)[]; problems: RowProblem[] } {
+  const { name, classes, scaling } = preparation.target;
+  const problems: RowProblem[] = [];
+  const y = records.map((record, r) => {
+    const text = cellText(record[name]);
+    const fail = (message: string) => { problems.push({ row: r, column: name, message }); return undefined; };
+    if (text === undefined) return fail("the target value is missing");
+    if (classes) {
+      const k = classes.indexOf(text);
+      return k < 0 ? fail(`unknown class '${text}' (the model knows ${classes.length > 20 ? `${classes.length} classes` : classes.join(", ")})`) : classes.map((_, i) => (i === k ? 1 : 0));
+    }
+    const value = parseNumber(text);
+    return value === undefined ? fail(`${notANumber(text)} (the task is regression)`) : [(value - scaling!.mean) / scaling!.std];
+  });
+  return { y, problems };
+}
+
+/** A column's training statistics: mean and standard deviation (std 1 for a constant column). */
+export function meanStd(values: readonly number[]): { mean: number; std: number } {
+  let mean = 0, variance = 0;
+  for (const v of values) mean += v / values.length;
+  for (const v of values) variance += (v - mean) ** 2 / values.length;
+  return { mean, std: variance > 0 ? Math.sqrt(variance) : 1 };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b), mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function mostFrequent(values: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best = values[0]!, most = 0;
+  for (const [v, n] of counts) if (n > most || (n === most && v.localeCompare(best, "en", { numeric: true }) < 0)) { best = v; most = n; }
+  return best;
+}
+
+function columnNames(records: readonly TableRecord[]): string[] {
+  const names: string[] = [], seen = new Set<string>();
+  for (const record of records) for (const name of Object.keys(record)) if (!seen.has(name)) { seen.add(name); names.push(name); }
+  return names;
+}
+
+/** Checks a preparation read from a model file (a ModelFormatError is the caller's to raise). */
+export function isTablePreparation(value: unknown): value is TablePreparation {
+  const p = value as TablePreparation;
+  return typeof p === "object" && p !== null && p.format === "wasmlp-table" && p.version === 1 && Array.isArray(p.columns) &&
+    p.columns.every((c) => typeof c?.name === "string" && (c.kind === "numeric"
+      ? [c.mean, c.std, c.fill].every(Number.isFinite) && c.std > 0
+      : c.kind === "categorical" && Array.isArray(c.categories) && c.categories.every((k) => typeof k === "string") && typeof c.fill === "string")) &&
+    typeof p.target?.name === "string" && (p.target.task === "classification"
+      ? Array.isArray(p.target.classes) && p.target.classes.every((k) => typeof k === "string")
+      : p.target.task === "regression" && Number.isFinite(p.target.scaling?.mean) && (p.target.scaling?.std ?? 0) > 0);
+}
