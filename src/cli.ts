@@ -6,7 +6,7 @@ import { ACTIVATIONS, LOSSES } from "./index.js";
 import { enableRelaxedSimd } from "./node.js";
 import { errorLine, EXIT, exitCodeFor } from "./cli/errors.js";
 import { TASKS } from "./cli/dataset.js";
-import { fraction, layerSizes, numberList, positiveInteger, positiveNumber, seed } from "./cli/options.js";
+import { delimiter, fraction, layerSizes, nameList, positiveInteger, positiveNumber, seed } from "./cli/options.js";
 import { evaluate, type EvaluateOptions } from "./cli/commands/evaluate.js";
 import { explain, type ExplainOptions } from "./cli/commands/explain.js";
 import { inspect } from "./cli/commands/inspect.js";
@@ -18,6 +18,8 @@ const { version } = JSON.parse(readFileSync(new URL("../package.json", import.me
 const backendOption = () => new Option("--backend <name>", "compute backend (wasm-fma: fused multiply-add, ~10–15 % faster, last bits may differ between machines)")
   .choices(["auto", "wasm", "wasm-fma", "ts"]).default("auto");
 const skipOption = () => new Option("--skip-bad-rows", "skip rows that fail a check (and say how many) instead of stopping at the first");
+const delimiterOption = () => new Option("--delimiter <char>", "column separator: ',', ';', '|' or 'tab' (default: detected from the header row)").argParser(delimiter);
+const strictOption = () => new Option("--strict", "a category the model never saw makes a bad row (default: encoded as all zeros, with a warning)");
 
 const program = new Command("wasmlp")
   .description("Train, apply and explain multi-layer perceptrons (float64 WebAssembly, or pure TypeScript).")
@@ -27,8 +29,14 @@ const program = new Command("wasmlp")
 
 program.command("train")
   .description("train a network on a CSV file with a header row; the target column decides the task")
-  .argument("<data.csv>", "training data; every column but the target is a numeric feature")
+  .argument("<data.csv>", "training data: a header row; numbers, text categories and blank cells are all fine")
   .option("--target <column>", "target column (default: the last column)")
+  .option("--features <columns>", "use only these columns as features (comma-separated)", nameList)
+  .option("--ignore <columns>", "leave these columns out (comma-separated)", nameList)
+  .option("--categorical <columns>", "treat these columns as categories (one input per category), even if they hold numbers", nameList)
+  .option("--numeric <columns>", "treat these columns as numbers (a cell that is not one is a bad row)", nameList)
+  .option("--no-missing-indicators", "no extra 0/1 input per column that had blank cells")
+  .addOption(delimiterOption())
   .addOption(new Option("--task <task>", "override the inferred task: class labels (any non-numeric value, or at most 20 distinct integers) → classification, otherwise regression").choices(TASKS))
   .addOption(new Option("--layers <sizes>", "hidden layer sizes, comma-separated ('none' for no hidden layer)").argParser(layerSizes).default([32], "32"))
   .addOption(new Option("--activation <name>", "hidden-layer activation").choices(ACTIVATIONS.filter((a) => a !== "softmax")).default("relu"))
@@ -52,17 +60,22 @@ program.command("predict")
   .argument("<data.csv>", "rows with the model's feature columns, in any order")
   .option("--out <file>", "write the predictions CSV here (default: stdout)")
   .option("--probabilities", "add one probability column per class")
+  .option("--id <column>", "copy this column (a row id) to the output beside each prediction")
+  .addOption(delimiterOption())
+  .addOption(strictOption())
   .addOption(backendOption())
   .addOption(skipOption())
-  .action((model: string, data: string, options: PredictOptions) => predict(model, data, { ...options, probabilities: options.probabilities ?? false }));
+  .action((model: string, data: string, options: PredictOptions) => predict(model, data, { ...options, probabilities: options.probabilities ?? false, strict: options.strict ?? false }));
 
 program.command("evaluate")
-  .description("loss, and accuracy with a confusion matrix (classes) or RMSE (values), on labelled data")
+  .description("loss, and accuracy with a confusion matrix and per-class precision and recall (classes), or RMSE, MAE and R² (values), on labelled data")
   .argument("<model>", "a model saved by 'wasmlp train'")
   .argument("<data.csv>", "rows with the model's feature columns and its target column")
+  .addOption(delimiterOption())
+  .addOption(strictOption())
   .addOption(backendOption())
   .addOption(skipOption())
-  .action((model: string, data: string, options: EvaluateOptions) => evaluate(model, data, options));
+  .action((model: string, data: string, options: EvaluateOptions) => evaluate(model, data, { ...options, strict: options.strict ?? false }));
 
 program.command("inspect")
   .description("architecture, parameter count, loss, training record, task, classes and features of a model")
@@ -72,7 +85,7 @@ program.command("inspect")
 program.command("explain")
   .description("back-propagation on one example, number by number: forward pass, node errors, deltas, gradients, one SGD step")
   .option("--model <file>", "a model file, or a golden case JSON with a batch (default: the seed article's 3 → 4 → 2 example, shipped as data/seed-3-4-2.json)")
-  .option("--input <values>", "the example's inputs, comma-separated", numberList)
+  .option("--input <values>", "the example's inputs, comma-separated (for a model made by 'wasmlp train': one value per column, in the data's own units)")
   .option("--target-values <values>", "the example's targets, comma-separated (or a class name, for a model made by 'wasmlp train')")
   .option("--lr <rate>", "learning rate of the SGD step (default: the case's, else 0.5)", positiveNumber)
   .option("--digits <n>", "significant digits printed", positiveInteger, 12)

@@ -22,21 +22,21 @@ export abstract class Optimizer {
   readonly engine: Engine;
   /** The rate the optimizer was created with; learning-rate schedules scale this one. */
   readonly baseLr: number;
-  private learningRate: number;
+  #learningRate: number;
 
   protected constructor(net: Network, lr: number, name: string) {
     this.network = net;
     this.engine = engineOf(net);
-    this.learningRate = checkLr(lr, `${name} lr`);
-    this.baseLr = this.learningRate;
+    this.#learningRate = checkLr(lr, `${name} lr`);
+    this.baseLr = this.#learningRate;
   }
 
   /** The learning rate; schedules change it between epochs. */
   get lr(): number {
-    return this.learningRate;
+    return this.#learningRate;
   }
   set lr(value: number) {
-    this.learningRate = checkLr(value, "lr");
+    this.#learningRate = checkLr(value, "lr");
     if (this.engine.owns(this)) this.engine.block.lr = value;
   }
 
@@ -79,7 +79,7 @@ export abstract class Optimizer {
   /** Takes over the network's optimizer state (zeroed) and writes this optimizer's settings. */
   protected attach(settings: Settings): void {
     this.engine.attach(this);
-    this.engine.block.set({ ...settings, lr: this.learningRate, step: 0, beta1Power: 1, beta2Power: 1 });
+    this.engine.block.set({ ...settings, lr: this.#learningRate, step: 0, beta1Power: 1, beta2Power: 1 });
   }
 
   /** Restores a checkpoint's step count, current rate and state ranges (after attach). @internal */

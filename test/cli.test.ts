@@ -111,7 +111,7 @@ describe("wasmlp train → predict → evaluate", () => {
     const rows = Array.from({ length: 120 }, (_, i) => [random.uniform(1) + (i % 2 ? 2 : -2), random.uniform(1), i % 2]);
     const data = writeCsv("binary.csv", "\uFEFF\"x 1\",x2,\"class\"\r\n" + rows.map((r) => `${r[0]},"${r[1]}",${r[2]}`).join("\r\n") + "\r\n");
     const classes = ok("train", data, "--epochs", "20", "--out", tmp("binary.json"));
-    expect(classes).toContain("120 rows, 2 features, target 'class': classification into 2 classes (0, 1)");
+    expect(classes).toContain("120 rows, 2 feature columns → 2 inputs, target 'class': classification into 2 classes (0, 1)");
     expect(percentAfter(classes, "test accuracy")).toBeGreaterThanOrEqual(95);
     expect(ok("train", data, "--task", "regression", "--epochs", "2", "--out", tmp("binary-r.json"))).toContain("target 'class': regression");
 
@@ -137,7 +137,9 @@ describe("wasmlp inspect", () => {
       "seed: 11",
       "task: classification of 'species'",
       "classes (3): setosa, versicolor, virginica",
-      "features (4, standardised with the training rows' mean and std): sepal_length, sepal_width, petal_length, petal_width",
+      "columns (4, prepared with the training rows' statistics → 4 inputs):",
+      "  sepal_length: numeric, mean ",
+      "  petal_width: numeric, mean ",
       "training data: iris.csv, 150 rows: 96 training, 24 validation, 30 test",
     ]) expect(out).toContain(line);
     expect(out).toMatch(/test accuracy: [\d.]+ %/);
@@ -153,7 +155,8 @@ describe("wasmlp inspect", () => {
 });
 
 describe("bad input: a one-line message with line and column, and a documented exit code", () => {
-  const data = () => writeCsv("bad.csv", "a,b,label\n1,2,x\n3,4\n5,z,y\n6,7,\n8,9,x\n1,1,y\n2,2,x,9\n");
+  // b holds numbers but for one 'z' (a typo, not a category); eight good rows follow the bad ones
+  const data = () => writeCsv("bad.csv", "a,b,label\n1,2,x\n3,4\n5,z,y\n6,7,\n8,9,x\n1,1,y\n2,2,x,9\n" + "2,3,y\n3,4,x\n4,5,y\n5,6,x\n6,7,y\n7,8,x\n8,9,y\n9,1,x\n");
   let irisModel: string | undefined;
   const iris = () => {
     if (irisModel === undefined) ok("train", "data/iris.csv", "--epochs", "40", "--out", (irisModel = tmp("iris-bad.wasmlp")));
@@ -163,8 +166,11 @@ describe("bad input: a one-line message with line and column, and a documented e
 
   const cases: [string, () => string[], number, RegExp][] = [
     ["too few values", () => ["train", data()], 3, /^error: \S+bad\.csv, line 3, column 'label': the value is missing \(the row has 2 values, the header 3 columns\)$/],
-    ["a non-numeric feature", () => ["train", writeCsv("bad-feature.csv", "a,b,label\n1,2,x\n5,z,y\n")], 3, /line 3, column 'b': 'z' is not a number$/],
-    ["a missing feature value", () => ["train", writeCsv("bad-empty.csv", "a,b,label\n1,2,x\n5,,y\n")], 3, /line 3, column 'b': is missing$/],
+    ["a non-numeric cell in a numeric column", () => ["train", writeCsv("bad-feature.csv", "a,b,label\n" + Array.from({ length: 12 }, (_, i) => `${i},${i === 2 ? "z" : i * 2},${i % 2 ? "x" : "y"}`).join("\n"))], 3,
+      /line 4, column 'b': 'z' is not a number$/],
+    ["a thousands separator", () => ["train", writeCsv("bad-thousands.csv", "a,label\n" + Array.from({ length: 12 }, (_, i) => `${i === 5 ? '"1,040"' : i},${i % 2 ? "x" : "y"}`).join("\n"))], 3,
+      /line 7, column 'a': '1,040' is not a number \(a thousands separator\? write 1040\)$/],
+    ["a --features column that does not exist", () => ["train", "data/iris.csv", "--features", "sepal_length,colour"], 2, /^error: features: no column named 'colour'/],
     ["a missing target", () => ["train", writeCsv("bad-target.csv", "a,b,label\n1,2,x\n6,7,\n")], 3, /line 3, column 'label': the target value is missing$/],
     ["too many values", () => ["train", writeCsv("bad-wide.csv", "a,b,label\n1,2,x\n2,2,x,9\n")], 3, /line 3: 4 values but the header has 3 columns \(extra values after the last column 'label'\)$/],
     ["an unknown --target column", () => ["train", "data/iris.csv", "--target", "colour"], 3, /data\/iris\.csv, line 1: no target column named 'colour' \(the columns are sepal_length, sepal_width, petal_length, petal_width, species\)$/],
@@ -176,7 +182,7 @@ describe("bad input: a one-line message with line and column, and a documented e
     ["no target column to evaluate", () => ["evaluate", iris(), writeCsv("unlabelled.csv", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n")], 3, /unlabelled\.csv, line 1: no target column named 'species'/],
     ["a missing model file", () => ["predict", tmp("nothing.wasmlp"), "data/iris.csv"], 4, /^error: cannot read model file \S+nothing\.wasmlp: no such file or directory$/],
     ["a file that is not a model", () => ["evaluate", "data/iris.csv", "data/iris.csv"], 4, /^error: data\/iris\.csv: binary model: wrong magic bytes/],
-    ["a model without training metadata", () => ["predict", plainModel(), "data/iris.csv"], 4, /plain\.json: the model has no training metadata \(feature names, scaling, task\); predict and evaluate need a model made by 'wasmlp train'$/],
+    ["a model without training metadata", () => ["predict", plainModel(), "data/iris.csv"], 4, /plain\.json: the model has no training metadata \(columns, scaling, task\); predict and evaluate need a model made by 'wasmlp train'$/],
     ["an invalid option value", () => ["train", "data/iris.csv", "--epochs", "ten"], 2, /^error: option '--epochs <n>' argument 'ten' is invalid\. expected a positive integer\.$/],
     ["an invalid layer list", () => ["train", "data/iris.csv", "--layers", "32,x"], 2, /'x' is not a layer size/],
     ["an unknown option", () => ["train", "data/iris.csv", "--epoch", "3"], 2, /^error: unknown option '--epoch'/],
@@ -196,8 +202,9 @@ describe("bad input: a one-line message with line and column, and a documented e
     const r = wasmlp("train", data(), "--skip-bad-rows", "--test-split", "0", "--val-split", "0", "--epochs", "2", "--out", tmp("skipped.json"));
     expect(r.code).toBe(0);
     expect(r.stderr.trim()).toMatch(/^warning: skipped 4 bad rows \(first: \S+bad\.csv, line 3, column 'label': the value is missing/);
-    expect(r.stdout).toContain("3 rows, 2 features, target 'label'");
-    expect(ok("inspect", tmp("skipped.json"))).toContain("3 rows: 3 training, 0 validation, 0 test, 4 bad rows skipped");
+    expect(r.stderr).toContain("4 bad rows");
+    expect(r.stdout).toContain("11 rows, 2 feature columns → 2 inputs, target 'label'");
+    expect(ok("inspect", tmp("skipped.json"))).toContain("11 rows: 11 training, 0 validation, 0 test, 4 bad rows skipped");
 
     const rose = writeCsv("roses.csv", "sepal_length,sepal_width,petal_length,petal_width,species\n5.1,3.5,1.4,0.2,setosa\n4.9,3,1.4,0.2,rose\n6.3,3.3,6.0,2.5,\n4.9,x,1.4,0.2,setosa\n");
     const p = wasmlp("predict", iris(), rose, "--skip-bad-rows");
@@ -287,7 +294,7 @@ describe("wasmlp explain", () => {
     const model = tmp("explain-iris.json");
     ok("train", "data/iris.csv", "--epochs", "2", "--out", model);
     const r = wasmlp("explain", "--model", model);
-    expect([r.code, r.stderr.trim()]).toEqual([2, "error: this model has no example: give --input (4 numbers: sepal_length, sepal_width, petal_length, petal_width) " +
+    expect([r.code, r.stderr.trim()]).toEqual([2, "error: this model has no example: give --input (4 values: sepal_length, sepal_width, petal_length, petal_width) " +
       "and --target-values (one class name (setosa, versicolor, virginica))"]);
     const softmax = ok("explain", "--model", model, "--input", "0.1,0.2,0.3,0.4", "--target-values", "0,1,0");
     expect(softmax).toContain("δ² = ∂E/∂z² = a² Σy − y   (softmax and cross-entropy together) =");
@@ -301,8 +308,8 @@ describe("wasmlp explain", () => {
     const [p] = csvRows(writeCsv("explain-row.csv", ok("predict", model, writeCsv("explain-one.csv", `sepal_length,sepal_width,petal_length,petal_width\n${row}\n`), "--probabilities")));
     expectClose(bracketed(out, "a² = softmax(z²) ="), p!.slice(1).map(Number), "output = predict's probabilities (printed to 6 digits)", 1e-5);
     expect(out).toContain("target  y = [1, 0, 0]   (class 'setosa')");
-    expect(bracketed(out, "input   x =")).toEqual([5.1, 3.5, 1.4, 0.2]);
-    expect(out).toContain("(the model's saved feature scaling)");
+    expect(out).toContain("input   x = 5.1, 3.5, 1.4, 0.2   (sepal_length, sepal_width, petal_length, petal_width)");
+    expect(out).toContain("(prepared as in training: sepal_length, sepal_width, petal_length, petal_width)");
     const r = wasmlp("explain", "--model", model, "--input", row, "--target-values", "rose");
     expect([r.code, r.stderr.trim()]).toEqual([2, "error: --target-values: 'rose' is not one class name (setosa, versicolor, virginica) or 3 numbers"]);
   });

@@ -4,6 +4,7 @@ import { expect } from "vitest";
 import { parse as parseCsv } from "csv-parse/sync";
 import type { BackendName } from "../src/index.js";
 import { Random } from "../src/random.js";
+import type { TableRecord } from "../src/index.js";
 
 /** Every suite runs on every backend. */
 export const BACKENDS: readonly BackendName[] = ["wasm", "wasm-fma", "ts"];
@@ -100,3 +101,28 @@ export function blobs(rows: number, seed: number) {
   }
   return { inputs, targets };
 }
+
+// A penguin-like table as records: an id column, a constant column, text categories, blank cells
+// ("NA" and empty); the species decide the measurements (with noise).
+const ISLANDS = ["Biscoe", "Dream", "Torgersen"] as const;
+const SPECIES = ["Adelie", "Chinstrap", "Gentoo"] as const;
+
+export function penguins(n: number, seed: number): TableRecord[] {
+  const random = new Random(seed);
+  return Array.from({ length: n }, (_, i) => {
+    const s = i % 3, species = SPECIES[s]!;
+    const island = s === 2 ? "Biscoe" : s === 1 ? "Dream" : ISLANDS[Math.floor(random.next() * 3)]!;
+    const bill = [38.8, 48.8, 47.5][s]! + 2.5 * (random.next() - 0.5);
+    const flipper = [190, 196, 217][s]! + 8 * (random.next() - 0.5);
+    return {
+      id: `P${String(i).padStart(4, "0")}`,
+      study: "PAL0708",
+      island,
+      bill_length_mm: i % 17 === 5 ? "NA" : bill.toFixed(1),
+      flipper_length_mm: Math.round(flipper),
+      sex: i % 11 === 3 ? "" : random.next() < 0.5 ? "male" : "female",
+      species,
+    };
+  });
+}
+

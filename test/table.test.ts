@@ -7,30 +7,7 @@ import {
   Network, encodeRecords, fitTable, inputNames, predictRecords, prepareTable, type TableRecord,
 } from "../src/index.js";
 import { Random } from "../src/random.js";
-import { BACKENDS } from "./helpers.js";
-
-const ISLANDS = ["Biscoe", "Dream", "Torgersen"] as const;
-const SPECIES = ["Adelie", "Chinstrap", "Gentoo"] as const;
-
-/** Species decide the measurements (with noise); some cells are blank, as in the real table. */
-function penguins(n: number, seed: number): TableRecord[] {
-  const random = new Random(seed);
-  return Array.from({ length: n }, (_, i) => {
-    const s = i % 3, species = SPECIES[s]!;
-    const island = s === 2 ? "Biscoe" : s === 1 ? "Dream" : ISLANDS[Math.floor(random.next() * 3)]!;
-    const bill = [38.8, 48.8, 47.5][s]! + 2.5 * (random.next() - 0.5);
-    const flipper = [190, 196, 217][s]! + 8 * (random.next() - 0.5);
-    return {
-      id: `P${String(i).padStart(4, "0")}`,
-      study: "PAL0708",
-      island,
-      bill_length_mm: i % 17 === 5 ? "NA" : bill.toFixed(1),
-      flipper_length_mm: Math.round(flipper),
-      sex: i % 11 === 3 ? "" : random.next() < 0.5 ? "male" : "female",
-      species,
-    };
-  });
-}
+import { BACKENDS, penguins } from "./helpers.js";
 
 describe("fitTable", () => {
   const records = penguins(240, 1);

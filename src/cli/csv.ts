@@ -23,7 +23,25 @@ interface ParsedRecord {
   info: { lines: number };
 }
 
-export function readCsv(path: string): CsvTable {
+/** The column separators `--delimiter` takes, and the ones a header row is searched for. */
+export const DELIMITERS: Record<string, string> = { ",": ",", ";": ";", tab: "\t", "\t": "\t", "|": "|" };
+
+/**
+ * The separator of a CSV text: the one of `,` `;` tab `|` that occurs most often (outside quotes)
+ * in its first line, or `,`.
+ */
+export function detectDelimiter(text: string): string {
+  const line = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0]!.replace(/"[^"]*"/g, "");
+  let best = ",", most = 0;
+  for (const d of [",", ";", "\t", "|"]) {
+    const n = line.split(d).length - 1;
+    if (n > most) { best = d; most = n; }
+  }
+  return best;
+}
+
+/** `delimiter`: a separator, or undefined to detect it from the header row. */
+export function readCsv(path: string, delimiter?: string): CsvTable {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -33,6 +51,7 @@ export function readCsv(path: string): CsvTable {
   let records: ParsedRecord[];
   try {
     records = parse(text, {
+      delimiter: delimiter ?? detectDelimiter(text),
       bom: true,
       info: true,
       trim: true,

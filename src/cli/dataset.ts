@@ -1,94 +1,70 @@
-// From CSV rows to the numbers a network trains on: the task a target column implies, feature and
-// target standardisation, one-hot class targets, and the seeded train/test split.
+// From CSV rows to records the table preparation (src/table/) works on: the file line of every
+// row kept, bad rows reported with their place, the task a target column implies, and the seeded
+// train/test split. The preparation itself (kinds, scaling, one-hot, blanks) is the library's.
 import { DataError } from "../index.js";
 import { Random } from "../random.js";
+import { cellText, inferTask, parseNumber, notANumber, type RowProblem, type TableRecord, type Task } from "../table/preparation.js";
 import type { CsvTable } from "./csv.js";
-import { parseNumber, readFeatures, widthProblem, type BadRows, type RowProblem } from "./rows.js";
 import { where } from "./errors.js";
+import { columnIndex, widthProblem, type BadRows } from "./rows.js";
 
-export type Task = "classification" | "regression";
+export type { Task } from "../table/preparation.js";
 export const TASKS: readonly Task[] = ["classification", "regression"];
 
-/** A numeric target with at most this many distinct integer values is taken for class labels. */
-export const MAX_INTEGER_CLASSES = 20;
-
-/**
- * The rule: classification when any target value is not a number, or when every value is an
- * integer and there are at most MAX_INTEGER_CLASSES distinct values; regression otherwise.
- */
-export function inferTask(values: readonly string[]): Task {
-  const distinct = new Set<string>();
-  let integers = true;
-  for (const text of values) {
-    const value = parseNumber(text);
-    if (value === undefined) return "classification";
-    if (!Number.isInteger(value)) integers = false;
-    distinct.add(String(value));
-  }
-  return integers && distinct.size <= MAX_INTEGER_CLASSES ? "classification" : "regression";
-}
-
-/** Class names in natural order ("2" before "10"), so that numeric labels read as numbers. */
-export function sortClasses(labels: Iterable<string>): string[] {
-  return [...new Set(labels)].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
-}
-
-export interface Examples {
-  /** Raw feature values, rows × features, row-major. */
-  x: Float64Array;
-  rows: number;
-  /** The file line of each kept row. */
+/** The usable rows of a CSV as records, with the line each came from. */
+export interface Records {
+  records: TableRecord[];
   lines: number[];
-  /** Each kept row's target text ("" when the file has no target column or the cell is empty). */
-  targets: string[];
+}
+
+/** Rows with the header's width as records; the others are bad rows. */
+export function readRecords(table: CsvTable, bad: BadRows, keep: (row: TableRecord, line: number) => boolean = () => true): Records {
+  const records: TableRecord[] = [], lines: number[] = [];
+  for (const row of table.rows) {
+    const problem = widthProblem(table, row);
+    if (problem !== undefined) { bad.report(problem); continue; }
+    const record: TableRecord = {};
+    table.header.forEach((name, i) => { record[name] = row.values[i]; });
+    if (!keep(record, row.line)) continue;
+    records.push(record);
+    lines.push(row.line);
+  }
+  return { records, lines };
 }
 
 /**
- * Reads the rows that pass every check (width, numeric features, then `checkTarget`); a failing row
- * goes to `bad`, which throws unless bad rows are skipped.
+ * The training rows: a target cell that is blank (or, for regression, not a number) makes a bad
+ * row. The task is inferred from the target cells of well-formed rows, unless given.
  */
-export function readExamples(
-  table: CsvTable, features: readonly number[], target: number | undefined,
-  checkTarget: (text: string) => string | undefined, bad: BadRows,
-): Examples {
-  const x = new Float64Array(table.rows.length * features.length);
-  const lines: number[] = [], targets: string[] = [];
-  const targetProblem = (line: number, text: string): RowProblem | undefined => {
-    const problem = checkTarget(text);
-    return problem === undefined ? undefined : `${where(table.path, line, table.header[target!])}: ${problem}`;
-  };
-  for (const row of table.rows) {
-    const problem = widthProblem(table, row)
-      ?? readFeatures(table, row, features, x, lines.length * features.length)
-      ?? (target === undefined ? undefined : targetProblem(row.line, row.values[target]!));
-    if (problem !== undefined) { bad.report(problem); continue; }
-    lines.push(row.line);
-    targets.push(target === undefined ? "" : row.values[target]!);
-  }
-  if (lines.length === 0) throw new DataError(`${table.path}: no usable rows (${bad.count} bad rows skipped)`);
-  return { x: x.subarray(0, lines.length * features.length), rows: lines.length, lines, targets };
-}
-
-/** Mean and standard deviation per column; a constant column gets std 1 so that it maps to 0. */
-export interface Scaling {
-  mean: number[];
-  std: number[];
-}
-
-export function fitScaling(x: Float64Array, cols: number, rows: readonly number[]): Scaling {
-  const mean = new Array<number>(cols).fill(0), std = new Array<number>(cols).fill(0);
-  for (const r of rows) for (let c = 0; c < cols; c++) mean[c]! += x[r * cols + c]! / rows.length;
-  for (const r of rows) for (let c = 0; c < cols; c++) std[c]! += (x[r * cols + c]! - mean[c]!) ** 2 / rows.length;
-  return { mean, std: std.map((v) => (v > 0 ? Math.sqrt(v) : 1)) };
-}
-
-/** The rows `rows` of `x`, standardised, as a new rows × cols array. */
-export function standardise(x: Float64Array, cols: number, rows: readonly number[], scaling: Scaling): Float64Array {
-  const out = new Float64Array(rows.length * cols);
-  rows.forEach((r, i) => {
-    for (let c = 0; c < cols; c++) out[i * cols + c] = (x[r * cols + c]! - scaling.mean[c]!) / scaling.std[c]!;
+export function readTrainingRecords(table: CsvTable, target: string, task: Task | undefined, bad: BadRows): Records & { task: Task } {
+  const targetIndex = columnIndex(table, target, "target");
+  if (table.header.length < 2) throw new DataError(`${where(table.path, 1)}: only the target column '${target}'; there are no feature columns`);
+  const chosen = task ?? inferTask(table.rows.filter((r) => !widthProblem(table, r)).map((r) => cellText(r.values[targetIndex])).filter((t): t is string => t !== undefined));
+  const data = readRecords(table, bad, (record, line) => {
+    const text = cellText(record[target]);
+    const problem = text === undefined ? "the target value is missing"
+      : chosen === "regression" && parseNumber(text) === undefined ? `${notANumber(text)} (the task is regression)` : undefined;
+    if (problem !== undefined) bad.report(`${where(table.path, line, target)}: ${problem}`);
+    return problem === undefined;
   });
-  return out;
+  if (data.records.length === 0) throw new DataError(`${table.path}: no usable rows (${bad.count} bad rows skipped)`);
+  return { ...data, task: chosen };
+}
+
+/** Reports the library's row problems with their file place; returns the rows that had none. */
+export function reportProblems(table: CsvTable, lines: readonly number[], problems: readonly RowProblem[], bad: BadRows): Set<number> {
+  const failed = new Set<number>();
+  for (const p of problems) {
+    if (failed.has(p.row)) continue;
+    failed.add(p.row);
+    bad.report(`${where(table.path, lines[p.row]!, p.column)}: ${p.message}`);
+  }
+  return failed;
+}
+
+/** Every column the preparation reads must be in the file (a blank cell is fine; a missing column is not). */
+export function checkColumns(table: CsvTable, columns: readonly string[]): void {
+  for (const name of columns) columnIndex(table, name, "feature");
 }
 
 export function oneHot(classIndices: readonly number[], classes: number): Float64Array {

@@ -1,7 +1,10 @@
-// What `wasmlp train` stores in net.metadata so that predict and evaluate can prepare new data
-// exactly as the training data was prepared: column names, scaling, task and class names.
+// What `wasmlp train` stores in net.metadata so that predict, evaluate and explain prepare new
+// data exactly as the training data was prepared: the table preparation (src/table/), the task,
+// the classes or the target's scaling, and a record of the training run.
 import { ModelFormatError, type Network } from "../index.js";
-import { TASKS, type Scaling, type Task } from "./dataset.js";
+import { isTablePreparation, type TablePreparation } from "../table/preparation.js";
+import { inputWidth } from "../table/preparation.js";
+import { TASKS, type Task } from "./dataset.js";
 
 export interface TrainingRecord {
   data: string;
@@ -25,8 +28,8 @@ export interface CliMetadata {
   producer: "wasmlp train";
   task: Task;
   target: string;
-  features: string[];
-  featureScaling: Scaling;
+  /** How a record becomes the network's inputs (and its target the network's outputs). */
+  preparation: TablePreparation;
   /** Classification: the class of each output unit. */
   classes?: string[];
   /** Regression: the network predicts (y − mean) / std. */
@@ -34,24 +37,40 @@ export interface CliMetadata {
   training?: TrainingRecord;
 }
 
+/** The metadata of models saved before the table preparation: numeric features and their scaling. */
+interface LegacyMetadata {
+  features?: string[];
+  featureScaling?: { mean: number[]; std: number[] };
+}
+
 /** The CLI metadata of a model, checked; a ModelFormatError when the model was not made by `wasmlp train`. */
 export function cliMetadata(net: Network, path: string): CliMetadata {
-  const m = net.metadata as Partial<CliMetadata>;
+  const m = net.metadata as Partial<CliMetadata> & LegacyMetadata;
   const fail = (what: string): never => {
     throw new ModelFormatError(`${path}: ${what}; predict and evaluate need a model made by 'wasmlp train'`);
   };
-  if (m.producer !== "wasmlp train") fail("the model has no training metadata (feature names, scaling, task)");
-  const features = m.features, scaling = m.featureScaling;
-  if (!Array.isArray(features) || features.length !== net.inputSize) fail(`the metadata names ${features?.length ?? 0} features but the network has ${net.inputSize} inputs`);
-  if (!scaling || !numbers(scaling.mean, net.inputSize) || !numbers(scaling.std, net.inputSize)) fail("the feature scaling in the metadata is incomplete");
+  if (m.producer !== "wasmlp train") fail("the model has no training metadata (columns, scaling, task)");
   if (!TASKS.includes(m.task as Task) || typeof m.target !== "string") fail("the metadata has no task or target");
-  if (m.task === "classification" && (!Array.isArray(m.classes) || m.classes.length !== net.outputSize)) {
-    fail(`the metadata names ${m.classes?.length ?? 0} classes but the network has ${net.outputSize} outputs`);
+  if (m.task === "classification" && (!Array.isArray(m.classes) || m.classes.length !== net.outputSize || !m.classes.every((c) => typeof c === "string"))) {
+    fail(`the metadata names ${Array.isArray(m.classes) ? m.classes.length : 0} classes but the network has ${net.outputSize} outputs`);
   }
-  if (m.task === "regression" && !(typeof m.targetScaling?.mean === "number" && typeof m.targetScaling.std === "number")) {
-    fail("the metadata has no target scaling");
-  }
-  return m as CliMetadata;
+  if (m.task === "regression" && !(Number.isFinite(m.targetScaling?.mean) && (m.targetScaling?.std ?? 0) > 0)) fail("the metadata has no target scaling");
+  const preparation = m.preparation ?? legacyPreparation(m, net, fail);
+  if (!isTablePreparation(preparation)) fail("the table preparation in the metadata is incomplete");
+  if (inputWidth(preparation) !== net.inputSize) fail(`the table preparation makes ${inputWidth(preparation)} inputs but the network has ${net.inputSize}`);
+  return { ...(m as CliMetadata), preparation };
+}
+
+/** A preparation equivalent to the old metadata: every feature numeric, standardised, no blanks allowed (fill: the mean). */
+function legacyPreparation(m: Partial<CliMetadata> & LegacyMetadata, net: Network, fail: (what: string) => never): TablePreparation {
+  const { features, featureScaling: s } = m;
+  if (!Array.isArray(features) || features.length !== net.inputSize) fail(`the metadata names ${features?.length ?? 0} features but the network has ${net.inputSize} inputs`);
+  if (!s || !numbers(s.mean, net.inputSize) || !numbers(s.std, net.inputSize)) fail("the feature scaling in the metadata is incomplete");
+  return {
+    format: "wasmlp-table", version: 1,
+    columns: features!.map((name, i) => ({ name, kind: "numeric", mean: s!.mean[i]!, std: s!.std[i]!, fill: s!.mean[i]!, missingIndicator: false })),
+    target: m.task === "classification" ? { name: m.target!, task: "classification", classes: m.classes! } : { name: m.target!, task: "regression", scaling: m.targetScaling! },
+  };
 }
 
 function numbers(value: unknown, length: number): boolean {

@@ -2,6 +2,7 @@
 // error (exit code 2) that names the option.
 import { InvalidArgumentError } from "commander";
 import { parseNumber } from "./rows.js";
+import { DELIMITERS } from "./csv.js";
 
 export function positiveInteger(text: string): number {
   const value = parseNumber(text);
@@ -40,11 +41,16 @@ export function layerSizes(text: string): number[] {
   });
 }
 
-/** "0.1,0.2,0.3" → [0.1, 0.2, 0.3]. */
-export function numberList(text: string): number[] {
-  return text.split(",").map((part) => {
-    const value = parseNumber(part.trim());
-    if (value === undefined) throw new InvalidArgumentError(`'${part.trim()}' is not a number; expected numbers separated by commas.`);
-    return value;
-  });
+/** "a,b , c" → ["a", "b", "c"]: column names. */
+export function nameList(text: string): string[] {
+  const names = text.split(",").map((part) => part.trim());
+  if (names.some((n) => n === "")) throw new InvalidArgumentError(`'${text}' has an empty name; expected column names separated by commas.`);
+  return names;
+}
+
+/** --delimiter: ',', ';', '|' or 'tab'. */
+export function delimiter(text: string): string {
+  const d = DELIMITERS[text];
+  if (d === undefined) throw new InvalidArgumentError(`expected ',', ';', '|' or 'tab' (default: detected from the header row).`);
+  return d;
 }

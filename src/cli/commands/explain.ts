@@ -6,16 +6,16 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ConfigError, ModelFormatError, Network, SGD, type BackendChoice } from "../../index.js";
 import { EXIT, fileProblem } from "../errors.js";
-import { standardise } from "../dataset.js";
 import { cliMetadata, type CliMetadata } from "../metadata.js";
-import { parseNumber } from "../rows.js";
+import { encodeRecords, inputNames, notANumber, parseNumber } from "../../table/preparation.js";
 import { architecture, names } from "../format.js";
 import { loadModel } from "../model.js";
 import { DERIVATIVE, LOSS_FORMULA, NumberFormat, OUTPUT_ERROR_FORMULA, outputDeltaFormula, sup } from "../explainText.js";
 
 export interface ExplainOptions {
   model?: string;
-  input?: number[];
+  /** Comma-separated: numbers, or for a model made by `wasmlp train` one cell per column (categories as text). */
+  input?: string;
   /** Numbers, or for a model made by `wasmlp train` on classes, one class name. */
   targetValues?: string;
   lr?: number;
@@ -65,16 +65,17 @@ export async function explain(options: ExplainOptions): Promise<void> {
   // A model made by `wasmlp train` learned from standardised features (and, for regression, a
   // standardised target): the example is given in the data's own units and prepared the same way.
   const prepared = net.metadata.producer === "wasmlp train" ? cliMetadata(net, options.model ?? "model") : undefined;
-  const raw = options.input ?? lesson.input;
+  const columns = prepared?.preparation.columns.map((c) => c.name);
+  const cells = options.input?.split(",").map((part) => part.trim());
   const y = options.targetValues === undefined ? lesson.target : targetFrom(options.targetValues, net, prepared);
   const lr = options.lr ?? lesson.lr ?? 0.5;
-  if (raw === undefined || y === undefined) {
+  if ((cells ?? lesson.input) === undefined || y === undefined) {
     const targets = prepared?.classes ? `one class name (${names(prepared.classes, 10)})` : `${net.outputSize} numbers`;
-    throw new ConfigError(`this model has no example: give --input (${net.inputSize} numbers${prepared ? `: ${names(prepared.features, 10)}` : ""}) and --target-values (${targets})`);
+    const inputs = columns ? `${columns.length} values: ${names(columns, 10)}` : `${net.inputSize} numbers`;
+    throw new ConfigError(`this model has no example: give --input (${inputs}) and --target-values (${targets})`);
   }
-  if (raw.length !== net.inputSize) throw new ConfigError(`--input: ${raw.length} numbers, but the network has ${net.inputSize} inputs`);
   if (y.length !== net.outputSize) throw new ConfigError(`--target-values: ${y.length} numbers, but the network has ${net.outputSize} outputs`);
-  const x = prepared ? Array.from(standardise(Float64Array.from(raw), raw.length, [0], prepared.featureScaling)) : raw;
+  const x = cells === undefined ? lesson.input! : prepared ? preparedInput(cells, prepared) : numbersOf(cells, net.inputSize);
 
   const f = new NumberFormat(options.digits);
   const L = net.layers.length, s = sup, out: string[] = [];
@@ -102,9 +103,9 @@ export async function explain(options: ExplainOptions): Promise<void> {
 
   print(`Back-propagation, step by step, on ${lesson.title}`);
   print(`network: ${architecture(net)}, loss ${net.loss}: ${LOSS_FORMULA[net.loss](s(L))}`);
-  if (prepared) {
-    print(`input   x = ${f.vector(raw)}   (${prepared.features.join(", ")})`);
-    print(`        a⁰ = (x − mean) / std = ${f.vector(x)}   (the model's saved feature scaling)`);
+  if (prepared && cells) {
+    print(`input   x = ${cells.join(", ")}   (${columns!.join(", ")})`);
+    print(`        a⁰ = ${f.vector(x)}   (prepared as in training: ${inputNames(prepared.preparation).join(", ")})`);
   } else {
     print(`input   a⁰ = x = ${f.vector(x)}`);
   }
@@ -198,3 +199,24 @@ function targetNote(y: readonly number[], meta: CliMetadata | undefined): string
   }
   return meta?.targetScaling ? "   (standardised with the model's target scaling)" : "";
 }
+
+/** --input of a plain model: exactly inputSize numbers. */
+function numbersOf(cells: string[], inputSize: number): number[] {
+  if (cells.length !== inputSize) throw new ConfigError(`--input: ${cells.length} numbers, but the network has ${inputSize} inputs`);
+  return cells.map((text) => parseNumber(text) ?? fail(`--input: ${notANumber(text)}`));
+}
+
+/** --input of a model made by `wasmlp train`: one cell per column, prepared with the model's own preparation. */
+function preparedInput(cells: string[], meta: CliMetadata): number[] {
+  const { columns } = meta.preparation;
+  if (cells.length !== columns.length) {
+    throw new ConfigError(`--input: ${cells.length} values, but the model reads ${columns.length} columns (${columns.map((c) => c.name).join(", ")})`);
+  }
+  const record = Object.fromEntries(columns.map((c, i) => [c.name, cells[i]]));
+  const encoded = encodeRecords(meta.preparation, [record], { strict: true });
+  const problem = encoded.problems[0];
+  if (problem) throw new ConfigError(`--input: column '${problem.column}': ${problem.message}`);
+  return Array.from(encoded.x);
+}
+
+const fail = (message: string): never => { throw new ConfigError(message); };

@@ -37,7 +37,13 @@ function describeTask(net: Network, path: string): string[] {
   const lines = meta.task === "classification"
     ? [`task: classification of '${meta.target}'`, `classes (${meta.classes!.length}): ${names(meta.classes!, 30)}`]
     : [`task: regression of '${meta.target}' (standardised with mean ${short(meta.targetScaling!.mean)}, std ${short(meta.targetScaling!.std)})`];
-  lines.push(`features (${meta.features.length}, standardised with the training rows' mean and std): ${names(meta.features)}`);
+  lines.push(`columns (${meta.preparation.columns.length}, prepared with the training rows' statistics → ${net.inputSize} inputs):`);
+  for (const c of meta.preparation.columns) {
+    const blanks = c.missingIndicator ? "; blanks flagged" : "";
+    lines.push(c.kind === "numeric"
+      ? `  ${c.name}: numeric, mean ${short(c.mean)}, std ${short(c.std)}, blank → ${short(c.fill)}${blanks}`
+      : `  ${c.name}: categorical, ${c.categories.length} categories (${names(c.categories, 12)}), blank → ${c.fill}${blanks}`);
+  }
   const t = meta.training;
   if (t) {
     lines.push(

@@ -7,8 +7,8 @@ import { count } from "../format.js";
 import { EXIT, fileProblem } from "../errors.js";
 import { cliMetadata } from "../metadata.js";
 import { loadModel } from "../model.js";
-import { modelInputs } from "../modelData.js";
-import { BadRows } from "../rows.js";
+import { modelInputs, unseenWarnings } from "../modelData.js";
+import { BadRows, columnIndex } from "../rows.js";
 import { argmaxRows, predictValues } from "../scoring.js";
 
 export interface PredictOptions {
@@ -16,6 +16,10 @@ export interface PredictOptions {
   probabilities: boolean;
   backend: BackendChoice;
   skipBadRows: boolean;
+  strict: boolean;
+  delimiter?: string;
+  /** A column copied to the output beside each prediction (a row id). */
+  id?: string;
 }
 
 export async function predict(modelPath: string, dataPath: string, options: PredictOptions): Promise<void> {
@@ -23,21 +27,25 @@ export async function predict(modelPath: string, dataPath: string, options: Pred
   const meta = cliMetadata(net, modelPath);
   if (options.probabilities && meta.task !== "classification") throw new ConfigError("--probabilities needs a classification model; this one predicts values");
   const bad = new BadRows(options.skipBadRows);
-  const data = modelInputs(readCsv(dataPath), meta, false, bad);
+  const table = readCsv(dataPath, options.delimiter);
+  if (options.id !== undefined) columnIndex(table, options.id, "id");
+  const data = modelInputs(table, meta, false, bad, options.strict);
   const skipped = bad.summary();
   if (skipped) console.error(`warning: ${skipped}`);
+  for (const warning of unseenWarnings(data.unseen)) console.error(warning);
 
+  const id = (r: number) => (options.id === undefined ? [] : [String(data.records[r]![options.id] ?? "")]);
   const lines: string[] = [];
   if (meta.task === "regression") {
-    lines.push(csvLine([meta.target]));
-    for (const value of predictValues(net, data.x, meta.targetScaling!)) lines.push(String(value));
+    lines.push(csvLine([...(options.id === undefined ? [] : [options.id]), meta.target]));
+    predictValues(net, data.x, meta.targetScaling!).forEach((value, r) => lines.push(csvLine([...id(r), String(value)])));
   } else {
     const classes = meta.classes!;
     const outputs = net.predict(data.x);
-    lines.push(csvLine([meta.target, ...(options.probabilities ? classes.map((c) => `p_${c}`) : [])]));
+    lines.push(csvLine([...(options.id === undefined ? [] : [options.id]), meta.target, ...(options.probabilities ? classes.map((c) => `p_${c}`) : [])]));
     argmaxRows(outputs).forEach((k, r) => {
       const probabilities = options.probabilities ? Array.from(outputs.row(r), (p) => String(Number(p.toPrecision(6)))) : [];
-      lines.push(csvLine([classes[k]!, ...probabilities]));
+      lines.push(csvLine([...id(r), classes[k]!, ...probabilities]));
     });
   }
   net.dispose();

@@ -3,18 +3,24 @@
 import { basename, extname } from "node:path";
 import { ConfigError, DataError, Network, type Activation, type BackendChoice, type FitOptions, type LayerOptions, type Loss } from "../../index.js";
 import { readCsv } from "../csv.js";
-import { fitScaling, oneHot, seededSplit, standardise, type Scaling, type Task } from "../dataset.js";
+import { readTrainingRecords, reportProblems, seededSplit, type Task } from "../dataset.js";
+import { cellText, encodeRecords, encodeTargets, fitTable, inputWidth, parseNumber, type ColumnReport, type TablePreparation } from "../../table/preparation.js";
 import { architecture, count, duration, names, rowCount } from "../format.js";
 import type { CliMetadata, TrainingRecord } from "../metadata.js";
 import { saveModel } from "../model.js";
 import { classificationMetric, createProgress, regressionMetric } from "../progress.js";
 import { BadRows } from "../rows.js";
 import { accuracy, argmaxRows, classificationReport, predictValues, regressionReport, rmse } from "../scoring.js";
-import { trainingData, type TrainingData } from "../trainingData.js";
 
 export interface TrainOptions {
   target?: string;
   task?: Task;
+  features?: string[];
+  ignore?: string[];
+  categorical?: string[];
+  numeric?: string[];
+  missingIndicators: boolean;
+  delimiter?: string;
   layers: number[];
   activation: Activation;
   loss?: Loss;
@@ -37,22 +43,37 @@ export const DEFAULT_LR = { adam: 0.005, sgd: 0.05 } as const;
 export async function train(dataPath: string, options: TrainOptions): Promise<void> {
   const out = options.out ?? `${basename(dataPath, extname(dataPath))}-model.wasmlp`;
   const bad = new BadRows(options.skipBadRows);
-  const data = trainingData(readCsv(dataPath), options, bad);
+  const table = readCsv(dataPath, options.delimiter);
+  const target = options.target ?? table.header[table.header.length - 1]!;
+  const read = readTrainingRecords(table, target, options.task, bad);
+  const columnChoices = { target, task: read.task, features: options.features, ignore: options.ignore, categorical: options.categorical, numeric: options.numeric };
+  // Each column's kind from every usable row; then the rows whose cells cannot be prepared are bad.
+  const kinds = fitTable(read.records, { ...columnChoices, missingIndicators: options.missingIndicators });
+  const failed = reportProblems(table, read.lines, encodeRecords(kinds.preparation, read.records).problems, bad);
+  const records = read.records.filter((_, r) => !failed.has(r));
   const skipped = bad.summary();
   if (skipped) console.error(`warning: ${skipped}`);
+  if (records.length === 0) throw new DataError(`${dataPath}: no usable rows (${bad.count} bad rows skipped)`);
 
-  // ——— split and encode: scaling comes from the training rows only ———
-  const n = data.examples.rows, F = data.features.length;
+  // ——— split, then every statistic from the training rows only (the kinds stay as decided) ———
+  const n = records.length;
   const { kept, held: testRows } = seededSplit(n, options.seed, options.testSplit);
   const valCount = Math.round(kept.length * options.valSplit);
   const trainRows = kept.slice(0, kept.length - valCount), valRows = kept.slice(kept.length - valCount);
   if (trainRows.length === 0) throw new DataError(`${dataPath}: ${n} usable rows leave none for training after the test and validation splits`);
-  const featureScaling = fitScaling(data.examples.x, F, trainRows);
-  const targetScaling = data.task === "regression" ? scalingOf(trainRows.map((r) => data.y[r]!)) : undefined;
-  const inputs = (rows: number[]) => standardise(data.examples.x, F, rows, featureScaling);
-  const targets = (rows: number[]) => targetScaling
-    ? Float64Array.from(rows, (r) => (data.y[r]! - targetScaling.mean) / targetScaling.std)
-    : oneHot(rows.map((r) => data.y[r]!), data.classes.length);
+  const pick = (rows: number[]) => rows.map((r) => records[r]!);
+  const used = kinds.preparation.columns;
+  const { preparation } = fitTable(pick(trainRows), {
+    target, task: read.task, features: used.map((c) => c.name), missingIndicators: options.missingIndicators,
+    numeric: used.filter((c) => c.kind === "numeric").map((c) => c.name), categorical: used.filter((c) => c.kind === "categorical").map((c) => c.name),
+  });
+  preparation.target.classes &&= kinds.preparation.target.classes; // every class of the file gets an output
+  const classes = preparation.target.classes ?? [];
+  const targetScaling = preparation.target.scaling;
+  const inputs = (rows: number[]) => encodeRecords(preparation, pick(rows)).x;
+  const targets = (rows: number[]) => Float64Array.from(encodeTargets(preparation, pick(rows)).y.flatMap((y) => y!));
+  const F = inputWidth(preparation);
+  const data = { task: read.task, target, classes };
 
   // ——— the network ———
   const { output, loss } = outputLayer(data, options.loss);
@@ -68,13 +89,13 @@ export async function train(dataPath: string, options: TrainOptions): Promise<vo
     producer: "wasmlp train",
     task: data.task,
     target: data.target,
-    features: data.features,
-    featureScaling,
+    preparation,
     ...(targetScaling ? { targetScaling } : { classes: data.classes }),
   };
 
   const what = data.task === "classification" ? `classification into ${data.classes.length} classes (${names(data.classes, 10)})` : "regression";
-  console.log(`data: ${dataPath}: ${rowCount(n)}, ${F} features, target '${data.target}': ${what}`);
+  console.log(`data: ${dataPath}: ${rowCount(n)}, ${used.length} feature columns → ${F} inputs, target '${data.target}': ${what}`);
+  console.log(schemaTable(kinds.columns, preparation));
   console.log(`split: ${count(trainRows.length)} training, ${count(valRows.length)} validation, ${count(testRows.length)} test rows (seed ${options.seed})`);
   console.log(`network: ${architecture(net)}, ${loss}, ${count(net.parameterCount)} parameters; ${options.optimizer} lr ${lr}, ` +
     `batch ${options.batchSize}, ${options.epochs} epochs, ${net.backendName} backend`);
@@ -123,11 +144,11 @@ export async function train(dataPath: string, options: TrainOptions): Promise<vo
   if (testRows.length === 0) {
     console.log("test: no test rows (--test-split 0)");
   } else if (targetScaling) {
-    const actual = testRows.map((r) => data.y[r]!), predicted = predictValues(net, inputs(testRows), targetScaling);
+    const actual = testRows.map((r) => parseNumber(cellText(records[r]![target])!)!), predicted = predictValues(net, inputs(testRows), targetScaling);
     record.testRmse = rmse(actual, predicted);
-    console.log(regressionReport("test RMSE", data.target, actual, predicted));
+    console.log(regressionReport("test", data.target, actual, predicted, targetScaling.mean));
   } else {
-    const actual = testRows.map((r) => data.y[r]!), predicted = argmaxRows(net.predict(inputs(testRows)));
+    const actual = testRows.map((r) => classes.indexOf(cellText(records[r]![target])!)), predicted = argmaxRows(net.predict(inputs(testRows)));
     record.testAccuracy = accuracy(actual, predicted);
     console.log(classificationReport("test accuracy", data.target, data.classes, actual, predicted));
   }
@@ -138,14 +159,19 @@ export async function train(dataPath: string, options: TrainOptions): Promise<vo
   net.dispose();
 }
 
-/** Mean and standard deviation of the regression target (std 1 when it is constant). */
-function scalingOf(values: number[]): { mean: number; std: number } {
-  const scaling: Scaling = fitScaling(Float64Array.from(values), 1, values.map((_, i) => i));
-  return { mean: scaling.mean[0]!, std: scaling.std[0]! };
+/** What train found in each column, before it trains: kind, blanks, categories, and why a column was left out. */
+function schemaTable(columns: readonly ColumnReport[], preparation: TablePreparation): string {
+  const width = Math.max(...columns.map((c) => c.name.length));
+  const indicator = new Set(preparation.columns.filter((c) => c.missingIndicator).map((c) => c.name));
+  return "columns:\n" + columns.map((c) => {
+    const blanks = c.missing === 0 ? "" : `, ${count(c.missing)} blank${indicator.has(c.name) ? " (filled, and flagged in an extra input)" : " (filled)"}`;
+    const detail = c.kind === "categorical" ? `: ${c.detail}` : c.kind === "left out" ? `: ${c.detail}` : "";
+    return `  ${c.name.padEnd(width)}  ${c.kind}${detail}${blanks}`;
+  }).join("\n");
 }
 
 /** The output layer and loss the task calls for: softmax + cross-entropy for classes, identity + squared error for values. */
-function outputLayer(data: TrainingData, loss: Loss | undefined): { output: LayerOptions; loss: Loss } {
+function outputLayer(data: { task: Task; classes: string[] }, loss: Loss | undefined): { output: LayerOptions; loss: Loss } {
   if (data.task === "regression") {
     if (loss !== undefined && loss !== "squaredError") throw new ConfigError(`--loss ${loss} is for classification; a regression target uses squaredError`);
     return { output: { size: 1, activation: "identity" }, loss: "squaredError" };
