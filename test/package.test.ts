@@ -152,12 +152,12 @@ describe("the installed package", () => {
     expect((await run(NPX, ["--no", "--", "wasmlp", "inspect", "iris.wasmlp"])).stdout).toContain("setosa");
   }, 60_000);
 
-  it("builds into a Vite app (wasmlp and wasmlp/worker) that trains in Chromium, on the page and in workers", async () => {
+  it("builds into a Vite app (wasmlp and wasmlp/worker) that trains in Chromium, on the page and in workers, and answers table records", async () => {
     const app = join(consumer, "app");
     write(join(app, "index.html"), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>consumer</title></head>
       <body><script type="module" src="./main.js"></script></body></html>`);
     write(join(app, "main.js"), `
-      import { Network, trainInWorker } from "wasmlp";
+      import { Network, trainInWorker, prepareTable, predictRecords } from "wasmlp";
       import WasmlpWorker from "wasmlp/worker?worker";
       const inputs = [[0, 0], [0, 1], [1, 0], [1, 1]], targets = [[0], [1], [1], [0]];
       const create = () => Network.create({ inputSize: 2, seed: 3, loss: "binaryCrossEntropy",
@@ -169,8 +169,15 @@ describe("the installed package", () => {
       net.fit(inputs, targets, options);
       const bundled = await trainInWorker(await create(), ...data(), options).done;                        // the package's own worker
       const given = await trainInWorker(await create(), ...data(), { ...options, worker: new WasmlpWorker() }).done; // Vite's ?worker
+      // a table with a text category and blank cells, prepared and answered from raw records in the browser
+      const records = Array.from({ length: 120 }, (_, i) => ({ colour: ["red", "green", "blue"][i % 3], size: i % 7 === 0 ? "" : String(i % 3 + (i % 5) / 10), kind: i % 3 === 2 ? "b" : "a" }));
+      const table = prepareTable(records, { target: "kind" });
+      const tabular = await Network.create({ inputSize: table.inputSize, layers: [{ size: 8, activation: "tanh" }, table.outputLayer], loss: table.loss, seed: 1 });
+      tabular.fit(table.x, table.y, { epochs: 60, batchSize: 8, optimizer: { type: "adam", lr: 0.05 } });
+      tabular.metadata = { preparation: table.preparation };
+      const table_ = predictRecords(await Network.fromJSON(tabular.toJSON()), [{ colour: "blue", size: "" }, { colour: "red", size: "0.2" }]).predictions;
       document.body.dataset.result = JSON.stringify({ backend: net.backendName, onPage: round(net),
-        bundled: round(bundled.network), given: round(given.network), workerBackend: given.backend });`);
+        bundled: round(bundled.network), given: round(given.network), workerBackend: given.backend, table: table_ });`);
     const vite = join(ROOT, "node_modules/vite/bin/vite.js");
     const built = await run(process.execPath, [vite, "build", "--logLevel", "warn"], app);
     // Vite warns of missing sources, unresolvable imports and the like: a clean build warns of nothing.
@@ -185,7 +192,7 @@ describe("the installed package", () => {
       await page.waitForSelector("body[data-result]", { state: "attached", timeout: 60_000 });
       expect(errors).toEqual([]);
       expect(JSON.parse((await page.getAttribute("body", "data-result"))!)).toEqual({
-        backend: "wasm", onPage: [0, 1, 1, 0], bundled: [0, 1, 1, 0], given: [0, 1, 1, 0], workerBackend: "wasm",
+        backend: "wasm", onPage: [0, 1, 1, 0], bundled: [0, 1, 1, 0], given: [0, 1, 1, 0], workerBackend: "wasm", table: ["b", "a"],
       });
     } finally {
       await browser.close();

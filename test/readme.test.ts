@@ -46,3 +46,16 @@ describe("README embedding example", () => {
     expect(outputs.map((v) => Math.round(v))).toEqual([0, 1, 1, 1]);
   });
 });
+
+describe("README table example", () => {
+  it("is the file examples/table.mjs, and runs: kinds inferred, the id left out, a penguin told apart", () => {
+    const readme = readFileSync(new URL("README.md", root), "utf8");
+    expect(readme).toContain("```js\n" + readFileSync(new URL("examples/table.mjs", root), "utf8") + "```");
+    const out = execFileSync(process.execPath, ["examples/table.mjs"], { cwd: root, encoding: "utf8" });
+    expect(out).toContain("id: left out (300 distinct values in 300 rows: an id or free text");
+    expect(out).toContain("island: categorical (Biscoe, Dream, Torgersen)");
+    expect(out).toContain("bill_length_mm: numeric, 18 blank");
+    expect(Number(/validation accuracy ([\d.]+) %/.exec(out)?.[1])).toBeGreaterThanOrEqual(90);
+    expect(out.trim().split("\n").at(-1)).toMatch(/^Gentoo /);
+  });
+});
