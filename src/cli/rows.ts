@@ -29,14 +29,8 @@ export class BadRows {
   }
 }
 
-// Plain decimal numbers only: Number() would also take "", "0x1f" and "Infinity".
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-
-export function parseNumber(text: string): number | undefined {
-  if (!NUMBER.test(text)) return undefined;
-  const value = Number(text);
-  return Number.isFinite(value) ? value : undefined;
-}
+/** Plain decimal numbers only (the table preparation's rule, one for the whole CLI). */
+export { parseNumber } from "../table/preparation.js";
 
 /** The index of column `name` in the header; a DataError pointing at line 1 when there is none. */
 export function columnIndex(table: CsvTable, name: string, role: string): number {
@@ -56,18 +50,4 @@ export function widthProblem(table: CsvTable, row: CsvRow): RowProblem | undefin
     return `${where(table.path, row.line, table.header[n])}: the value is missing (the row has ${n} values, the header ${expected} columns)`;
   }
   return `${where(table.path, row.line)}: ${n} values but the header has ${expected} columns (extra values after the last column '${table.header[expected - 1]}')`;
-}
-
-/** Reads the features at `indices` as numbers; a problem names the first column that is not. */
-export function readFeatures(table: CsvTable, row: CsvRow, indices: readonly number[], into: Float64Array, at: number): RowProblem | undefined {
-  for (let f = 0; f < indices.length; f++) {
-    const text = row.values[indices[f]!]!;
-    const value = parseNumber(text);
-    if (value === undefined) {
-      const what = text === "" ? "is missing" : `'${text}' is not a number`;
-      return `${where(table.path, row.line, table.header[indices[f]!])}: ${what}`;
-    }
-    into[at + f] = value;
-  }
-  return undefined;
 }
