@@ -6,6 +6,7 @@ import { ACTIVATIONS, LOSSES } from "./index.js";
 import { enableRelaxedSimd } from "./node.js";
 import { errorLine, EXIT, exitCodeFor } from "./cli/errors.js";
 import { TASKS } from "./cli/dataset.js";
+import { MAX_INTEGER_CLASSES } from "./table/preparation.js";
 import { delimiter, fraction, layerSizes, nameList, positiveInteger, positiveNumber, seed } from "./cli/options.js";
 import { evaluate, type EvaluateOptions } from "./cli/commands/evaluate.js";
 import { explain, type ExplainOptions } from "./cli/commands/explain.js";
@@ -36,8 +37,9 @@ program.command("train")
   .option("--categorical <columns>", "treat these columns as categories (one input per category), even if they hold numbers", nameList)
   .option("--numeric <columns>", "treat these columns as numbers (a cell that is not one is a bad row)", nameList)
   .option("--no-missing-indicators", "no extra 0/1 input per column that had blank cells")
+  .option("--decimal-comma", "numbers are written with a decimal comma (7,23): files with ';' or tab between columns")
   .addOption(delimiterOption())
-  .addOption(new Option("--task <task>", "override the inferred task: class labels (any non-numeric value, or at most 20 distinct integers) → classification, otherwise regression").choices(TASKS))
+  .addOption(new Option("--task <task>", `override the inferred task: class labels (any non-numeric value, or at most ${MAX_INTEGER_CLASSES} distinct integers) → classification, otherwise regression`).choices(TASKS))
   .addOption(new Option("--layers <sizes>", "hidden layer sizes, comma-separated ('none' for no hidden layer)").argParser(layerSizes).default([32], "32"))
   .addOption(new Option("--activation <name>", "hidden-layer activation").choices(ACTIVATIONS.filter((a) => a !== "softmax")).default("relu"))
   .addOption(new Option("--loss <name>", "loss (default: crossEntropy for classes, squaredError for values)").choices(LOSSES))

@@ -291,13 +291,13 @@ export class Engine {
 
   /**
    * Runs a training generator (fit and fitAsync alike) under the one guard: refused on a disposed
-   * network or while another run is on; the batch state is forgotten; `training` is cleared at the
-   * end whatever happens. The training loop sets `training` once the memory layout must stay put.
+   * network or while another run is on; `training` is cleared at the end whatever happens. The
+   * training loop forgets the last batch once its options are accepted, and sets `training` once
+   * the memory layout must stay put.
    */
   *guard<T>(run: Generator<void, T>): Generator<void, T> {
     this.live();
     if (this.training) throw new StateError("fit() is already running on this network");
-    this.forgetBatch();
     try {
       return yield* run;
     } finally {

@@ -2,7 +2,7 @@
 export { Network } from "./network.js";
 export type { NetworkOptions, LayerOptions, BackendOptions, LayerGradients, Init, SaveOptions } from "./network.js";
 export { SGD, Adam, Optimizer } from "./optimizer.js";
-export type { SGDOptions, AdamOptions, OptimizerConfig } from "./optimizer.js";
+export type { SGDOptions, AdamOptions, OptimizerConfig, OptimizerChoice } from "./optimizer.js";
 export type { FitOptions, History, EpochLog, BatchLog, EarlyStopping, Evaluation, Metric, Monitor, StopReason } from "./training/types.js";
 export type { Schedule } from "./training/schedule.js";
 export { Matrix } from "./matrix.js";

@@ -148,7 +148,8 @@ export class Network {
 
   /** Loads a model from a Blob holding the binary format (browser downloads, file inputs). */
   static async fromBlob(blob: Blob, options?: BackendOptions): Promise<Network> {
-    return Network.fromBinary(new Uint8Array(await blob.arrayBuffer()), options);
+    const checked = backendOptions(options, "Network.fromBlob");
+    return Network.fromBinary(new Uint8Array(await blob.arrayBuffer()), checked);
   }
 
   /**
@@ -290,7 +291,6 @@ export class Network {
     checkKeys(options, ["metrics"], "evaluate options");
     if (this.engine.training) throw new StateError("evaluate() cannot run while fit() runs; use the validation options of fit()");
     const metrics = options.metrics ?? (accuracyMode(this.engine.arch) !== MetricMode.none ? ["accuracy" as const] : []);
-    this.engine.forgetBatch();
     return evaluate(this.engine, inputs, targets, metrics);
   }
 

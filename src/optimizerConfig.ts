@@ -42,6 +42,7 @@ export const checkLr = (value: unknown, name: string): number => setting(value, 
 export function checkSGD(options: SGDOptions): Required<SGDOptions> {
   if (typeof options !== "object" || options === null) throw new ConfigError("SGD: expected an options object with lr");
   checkKeys(options, SGD_OPTIONS, "SGD options");
+  if ((options as { type?: unknown }).type !== undefined && (options as { type?: unknown }).type !== "sgd") throw new ConfigError(`SGD options: type is ${JSON.stringify((options as { type?: unknown }).type)}; use new Adam(…) for Adam`);
   const lr = checkLr(options.lr, "SGD lr");
   const momentum = setting(options.momentum ?? 0, "SGD momentum", (v) => v >= 0 && v < 1, "in [0, 1)");
   const nesterov = options.nesterov ?? false;
@@ -55,6 +56,7 @@ export function checkSGD(options: SGDOptions): Required<SGDOptions> {
 export function checkAdam(options: AdamOptions): Required<AdamOptions> {
   if (typeof options !== "object" || options === null) throw new ConfigError("Adam: expected an options object");
   checkKeys(options, ADAM_OPTIONS, "Adam options");
+  if ((options as { type?: unknown }).type !== undefined && (options as { type?: unknown }).type !== "adam") throw new ConfigError(`Adam options: type is ${JSON.stringify((options as { type?: unknown }).type)}; use new SGD(…) for SGD`);
   return {
     lr: checkLr(options.lr ?? 0.001, "Adam lr"),
     beta1: setting(options.beta1 ?? 0.9, "Adam beta1", (v) => v >= 0 && v < 1, "in [0, 1)"),

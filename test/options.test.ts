@@ -71,3 +71,18 @@ describe.each(BACKENDS)("unknown options on %s", (backend) => {
     expect(parameters(nets[0]!)).not.toEqual(parameters(nets[2]!));
   });
 });
+
+describe("option values and refusals that keep the last batch", () => {
+  it("an SGD told it is Adam (or the reverse) is refused; a refused fit() or evaluate() leaves the last batch readable", async () => {
+    const net = await create("ts");
+    expect(() => new SGD(net, { type: "adam", lr: 0.1 } as never)).toThrow("SGD options: type is \"adam\"; use new Adam(…) for Adam");
+    expect(() => new Adam(net, { type: "sgd" } as never)).toThrow("Adam options: type is \"sgd\"; use new SGD(…) for SGD");
+    const { inputs, targets } = blobs(12, 5);
+    net.forward(inputs.slice(0, 2));
+    const before = net.activations(1).toArray();
+    expect(() => net.fit(inputs, targets, { epochz: 3 } as never)).toThrow(ConfigError);
+    expect(() => net.fit(inputs, targets.slice(1))).toThrow(/11 target rows|targets/);
+    expect(() => net.evaluate(inputs, targets.slice(1))).toThrow(/target rows/);
+    expect(net.activations(1).toArray()).toEqual(before);
+  });
+});

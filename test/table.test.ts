@@ -134,3 +134,51 @@ describe.each(BACKENDS)("records end to end on %s", (backend) => {
     expect(() => prepareTable([], { target: "b" })).toThrow(/no rows to fit on/);
   });
 });
+
+describe("the edges a review found", () => {
+  it("a column constant in the fitted rows gets std 1 and its exact mean, not a rounding residue", () => {
+    const rows = Array.from({ length: 30 }, (_, i) => ({ c: 0.1, a: i, y: i % 2 ? "p" : "q" }));
+    const { preparation } = fitTable(rows, { target: "y", numeric: ["c"] });
+    expect(preparation.columns.find((c) => c.name === "c")).toMatchObject({ kind: "numeric", mean: 0.1, std: 1 });
+    expect(Array.from(encodeRecords(preparation, [{ c: 0.3, a: 1 }]).x)[0]).toBeCloseTo(0.2, 12);
+  });
+
+  it("a column with no value in the fitted rows is left out even when its kind is forced; classes can be given", () => {
+    const rows = [{ b: "", a: 1, y: "p" }, { b: null, a: 2, y: "p" }, { b: undefined, a: 3, y: "p" }];
+    const fitted = fitTable(rows, { target: "y", categorical: ["b"], classes: ["p", "q"] });
+    expect(fitted.columns.find((c) => c.name === "b")).toEqual({ name: "b", kind: "left out", missing: 3, detail: "every cell is blank" });
+    expect(fitted.preparation.target.classes).toEqual(["p", "q"]);
+    expect(() => fitTable(rows, { target: "y", classes: ["q", "r"] })).toThrow("the target 'y' has the class 'p', which is not among the classes given (q, r)");
+  });
+
+  it("'none' and '-' are values; empty, NA, N/A, NaN, null and ? are blanks", () => {
+    const rows = ["none", "mild", "severe", "-", "none", "mild"].map((y, i) => ({ x: i, y }));
+    expect(fitTable(rows, { target: "y" }).preparation.target.classes).toEqual(["-", "mild", "none", "severe"]);
+    for (const blank of ["", "NA", "n/a", "NaN", "null", "?", null, undefined]) expect(encodeRecords(fitTable(rows, { target: "y" }).preparation, [{ x: blank }]).filled).toEqual({ x: 1 });
+  });
+
+  it("a record without a column's key is a problem (a misspelling), a blank one is filled and counted", () => {
+    const { preparation } = fitTable(penguins(60, 3), { target: "species" });
+    const encoded = encodeRecords(preparation, [{ SepalLength: 1 }, { island: "Dream", bill_length_mm: "", flipper_length_mm: null, sex: "male" }]);
+    expect(encoded.problems).toEqual([{ row: 0, column: "island", message: "the record has no such key (give every column, blank if unknown)" }]);
+    expect(encoded.kept).toEqual([1]);
+    expect(encoded.filled).toEqual({ flipper_length_mm: 1 }); // bill_length_mm had blanks in training: flagged, not "filled"
+  });
+
+  it("prepareTable names a misspelled target, leaves out rows whose target cannot teach, and checks option values", async () => {
+    const records = penguins(30, 4);
+    expect(() => prepareTable(records, { target: "Species" })).toThrow("target: no column named 'Species' (the columns are id, study, island, bill_length_mm, flipper_length_mm, sex, species)");
+    const prices = [...Array.from({ length: 20 }, (_, i) => ({ x: i, y: String(i * 2) })), { x: 3, y: "lots" }];
+    const table = prepareTable(prices, { target: "y", task: "regression" });
+    expect(table.rows).toBe(20);
+    expect(table.problems).toEqual([{ row: 20, column: "y", message: "'lots' is not a number (the task is regression)" }]);
+    expect(() => fitTable(records, { target: "species", task: "regresion" as never })).toThrow("task must be 'classification' or 'regression', got \"regresion\"");
+    expect(() => fitTable(records, { target: "species", missingIndicators: "no" as never })).toThrow("missingIndicators must be true or false, got \"no\"");
+    expect(() => fitTable(records, { target: "species", features: "island,sex" as never })).toThrow("features must be an array of column names, got \"island,sex\"");
+    expect(() => encodeRecords(table.preparation, [], null as never)).toThrow("encode options must be an object { strict? }");
+    const net = await Network.create({ inputSize: table.inputSize, layers: [table.outputLayer], loss: table.loss, seed: 1 });
+    net.metadata = { preparation: table.preparation };
+    expect(predictRecords(net, [])).toMatchObject({ predictions: [], kept: [], problems: [] });
+    expect(predictRecords(net, [{ z: 1 }]).predictions).toEqual([]);
+  });
+});

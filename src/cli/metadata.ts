@@ -2,8 +2,7 @@
 // data exactly as the training data was prepared: the table preparation (src/table/), the task,
 // the classes or the target's scaling, and a record of the training run.
 import { ModelFormatError, type Network } from "../index.js";
-import { isTablePreparation, type TablePreparation } from "../table/preparation.js";
-import { inputWidth } from "../table/preparation.js";
+import { inputWidth, isTablePreparation, type TablePreparation } from "../table/preparation.js";
 import { TASKS, type Task } from "./dataset.js";
 
 export interface TrainingRecord {
@@ -50,20 +49,21 @@ export function cliMetadata(net: Network, path: string): CliMetadata {
     throw new ModelFormatError(`${path}: ${what}; predict and evaluate need a model made by 'wasmlp train'`);
   };
   if (m.producer !== "wasmlp train") fail("the model has no training metadata (columns, scaling, task)");
-  if (!TASKS.includes(m.task as Task) || typeof m.target !== "string") fail("the metadata has no task or target");
-  if (m.task === "classification" && (!Array.isArray(m.classes) || m.classes.length !== net.outputSize || !m.classes.every((c) => typeof c === "string"))) {
-    fail(`the metadata names ${Array.isArray(m.classes) ? m.classes.length : 0} classes but the network has ${net.outputSize} outputs`);
-  }
-  if (m.task === "regression" && !(Number.isFinite(m.targetScaling?.mean) && (m.targetScaling?.std ?? 0) > 0)) fail("the metadata has no target scaling");
   const preparation = m.preparation ?? legacyPreparation(m, net, fail);
   if (!isTablePreparation(preparation)) fail("the table preparation in the metadata is incomplete");
   if (inputWidth(preparation) !== net.inputSize) fail(`the table preparation makes ${inputWidth(preparation)} inputs but the network has ${net.inputSize}`);
-  return { ...(m as CliMetadata), preparation };
+  // The task, target, classes and target scaling are the preparation's (older models also kept copies).
+  const { task, name: target, classes, scaling: targetScaling } = preparation.target;
+  if ((classes?.length ?? 1) !== net.outputSize) fail(`the metadata names ${classes?.length ?? 0} classes but the network has ${net.outputSize} outputs`);
+  return { ...(m as CliMetadata), preparation, task, target, ...(classes ? { classes } : { targetScaling: targetScaling! }) };
 }
 
-/** A preparation equivalent to the old metadata: every feature numeric, standardised, no blanks allowed (fill: the mean). */
+/** A preparation equivalent to the old metadata: every feature numeric and standardised; a blank cell (which those models never saw) takes the mean, with a warning. */
 function legacyPreparation(m: Partial<CliMetadata> & LegacyMetadata, net: Network, fail: (what: string) => never): TablePreparation {
   const { features, featureScaling: s } = m;
+  if (!TASKS.includes(m.task as Task) || typeof m.target !== "string") fail("the metadata has no task or target");
+  if (m.task === "classification" && !(Array.isArray(m.classes) && m.classes.every((c) => typeof c === "string"))) fail("the metadata has no classes");
+  if (m.task === "regression" && !(Number.isFinite(m.targetScaling?.mean) && (m.targetScaling?.std ?? 0) > 0)) fail("the metadata has no target scaling");
   if (!Array.isArray(features) || features.length !== net.inputSize) fail(`the metadata names ${features?.length ?? 0} features but the network has ${net.inputSize} inputs`);
   if (!s || !numbers(s.mean, net.inputSize) || !numbers(s.std, net.inputSize)) fail("the feature scaling in the metadata is incomplete");
   return {

@@ -1,6 +1,7 @@
 // A CSV read for a trained model: its columns found by name (in any order, among any other
 // columns), prepared exactly as in training (the model's table preparation), and the target column
 // checked against the model's classes.
+import { DataError } from "../index.js";
 import { cellText, encodeRecords, parseNumber, notANumber, type TableRecord } from "../table/preparation.js";
 import type { CsvTable } from "./csv.js";
 import { checkColumns, readRecords, reportProblems } from "./dataset.js";
@@ -20,6 +21,8 @@ export interface ModelInputs {
   y: (number | undefined)[];
   /** Per column: rows whose category the model never saw (encoded as all zeros). */
   unseen: Record<string, number>;
+  /** Per column that had no blank in training: blank cells filled. */
+  filled: Record<string, number>;
 }
 
 /** `requireTarget`: evaluate needs every row's target; predict takes rows with or without one. `strict`: an unseen category is a bad row. */
@@ -30,7 +33,7 @@ export function modelInputs(table: CsvTable, meta: CliMetadata, requireTarget: b
   const targetOf = (record: TableRecord): number | undefined | string => {
     const text = hasTarget ? cellText(record[meta.target]) : undefined;
     if (text === undefined) return requireTarget ? "the target value is missing" : undefined;
-    if (meta.task === "regression") return parseNumber(text) ?? notANumber(text);
+    if (meta.task === "regression") return parseNumber(text, meta.preparation.decimalComma === true) ?? notANumber(text);
     return classIndex.get(text) ?? `unknown class '${text}' (the model knows ${names(meta.classes!, 20)})`;
   };
   const data = readRecords(table, bad, (record, line) => {
@@ -39,16 +42,24 @@ export function modelInputs(table: CsvTable, meta: CliMetadata, requireTarget: b
     return typeof target !== "string";
   });
   const encoded = encodeRecords(meta.preparation, data.records, { strict });
-  const failed = reportProblems(table, data.lines, encoded.problems, bad);
-  const kept = encoded.kept.filter((r) => !failed.has(r));
+  reportProblems(table, data.lines, encoded.problems, bad);
+  const { kept } = encoded; // the records without problems, in encoded.x's order
+  if (kept.length === 0) throw new DataError(`${table.path}: no usable rows (${bad.count} bad rows skipped)`);
   return {
     x: encoded.x, rows: kept.length, lines: kept.map((r) => data.lines[r]!), records: kept.map((r) => data.records[r]!),
-    y: kept.map((r) => targetOf(data.records[r]!) as number | undefined), unseen: encoded.unseen,
+    y: kept.map((r) => targetOf(data.records[r]!) as number | undefined), unseen: encoded.unseen, filled: encoded.filled,
   };
 }
 
-/** "warning: column 'island': 3 rows have a category the model never saw (encoded as all zeros; --strict refuses them)" */
-export function unseenWarnings(unseen: Record<string, number>): string[] {
-  return Object.entries(unseen).map(([column, n]) =>
-    `warning: column '${column}': ${n === 1 ? "1 row has" : `${n} rows have`} a category the model never saw (encoded as all zeros; --strict refuses such rows)`);
+/** Warnings for cells prepared by a guess: categories the model never saw, blanks in columns that had none in training. */
+export function preparationWarnings(data: Pick<ModelInputs, "unseen" | "filled">, meta: CliMetadata): string[] {
+  const rows = (n: number) => (n === 1 ? "1 row has" : `${n} rows have`);
+  const fill = (column: string) => {
+    const c = meta.preparation.columns.find((p) => p.name === column)!;
+    return c.kind === "numeric" ? String(c.fill) : `'${c.fill}'`;
+  };
+  return [
+    ...Object.entries(data.unseen).map(([column, n]) => `warning: column '${column}': ${rows(n)} a category the model never saw (encoded as all zeros; --strict refuses such rows)`),
+    ...Object.entries(data.filled).map(([column, n]) => `warning: column '${column}': ${rows(n)} a blank cell, which training never had (filled with ${fill(column)})`),
+  ];
 }

@@ -38,6 +38,8 @@ export type PreparedColumn = NumericColumn | CategoricalColumn;
 export interface TablePreparation {
   format: "wasmlp-table";
   version: 1;
+  /** Numbers are written with a decimal comma ("7,23"); files so written use ';' or tab between columns. */
+  decimalComma?: true;
   columns: PreparedColumn[];
   target: { name: string; task: Task; classes?: string[]; scaling?: { mean: number; std: number } };
 }
@@ -57,18 +59,23 @@ export interface TableOptions {
   numeric?: readonly string[];
   /** Add a 0/1 "missing" input for every column that had blank cells in training (default true). */
   missingIndicators?: boolean;
+  /** Read "7,23" as 7.23 (for files with ';' or tab between columns). */
+  decimalComma?: boolean;
+  /** Classification: every class the model must know (default: those in the records), e.g. when fitting on a split. */
+  classes?: readonly string[];
 }
 
 const TABLE_OPTIONS = optionNames<TableOptions>({
   target: true, task: true, features: true, ignore: true, categorical: true, numeric: true, missingIndicators: true,
+  decimalComma: true, classes: true,
 });
 
 /** A numeric target with at most this many distinct integer values is taken for class labels. */
 export const MAX_INTEGER_CLASSES = 20;
 /** A text column with more distinct values than this, nearly all distinct, is taken for an id or free text. */
 const ID_LIKE_MIN = 20;
-/** Cells read as blank. */
-const BLANKS = new Set(["", "na", "n/a", "nan", "null", "none", "?", "-"]);
+/** Cells read as blank: empty, and the usual markers of R, pandas, SQL exports and UCI files. */
+const BLANKS = new Set(["", "na", "n/a", "nan", "null", "?"]);
 
 // Plain decimal numbers only: Number() would also take "0x1f" and "Infinity".
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
@@ -83,7 +90,8 @@ export function cellText(value: unknown): string | undefined {
   return BLANKS.has(text.toLowerCase()) ? undefined : text;
 }
 
-export function parseNumber(text: string): number | undefined {
+export function parseNumber(text: string, decimalComma = false): number | undefined {
+  if (decimalComma && DECIMAL_COMMA.test(text)) text = text.replace(",", ".");
   if (!NUMBER.test(text)) return undefined;
   const value = Number(text);
   return Number.isFinite(value) ? value : undefined;
@@ -102,11 +110,11 @@ export function sortLabels(labels: Iterable<string>): string[] {
 }
 
 /** The task a target column implies (see TableOptions.task). */
-export function inferTask(values: Iterable<string>): Task {
+export function inferTask(values: Iterable<string>, decimalComma = false): Task {
   const distinct = new Set<string>();
   let integers = true;
   for (const text of values) {
-    const value = parseNumber(text);
+    const value = parseNumber(text, decimalComma);
     if (value === undefined) return "classification";
     if (!Number.isInteger(value)) integers = false;
     distinct.add(String(value));
@@ -117,7 +125,7 @@ export function inferTask(values: Iterable<string>): Task {
 export interface ColumnReport {
   name: string;
   kind: ColumnKind | "left out";
-  /** Blank cells among the training rows. */
+  /** Blank cells among the rows fitted on. */
   missing: number;
   /** Categories (categorical), or why the column was left out. */
   detail?: string;
@@ -134,33 +142,32 @@ export interface FittedTable {
  * whose target is blank should be left out before; problem cells are judged later, by encode().
  */
 export function fitTable(records: readonly TableRecord[], options: TableOptions): FittedTable {
-  if (typeof options !== "object" || options === null) throw new ConfigError("fitTable: options must be an object with a target");
-  checkKeys(options, TABLE_OPTIONS, "table options");
+  checkTableOptions(records, options);
   if (records.length === 0) throw new DataError("fitTable: no rows to fit on");
   const names = columnNames(records);
-  const known = new Set(names);
-  const named = (list: readonly string[] | undefined, what: string) => {
-    for (const name of list ?? []) if (!known.has(name)) throw new ConfigError(`${what}: no column named '${name}' (the columns are ${names.join(", ")})`);
-    return new Set(list ?? []);
-  };
-  if (!known.has(options.target)) throw new ConfigError(`target: no column named '${options.target}' (the columns are ${names.join(", ")})`);
-  const ignore = named(options.ignore, "ignore"), categorical = named(options.categorical, "categorical"), numeric = named(options.numeric, "numeric");
-  const features = options.features ? named(options.features, "features") : undefined;
-  for (const name of categorical) if (numeric.has(name)) throw new ConfigError(`column '${name}' is named both categorical and numeric`);
+  const named = (list: readonly string[] | undefined) => new Set(list ?? []);
+  const decimalComma = options.decimalComma === true;
+  const number = (text: string) => parseNumber(text, decimalComma);
+  const ignore = named(options.ignore), categorical = named(options.categorical), numeric = named(options.numeric);
+  const features = options.features ? named(options.features) : undefined;
   const indicators = options.missingIndicators ?? true;
 
   const targetTexts = records.map((r) => cellText(r[options.target])).filter((t): t is string => t !== undefined);
-  const task = options.task ?? inferTask(targetTexts);
+  if (!decimalComma) refuseDecimalCommas(options.target, targetTexts);
+  const task = options.task ?? inferTask(targetTexts, decimalComma);
   const target: TablePreparation["target"] = { name: options.target, task };
   if (task === "classification") {
-    target.classes = sortLabels(targetTexts);
+    target.classes = options.classes ? [...options.classes] : sortLabels(targetTexts);
+    const stranger = options.classes && targetTexts.find((t) => !options.classes!.includes(t));
+    if (stranger !== undefined) throw new DataError(`the target '${options.target}' has the class '${stranger}', which is not among the classes given (${options.classes!.join(", ")})`);
     if (target.classes.length < 2) throw new DataError(`the target '${options.target}' has ${target.classes.length === 0 ? "no values" : `a single class ('${target.classes[0]}')`}; there is nothing to learn`);
   } else {
-    const values = targetTexts.map((t) => parseNumber(t));
+    const values = targetTexts.map(number);
     const bad = targetTexts.find((_, i) => values[i] === undefined);
     if (bad !== undefined) throw new DataError(`target '${options.target}': ${notANumber(bad)} (the task is regression)`);
     target.scaling = meanStd(values as number[]);
   }
+  if (task === "regression" && options.classes) throw new ConfigError("classes: a regression target has no classes");
 
   const columns: PreparedColumn[] = [], reports: ColumnReport[] = [];
   for (const name of names) {
@@ -170,11 +177,13 @@ export function fitTable(records: readonly TableRecord[], options: TableOptions)
     const missing = texts.length - present.length;
     const distinct = new Set(present);
     const leaveOut = (why: string) => reports.push({ name, kind: "left out", missing, detail: why });
-    if (distinct.size <= 1 && !categorical.has(name) && !numeric.has(name)) {
-      leaveOut(distinct.size === 0 ? "every cell is blank" : `constant ('${[...distinct][0]}'): it cannot tell rows apart`);
+    if (distinct.size === 0) { leaveOut("every cell is blank"); continue; } // even when a kind was forced: nothing to fit
+    if (distinct.size === 1 && !categorical.has(name) && !numeric.has(name)) {
+      leaveOut(`constant ('${[...distinct][0]}'): it cannot tell rows apart`);
       continue;
     }
-    const numbers = present.map(parseNumber);
+    if (!decimalComma && !categorical.has(name)) refuseDecimalCommas(name, present);
+    const numbers = present.map(number);
     const numericShare = numbers.filter((v) => v !== undefined).length / Math.max(1, present.length);
     const kind: ColumnKind = numeric.has(name) ? "numeric" : categorical.has(name) ? "categorical" : numericShare >= 0.9 ? "numeric" : "categorical";
     const missingIndicator = indicators && missing > 0;
@@ -195,7 +204,42 @@ export function fitTable(records: readonly TableRecord[], options: TableOptions)
     }
   }
   if (columns.length === 0) throw new DataError(`no feature columns are left (${reports.map((r) => `${r.name}: ${r.detail}`).join("; ") || "the table has only the target"})`);
-  return { preparation: { format: "wasmlp-table", version: 1, columns, target }, columns: reports };
+  return { preparation: { format: "wasmlp-table", version: 1, ...(decimalComma ? { decimalComma: true as const } : {}), columns, target }, columns: reports };
+}
+
+/** Options and column names, checked before anything is fitted. */
+export function checkTableOptions(records: readonly TableRecord[], options: TableOptions): void {
+  if (typeof options !== "object" || options === null) throw new ConfigError("table options must be an object with a target");
+  checkKeys(options, TABLE_OPTIONS, "table options");
+  const names = columnNames(records);
+  const known = new Set(names);
+  const columns = ` (the columns are ${names.join(", ")})`;
+  if (typeof options.target !== "string") throw new ConfigError(`target must be a column name, got ${JSON.stringify(options.target)}`);
+  if (records.length > 0 && !known.has(options.target)) throw new ConfigError(`target: no column named '${options.target}'${columns}`);
+  for (const what of ["features", "ignore", "categorical", "numeric", "classes"] as const) {
+    const list = options[what];
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || !list.every((n) => typeof n === "string")) throw new ConfigError(`${what} must be an array of ${what === "classes" ? "class names" : "column names"}, got ${JSON.stringify(list)}`);
+    if (what !== "classes" && records.length > 0) for (const name of list) if (!known.has(name)) throw new ConfigError(`${what}: no column named '${name}'${columns}`);
+  }
+  for (const name of options.categorical ?? []) if (options.numeric?.includes(name)) throw new ConfigError(`column '${name}' is named both categorical and numeric`);
+  if (options.task !== undefined && options.task !== "classification" && options.task !== "regression") {
+    throw new ConfigError(`task must be 'classification' or 'regression', got ${JSON.stringify(options.task)}`);
+  }
+  for (const flag of ["missingIndicators", "decimalComma"] as const) {
+    if (options[flag] !== undefined && typeof options[flag] !== "boolean") throw new ConfigError(`${flag} must be true or false, got ${JSON.stringify(options[flag])}`);
+  }
+}
+
+/** Numbers written with a decimal comma are read only when asked to: say so rather than take them for text. */
+function refuseDecimalCommas(column: string, present: readonly string[]): void {
+  const decimal = (t: string) => DECIMAL_COMMA.test(t) && !THOUSANDS.test(t); // "1,040" is more likely a thousand
+  const comma = present.find(decimal);
+  if (comma === undefined) return;
+  const numeric = present.filter((t) => decimal(t) || parseNumber(t) !== undefined).length;
+  if (numeric < 0.9 * present.length) return;
+  throw new DataError(`column '${column}': '${comma}' looks like a number with a decimal comma; read such numbers with --decimal-comma ` +
+    `(library: decimalComma: true), or write ${comma.replace(",", ".")}`);
 }
 
 /** Names of the inputs a preparation makes, in order: "x", "colour=red", "x missing". */
@@ -230,32 +274,41 @@ export interface EncodedRecords {
   problems: RowProblem[];
   /** Per column, how many unseen categories were encoded as all zeros. */
   unseen: Record<string, number>;
+  /** Per column that had no blank in training, how many blank cells were filled (median or most frequent). */
+  filled: Record<string, number>;
 }
 
-/** Prepares records exactly as the training rows were prepared. Problem rows are left out and listed. */
+/**
+ * Prepares records exactly as the training rows were prepared. Every record must carry every
+ * column of the preparation (blank if unknown: "", null or undefined); problem rows are left out and listed.
+ */
 export function encodeRecords(preparation: TablePreparation, records: readonly TableRecord[], options: EncodeOptions = {}): EncodedRecords {
+  if (typeof options !== "object" || options === null) throw new ConfigError("encode options must be an object { strict? }");
   checkKeys(options, ["strict"], "encode options");
-  const width = inputWidth(preparation);
+  const width = inputWidth(preparation), decimalComma = preparation.decimalComma === true;
   const x = new Float64Array(records.length * width);
-  const kept: number[] = [], problems: RowProblem[] = [], unseen: Record<string, number> = {};
+  const kept: number[] = [], problems: RowProblem[] = [], unseen: Record<string, number> = {}, filled: Record<string, number> = {};
   const index = preparation.columns.map((c) => (c.kind === "categorical" ? new Map(c.categories.map((k, i) => [k, i])) : undefined));
+  const count = (tally: Record<string, number>, names: readonly string[]) => { for (const name of names) tally[name] = (tally[name] ?? 0) + 1; };
   records.forEach((record, r) => {
     let at = kept.length * width;
-    const rowUnseen: string[] = [];
+    const rowUnseen: string[] = [], rowFilled: string[] = [];
+    const refuse = (column: string, message: string) => {
+      problems.push({ row: r, column, message });
+      x.fill(0, kept.length * width, (kept.length + 1) * width);
+    };
     for (const [i, column] of preparation.columns.entries()) {
+      if (!(column.name in record)) return refuse(column.name, "the record has no such key (give every column, blank if unknown)");
       const text = cellText(record[column.name]);
+      if (text === undefined && !column.missingIndicator) rowFilled.push(column.name);
       if (column.kind === "numeric") {
-        const value = text === undefined ? column.fill : parseNumber(text);
-        if (value === undefined) { problems.push({ row: r, column: column.name, message: notANumber(text!) }); x.fill(0, kept.length * width, (kept.length + 1) * width); return; }
+        const value = text === undefined ? column.fill : parseNumber(text, decimalComma);
+        if (value === undefined) return refuse(column.name, notANumber(text!));
         x[at++] = (value - column.mean) / column.std;
       } else {
         const k = index[i]!.get(text ?? column.fill);
         if (k === undefined) {
-          if (options.strict) {
-            problems.push({ row: r, column: column.name, message: `unseen category '${text}' (training saw ${column.categories.length > 8 ? `${column.categories.length} others` : column.categories.join(", ")})` });
-            x.fill(0, kept.length * width, (kept.length + 1) * width);
-            return;
-          }
+          if (options.strict) return refuse(column.name, `unseen category '${text}' (training saw ${column.categories.length > 8 ? `${column.categories.length} others` : column.categories.join(", ")})`);
           rowUnseen.push(column.name);
         }
         x.fill(0, at, at + column.categories.length);
@@ -264,10 +317,11 @@ export function encodeRecords(preparation: TablePreparation, records: readonly T
       }
       if (column.missingIndicator) x[at++] = text === undefined ? 1 : 0;
     }
-    for (const name of rowUnseen) unseen[name] = (unseen[name] ?? 0) + 1;
+    count(unseen, rowUnseen);
+    count(filled, rowFilled);
     kept.push(r);
   });
-  return { x: x.subarray(0, kept.length * width), kept, problems, unseen };
+  return { x: x.subarray(0, kept.length * width), kept, problems, unseen, filled };
 }
 
 /**
@@ -285,7 +339,7 @@ export function encodeTargets(preparation: TablePreparation, records: readonly T
       const k = classes.indexOf(text);
       return k < 0 ? fail(`unknown class '${text}' (the model knows ${classes.length > 20 ? `${classes.length} classes` : classes.join(", ")})`) : classes.map((_, i) => (i === k ? 1 : 0));
     }
-    const value = parseNumber(text);
+    const value = parseNumber(text, preparation.decimalComma === true);
     return value === undefined ? fail(`${notANumber(text)} (the task is regression)`) : [(value - scaling!.mean) / scaling!.std];
   });
   return { y, problems };
@@ -293,10 +347,14 @@ export function encodeTargets(preparation: TablePreparation, records: readonly T
 
 /** A column's training statistics: mean and standard deviation (std 1 for a constant column). */
 export function meanStd(values: readonly number[]): { mean: number; std: number } {
-  let mean = 0, variance = 0;
-  for (const v of values) mean += v / values.length;
-  for (const v of values) variance += (v - mean) ** 2 / values.length;
-  return { mean, std: variance > 0 ? Math.sqrt(variance) : 1 };
+  let sum = 0, min = Infinity, max = -Infinity;
+  for (const v of values) { sum += v; min = Math.min(min, v); max = Math.max(max, v); }
+  // All equal: the rounding of the mean must not make a tiny std that blows up every later value.
+  if (min === max) return { mean: min, std: 1 };
+  const mean = sum / values.length;
+  let variance = 0;
+  for (const v of values) variance += (v - mean) ** 2;
+  return { mean, std: Math.sqrt(variance / values.length) };
 }
 
 function median(values: readonly number[]): number {
@@ -322,9 +380,10 @@ function columnNames(records: readonly TableRecord[]): string[] {
 export function isTablePreparation(value: unknown): value is TablePreparation {
   const p = value as TablePreparation;
   return typeof p === "object" && p !== null && p.format === "wasmlp-table" && p.version === 1 && Array.isArray(p.columns) &&
+    (p.decimalComma === undefined || p.decimalComma === true) &&
     p.columns.every((c) => typeof c?.name === "string" && (c.kind === "numeric"
       ? [c.mean, c.std, c.fill].every(Number.isFinite) && c.std > 0
-      : c.kind === "categorical" && Array.isArray(c.categories) && c.categories.every((k) => typeof k === "string") && typeof c.fill === "string")) &&
+      : c.kind === "categorical" && Array.isArray(c.categories) && c.categories.length > 0 && c.categories.every((k) => typeof k === "string") && c.categories.includes(c.fill))) &&
     typeof p.target?.name === "string" && (p.target.task === "classification"
       ? Array.isArray(p.target.classes) && p.target.classes.every((k) => typeof k === "string")
       : p.target.task === "regression" && Number.isFinite(p.target.scaling?.mean) && (p.target.scaling?.std ?? 0) > 0);

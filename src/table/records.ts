@@ -5,7 +5,7 @@ import type { Matrix } from "../matrix.js";
 import type { LayerOptions, Network } from "../network.js";
 import type { Loss } from "../loss.js";
 import {
-  cellText, encodeRecords, encodeTargets, fitTable, inputWidth, isTablePreparation,
+  cellText, checkTableOptions, encodeRecords, encodeTargets, fitTable, parseNumber, inputWidth, isTablePreparation,
   type ColumnReport, type EncodeOptions, type RowProblem, type TableOptions, type TablePreparation, type TableRecord,
 } from "./preparation.js";
 
@@ -26,7 +26,8 @@ export interface PreparedTable {
 
 /** fitTable() on the records, then the records prepared: inputs and targets ready for fit(). */
 export function prepareTable(records: readonly TableRecord[], options: TableOptions): PreparedTable {
-  const labelled = records.filter((record) => hasTarget(record, options));
+  checkTableOptions(records, options);
+  const labelled = records.filter((record) => usableTarget(record, options));
   const { preparation, columns } = fitTable(labelled, options);
   const targets = encodeTargets(preparation, records);
   const inputs = encodeRecords(preparation, records);
@@ -50,9 +51,10 @@ export function prepareTable(records: readonly TableRecord[], options: TableOpti
   };
 }
 
-/** Records with a target cell: the others teach nothing (encodeTargets lists them as problems). */
-function hasTarget(record: TableRecord, options: TableOptions): boolean {
-  return typeof options?.target === "string" && cellText(record[options.target]) !== undefined;
+/** Records whose target can teach: not blank, and a number for a regression (encodeTargets lists the others as problems). */
+function usableTarget(record: TableRecord, options: TableOptions): boolean {
+  const text = cellText(record[options.target]);
+  return text !== undefined && (options.task !== "regression" || parseNumber(text, options.decimalComma === true) !== undefined);
 }
 
 /** One problem per record: the first. */
@@ -72,6 +74,8 @@ export interface RecordPredictions {
   problems: RowProblem[];
   /** Per column, how many unseen categories were encoded as all zeros. */
   unseen: Record<string, number>;
+  /** Per column that had no blank in training, how many blank cells were filled. */
+  filled: Record<string, number>;
 }
 
 /** The preparation a model carries in `metadata.preparation` (models trained by the CLI or with prepareTable). */
@@ -88,10 +92,11 @@ export function tablePreparation(net: Network): TablePreparation {
 export function predictRecords(net: Network, records: readonly TableRecord[], options: EncodeOptions = {}): RecordPredictions {
   const preparation = tablePreparation(net);
   const encoded = encodeRecords(preparation, records, options);
-  const outputs: Matrix = net.predict(new Float64Array(encoded.x));
   const { classes, scaling } = preparation.target;
+  const base = { kept: encoded.kept, problems: encoded.problems, unseen: encoded.unseen, filled: encoded.filled };
+  if (encoded.kept.length === 0) return { ...base, predictions: [], ...(classes ? { probabilities: [], classes } : {}) };
+  const outputs: Matrix = net.predict(new Float64Array(encoded.x));
   const rows = Array.from({ length: outputs.rows }, (_, r) => Array.from(outputs.row(r)));
-  const base = { kept: encoded.kept, problems: encoded.problems, unseen: encoded.unseen };
   if (!classes) return { ...base, predictions: rows.map(([v]) => v! * scaling!.std + scaling!.mean) };
   const label = (p: number[]) => classes[p.indexOf(Math.max(...p))]!;
   return { ...base, predictions: rows.map(label), probabilities: rows, classes };

@@ -21,9 +21,7 @@ export interface DataSet extends DataRegion {
 /** Validates and copies a data set into scratch memory at `at` (past the plan: a refusal leaves the network as it was). */
 export function placeData(engine: Engine, inputs: MatrixInput, targets: MatrixInput, at: number, what: string): DataSet {
   const { inputSize, loss } = engine.arch, outputSize = engine.outputSize;
-  const rows = batchRows(inputs, inputSize, `${what} inputs`);
-  const targetRows = batchRows(targets, outputSize, `${what} targets`);
-  if (targetRows !== rows) throw new ConfigError(`${what}: ${rows} input rows but ${targetRows} target rows`);
+  const rows = checkShapes(engine, inputs, targets, what);
   const region = planDataSet(at, rows, inputSize, outputSize);
   engine.reserve(region.end);
   const m = engine.backend.f64();
@@ -62,6 +60,14 @@ export function splitData(engine: Engine, data: DataSet, fraction: number, how: 
   };
 }
 
+/** The rows of a data set whose inputs and targets have the network's widths and one row count (checked before memory moves). */
+export function checkShapes(engine: Engine, inputs: MatrixInput, targets: MatrixInput, what: string): number {
+  const rows = batchRows(inputs, engine.arch.inputSize, `${what} inputs`);
+  const targetRows = batchRows(targets, engine.outputSize, `${what} targets`);
+  if (targetRows !== rows) throw new ConfigError(`${what}: ${rows} input rows but ${targetRows} target rows`);
+  return rows;
+}
+
 /** Mean loss (and accuracy, under the training block's metric mode) over a data set in memory. */
 export function measure(engine: Engine, data: DataRegion, mode: MetricModeId): Evaluation {
   const { block, plan } = engine;
@@ -73,6 +79,8 @@ export function measure(engine: Engine, data: DataRegion, mode: MetricModeId): E
 /** evaluate(): loss and metrics over a data set, no gradients, no weight change. */
 export function evaluate(engine: Engine, inputs: MatrixInput, targets: MatrixInput, metrics: readonly Metric[]): Evaluation {
   const mode = metrics.length === 0 ? MetricMode.none : metricMode(engine.arch, metrics);
+  checkShapes(engine, inputs, targets, "evaluate");
+  engine.forgetBatch(); // the workspaces are about to hold other rows
   engine.ensureCapacity(EVAL_CHUNK);
   const data = placeData(engine, inputs, targets, engine.scratchStart(), "evaluate");
   const { block } = engine;

@@ -11,7 +11,7 @@ import type { MatrixInput } from "../matrix.js";
 import { planFitScratch } from "../memoryPlan.js";
 import { Optimizer } from "../optimizer.js";
 import type { OptimizerConfig } from "../optimizerConfig.js";
-import { EVAL_CHUNK, placeData, splitData, type DataSet } from "./data.js";
+import { checkShapes, EVAL_CHUNK, placeData, splitData, type DataSet } from "./data.js";
 import { EarlyStopper } from "./earlyStopping.js";
 import { EpochRunner } from "./epoch.js";
 import { resolveFitOptions, type FitPlan } from "./options.js";
@@ -89,6 +89,9 @@ export function* trainLoop(
 
 /** The training rows, and the validation rows (split off their tail, or placed after them). */
 function placeFitData(engine: Engine, inputs: MatrixInput, targets: MatrixInput, plan: FitPlan): { train: DataSet; validation?: DataSet } {
+  checkShapes(engine, inputs, targets, "training"); // before the workspaces may move
+  if (plan.validationData) checkShapes(engine, plan.validationData.inputs, plan.validationData.targets, "validation");
+  engine.forgetBatch(); // the workspaces are about to hold other rows
   engine.ensureCapacity(Math.max(plan.batchSize, EVAL_CHUNK));
   const train = placeData(engine, inputs, targets, engine.scratchStart(), "training");
   if (plan.validationSplit !== undefined) return splitData(engine, train, plan.validationSplit, plan.validationRows, plan.seed);

@@ -6,7 +6,7 @@ import { oneHot } from "../dataset.js";
 import { rowCount, short } from "../format.js";
 import { cliMetadata } from "../metadata.js";
 import { loadModel } from "../model.js";
-import { modelInputs, unseenWarnings } from "../modelData.js";
+import { modelInputs, preparationWarnings } from "../modelData.js";
 import { BadRows } from "../rows.js";
 import { argmaxRows, classificationReport, predictValues, regressionReport } from "../scoring.js";
 
@@ -24,7 +24,7 @@ export async function evaluate(modelPath: string, dataPath: string, options: Eva
   const data = modelInputs(readCsv(dataPath, options.delimiter), meta, true, bad, options.strict);
   const skipped = bad.summary();
   if (skipped) console.error(`warning: ${skipped}`);
-  for (const warning of unseenWarnings(data.unseen)) console.error(warning);
+  for (const warning of preparationWarnings(data, meta)) console.error(warning);
   const actual = data.y as number[]; // every row has a target: modelInputs() required one
 
   console.log(`data: ${dataPath}: ${rowCount(data.rows)}, target '${meta.target}'`);

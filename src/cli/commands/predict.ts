@@ -7,7 +7,7 @@ import { count } from "../format.js";
 import { EXIT, fileProblem } from "../errors.js";
 import { cliMetadata } from "../metadata.js";
 import { loadModel } from "../model.js";
-import { modelInputs, unseenWarnings } from "../modelData.js";
+import { modelInputs, preparationWarnings } from "../modelData.js";
 import { BadRows, columnIndex } from "../rows.js";
 import { argmaxRows, predictValues } from "../scoring.js";
 
@@ -32,7 +32,7 @@ export async function predict(modelPath: string, dataPath: string, options: Pred
   const data = modelInputs(table, meta, false, bad, options.strict);
   const skipped = bad.summary();
   if (skipped) console.error(`warning: ${skipped}`);
-  for (const warning of unseenWarnings(data.unseen)) console.error(warning);
+  for (const warning of preparationWarnings(data, meta)) console.error(warning);
 
   const id = (r: number) => (options.id === undefined ? [] : [String(data.records[r]![options.id] ?? "")]);
   const lines: string[] = [];

@@ -3,10 +3,11 @@
 import { basename, extname } from "node:path";
 import { ConfigError, DataError, Network, type Activation, type BackendChoice, type FitOptions, type LayerOptions, type Loss } from "../../index.js";
 import { readCsv } from "../csv.js";
-import { readTrainingRecords, reportProblems, seededSplit, type Task } from "../dataset.js";
+import { readTrainingRecords, reportProblems, type Task } from "../dataset.js";
+import { heldOutRows } from "../../training/split.js";
 import { cellText, encodeRecords, encodeTargets, fitTable, inputWidth, parseNumber, type ColumnReport, type TablePreparation } from "../../table/preparation.js";
 import { architecture, count, duration, names, rowCount } from "../format.js";
-import type { CliMetadata, TrainingRecord } from "../metadata.js";
+import type { TrainingRecord } from "../metadata.js";
 import { saveModel } from "../model.js";
 import { classificationMetric, createProgress, regressionMetric } from "../progress.js";
 import { BadRows } from "../rows.js";
@@ -20,6 +21,7 @@ export interface TrainOptions {
   categorical?: string[];
   numeric?: string[];
   missingIndicators: boolean;
+  decimalComma?: boolean;
   delimiter?: string;
   layers: number[];
   activation: Activation;
@@ -45,32 +47,41 @@ export async function train(dataPath: string, options: TrainOptions): Promise<vo
   const bad = new BadRows(options.skipBadRows);
   const table = readCsv(dataPath, options.delimiter);
   const target = options.target ?? table.header[table.header.length - 1]!;
-  const read = readTrainingRecords(table, target, options.task, bad);
-  const columnChoices = { target, task: read.task, features: options.features, ignore: options.ignore, categorical: options.categorical, numeric: options.numeric };
-  // Each column's kind from every usable row; then the rows whose cells cannot be prepared are bad.
-  const kinds = fitTable(read.records, { ...columnChoices, missingIndicators: options.missingIndicators });
+  const decimalComma = options.decimalComma ?? false;
+  const read = readTrainingRecords(table, target, options.task, bad, decimalComma);
+  const columnChoices = {
+    target, task: read.task, features: options.features, ignore: options.ignore, categorical: options.categorical, numeric: options.numeric,
+    missingIndicators: options.missingIndicators, decimalComma,
+  };
+  // Each column's kind, and the class list, from every usable row; then the rows whose cells cannot be prepared are bad.
+  const kinds = fitTable(read.records, columnChoices);
   const failed = reportProblems(table, read.lines, encodeRecords(kinds.preparation, read.records).problems, bad);
   const records = read.records.filter((_, r) => !failed.has(r));
   const skipped = bad.summary();
   if (skipped) console.error(`warning: ${skipped}`);
   if (records.length === 0) throw new DataError(`${dataPath}: no usable rows (${bad.count} bad rows skipped)`);
 
-  // ——— split, then every statistic from the training rows only (the kinds stay as decided) ———
+  // ——— split (stratified by class for classification), then every statistic from the training rows only ———
   const n = records.length;
-  const { kept, held: testRows } = seededSplit(n, options.seed, options.testSplit);
-  const valCount = Math.round(kept.length * options.valSplit);
-  const trainRows = kept.slice(0, kept.length - valCount), valRows = kept.slice(kept.length - valCount);
+  const allClasses = kinds.preparation.target.classes; // every class of the file gets an output
+  const labels = allClasses && records.map((r) => allClasses.indexOf(cellText(r[target])!));
+  const { train: trainRows, validation: valRows, test: testRows } = splitRows(n, options.seed, options.testSplit, options.valSplit, labels);
   if (trainRows.length === 0) throw new DataError(`${dataPath}: ${n} usable rows leave none for training after the test and validation splits`);
   const pick = (rows: number[]) => rows.map((r) => records[r]!);
   const used = kinds.preparation.columns;
-  const { preparation } = fitTable(pick(trainRows), {
-    target, task: read.task, features: used.map((c) => c.name), missingIndicators: options.missingIndicators,
+  const fitted = fitTable(pick(trainRows), {
+    ...columnChoices, features: used.map((c) => c.name), ignore: undefined, ...(allClasses ? { classes: allClasses } : {}),
     numeric: used.filter((c) => c.kind === "numeric").map((c) => c.name), categorical: used.filter((c) => c.kind === "categorical").map((c) => c.name),
   });
-  preparation.target.classes &&= kinds.preparation.target.classes; // every class of the file gets an output
+  const { preparation } = fitted;
   const classes = preparation.target.classes ?? [];
   const targetScaling = preparation.target.scaling;
-  const inputs = (rows: number[]) => encodeRecords(preparation, pick(rows)).x;
+  // Every row passed the kinds' preparation, so none can fail this one (categories only unseen, which is no failure).
+  const inputs = (rows: number[], what?: string) => {
+    const encoded = encodeRecords(preparation, pick(rows));
+    if (what) for (const [column, k] of Object.entries(encoded.unseen)) console.error(`warning: column '${column}': ${count(k)} ${what} rows have a category no training row has (encoded as all zeros)`);
+    return encoded.x;
+  };
   const targets = (rows: number[]) => Float64Array.from(encodeTargets(preparation, pick(rows)).y.flatMap((y) => y!));
   const F = inputWidth(preparation);
   const data = { task: read.task, target, classes };
@@ -85,17 +96,14 @@ export async function train(dataPath: string, options: TrainOptions): Promise<vo
     backend: options.backend,
   });
   const lr = options.lr ?? DEFAULT_LR[options.optimizer];
-  const metadata: CliMetadata = {
-    producer: "wasmlp train",
-    task: data.task,
-    target: data.target,
-    preparation,
-    ...(targetScaling ? { targetScaling } : { classes: data.classes }),
-  };
+  // task, target, classes and target scaling live in the preparation; task and target are repeated for people reading the file
+  const metadata = { producer: "wasmlp train", task: data.task, target: data.target, preparation } as { producer: "wasmlp train"; task: Task; target: string; preparation: TablePreparation; training?: TrainingRecord };
 
   const what = data.task === "classification" ? `classification into ${data.classes.length} classes (${names(data.classes, 10)})` : "regression";
-  console.log(`data: ${dataPath}: ${rowCount(n)}, ${used.length} feature columns → ${F} inputs, target '${data.target}': ${what}`);
-  console.log(schemaTable(kinds.columns, preparation));
+  console.log(`data: ${dataPath}: ${rowCount(n)}, ${preparation.columns.length} feature columns → ${F} inputs, target '${data.target}': ${what}`);
+  // what the training rows say of the columns used, and why the others were left out
+  const reports = kinds.columns.map((c) => fitted.columns.find((f) => f.name === c.name) ?? c);
+  console.log(schemaTable(reports, preparation));
   console.log(`split: ${count(trainRows.length)} training, ${count(valRows.length)} validation, ${count(testRows.length)} test rows (seed ${options.seed})`);
   console.log(`network: ${architecture(net)}, ${loss}, ${count(net.parameterCount)} parameters; ${options.optimizer} lr ${lr}, ` +
     `batch ${options.batchSize}, ${options.epochs} epochs, ${net.backendName} backend`);
@@ -114,7 +122,7 @@ export async function train(dataPath: string, options: TrainOptions): Promise<vo
     onEpochEnd: (log) => progress.epoch(log),
     signal: interrupt.signal,
   };
-  if (valRows.length > 0) fitOptions.validationData = { inputs: inputs(valRows), targets: targets(valRows) };
+  if (valRows.length > 0) fitOptions.validationData = { inputs: inputs(valRows, "validation"), targets: targets(valRows) };
   if (options.earlyStop !== undefined) {
     fitOptions.earlyStopping = { patience: options.earlyStop, monitor: valRows.length > 0 ? "valLoss" : "loss", restoreBestWeights: true };
   }
@@ -144,11 +152,11 @@ export async function train(dataPath: string, options: TrainOptions): Promise<vo
   if (testRows.length === 0) {
     console.log("test: no test rows (--test-split 0)");
   } else if (targetScaling) {
-    const actual = testRows.map((r) => parseNumber(cellText(records[r]![target])!)!), predicted = predictValues(net, inputs(testRows), targetScaling);
+    const actual = testRows.map((r) => parseNumber(cellText(records[r]![target])!, decimalComma)!), predicted = predictValues(net, inputs(testRows, "test"), targetScaling);
     record.testRmse = rmse(actual, predicted);
     console.log(regressionReport("test", data.target, actual, predicted, targetScaling.mean));
   } else {
-    const actual = testRows.map((r) => classes.indexOf(cellText(records[r]![target])!)), predicted = argmaxRows(net.predict(inputs(testRows)));
+    const actual = testRows.map((r) => classes.indexOf(cellText(records[r]![target])!)), predicted = argmaxRows(net.predict(inputs(testRows, "test")));
     record.testAccuracy = accuracy(actual, predicted);
     console.log(classificationReport("test accuracy", data.target, data.classes, actual, predicted));
   }
@@ -159,15 +167,35 @@ export async function train(dataPath: string, options: TrainOptions): Promise<vo
   net.dispose();
 }
 
-/** What train found in each column, before it trains: kind, blanks, categories, and why a column was left out. */
+/**
+ * What train found in each column, before it trains: kind, blanks and categories in the training
+ * rows, and why a column was left out. Plain numeric columns without blanks are summed up when
+ * there are many (digits: 64).
+ */
 function schemaTable(columns: readonly ColumnReport[], preparation: TablePreparation): string {
-  const width = Math.max(...columns.map((c) => c.name.length));
   const indicator = new Set(preparation.columns.filter((c) => c.missingIndicator).map((c) => c.name));
-  return "columns:\n" + columns.map((c) => {
-    const blanks = c.missing === 0 ? "" : `, ${count(c.missing)} blank${indicator.has(c.name) ? " (filled, and flagged in an extra input)" : " (filled)"}`;
-    const detail = c.kind === "categorical" ? `: ${c.detail}` : c.kind === "left out" ? `: ${c.detail}` : "";
+  const plain = (c: ColumnReport) => c.kind === "numeric" && c.missing === 0;
+  const shown = columns.length > 20 ? columns.filter((c) => !plain(c)) : columns;
+  const width = Math.max(0, ...shown.map((c) => c.name.length));
+  const lines = shown.map((c) => {
+    const blanks = c.missing === 0 || c.kind === "left out" ? "" : `, ${count(c.missing)} blank${indicator.has(c.name) ? " (filled, and flagged in an extra input)" : " (filled)"}`;
+    const detail = c.kind === "numeric" ? "" : `: ${c.detail}`;
     return `  ${c.name.padEnd(width)}  ${c.kind}${detail}${blanks}`;
-  }).join("\n");
+  });
+  const summed = columns.length - shown.length;
+  if (summed > 0) lines.unshift(`  ${count(summed)} numeric columns without blanks: ${names(columns.filter(plain).map((c) => c.name), 8)}`);
+  return "columns:\n" + lines.join("\n");
+}
+
+/** Seeded test, then validation rows: stratified by class when `labels` are given (the others train). */
+function splitRows(n: number, seed: number, testFraction: number, valFraction: number, labels?: readonly number[]) {
+  const how = labels ? "stratified" : "shuffled";
+  const test = heldOutRows(n, Math.round(n * testFraction), how, seed, labels);
+  const isTest = new Set(test);
+  const rest = Array.from({ length: n }, (_, r) => r).filter((r) => !isTest.has(r));
+  const held = heldOutRows(rest.length, Math.round(rest.length * valFraction), how, seed + 1, labels && rest.map((r) => labels[r]!));
+  const isValidation = new Set(held.map((i) => rest[i]!));
+  return { train: rest.filter((r) => !isValidation.has(r)), validation: rest.filter((r) => isValidation.has(r)), test };
 }
 
 /** The output layer and loss the task calls for: softmax + cross-entropy for classes, identity + squared error for values. */
