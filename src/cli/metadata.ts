@@ -23,17 +23,23 @@ export interface TrainingRecord {
   testRmse?: number;
 }
 
-export interface CliMetadata {
+/** What `wasmlp train` writes. */
+export interface StoredCliMetadata {
   producer: "wasmlp train";
+  /** The preparation's task and target, repeated for people reading the file. */
   task: Task;
   target: string;
   /** How a record becomes the network's inputs (and its target the network's outputs). */
   preparation: TablePreparation;
+  training?: TrainingRecord;
+}
+
+/** What predict, evaluate and explain read: the stored metadata, with the preparation's target spelled out. */
+export interface CliMetadata extends StoredCliMetadata {
   /** Classification: the class of each output unit. */
   classes?: string[];
   /** Regression: the network predicts (y − mean) / std. */
   targetScaling?: { mean: number; std: number };
-  training?: TrainingRecord;
 }
 
 /** The metadata of models saved before the table preparation: numeric features and their scaling. */

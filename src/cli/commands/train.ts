@@ -7,7 +7,7 @@ import { readTrainingRecords, reportProblems, type Task } from "../dataset.js";
 import { heldOutRows } from "../../training/split.js";
 import { cellText, encodeRecords, encodeTargets, fitTable, inputWidth, parseNumber, type ColumnReport, type TablePreparation } from "../../table/preparation.js";
 import { architecture, count, duration, names, rowCount } from "../format.js";
-import type { TrainingRecord } from "../metadata.js";
+import type { StoredCliMetadata, TrainingRecord } from "../metadata.js";
 import { saveModel } from "../model.js";
 import { classificationMetric, createProgress, regressionMetric } from "../progress.js";
 import { BadRows } from "../rows.js";
@@ -96,8 +96,7 @@ export async function train(dataPath: string, options: TrainOptions): Promise<vo
     backend: options.backend,
   });
   const lr = options.lr ?? DEFAULT_LR[options.optimizer];
-  // task, target, classes and target scaling live in the preparation; task and target are repeated for people reading the file
-  const metadata = { producer: "wasmlp train", task: data.task, target: data.target, preparation } as { producer: "wasmlp train"; task: Task; target: string; preparation: TablePreparation; training?: TrainingRecord };
+  const metadata: StoredCliMetadata = { producer: "wasmlp train", task: data.task, target: data.target, preparation };
 
   const what = data.task === "classification" ? `classification into ${data.classes.length} classes (${names(data.classes, 10)})` : "regression";
   console.log(`data: ${dataPath}: ${rowCount(n)}, ${preparation.columns.length} feature columns → ${F} inputs, target '${data.target}': ${what}`);
