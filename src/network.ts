@@ -13,6 +13,7 @@ import type { Matrix, MatrixInput } from "./matrix.js";
 import { jsonFromSaved, savedFromJSON, type ModelJSON } from "./io/modelJson.js";
 import { decodeBinary, encodeBinary } from "./io/binary.js";
 import type { SavedNetwork } from "./io/saved.js";
+import type { OnnxExportOptions } from "./interop/onnx.js";
 import { createOptimizer, type Optimizer } from "./optimizer.js";
 import { Random, randomSeed } from "./random.js";
 import { evaluate } from "./training/data.js";
@@ -144,6 +145,31 @@ export class Network {
   static async fromBinary(bytes: Uint8Array | ArrayBuffer, options?: BackendOptions): Promise<Network> {
     const checked = backendOptions(options, "Network.fromBinary");
     return (await Network.restore(decodeBinary(bytes), checked)).network;
+  }
+
+  /**
+   * Reads an MLP from ONNX (as PyTorch's torch.onnx.export writes it, or as toONNX() does): Gemm or
+   * MatMul + Add layers with Relu, Tanh, Sigmoid, LeakyRelu, Softmax or no activation, float64 or
+   * float32 weights. Anything else is a ModelFormatError naming the node. The loss is the file's
+   * (wasmlp exports), `options.loss`, or crossEntropy after softmax and squaredError otherwise.
+   */
+  static async fromONNX(bytes: Uint8Array | ArrayBuffer, options?: BackendOptions & { loss?: Loss }): Promise<Network> {
+    const checked = interopOptions(options, ["backend", "batchCapacity", "loss"], "Network.fromONNX");
+    const { decodeONNX } = await import("./interop/onnx.js");
+    const { saved } = decodeONNX(bytes);
+    return (await Network.restore(withLoss(saved, checked.loss), checked)).network;
+  }
+
+  /**
+   * Reads an nn.Sequential-style state_dict from safetensors ("0.weight", "0.bias", "2.weight", …;
+   * float64 or float32). It holds no activations: give them (`activations: ["relu", "softmax"]`),
+   * or read a file toSafetensors() wrote, which records them.
+   */
+  static async fromSafetensors(bytes: Uint8Array | ArrayBuffer, options?: BackendOptions & { activations?: readonly Activation[]; loss?: Loss }): Promise<Network> {
+    const checked = interopOptions(options, ["backend", "batchCapacity", "activations", "loss"], "Network.fromSafetensors");
+    const { decodeSafetensors } = await import("./interop/safetensors.js");
+    const saved = decodeSafetensors(bytes, { ...(checked.activations ? { activations: checked.activations } : {}), ...(checked.loss ? { loss: checked.loss } : {}) });
+    return (await Network.restore(saved, checked)).network;
   }
 
   /** Loads a model from a Blob holding the binary format (browser downloads, file inputs). */
@@ -313,6 +339,30 @@ export class Network {
     return encodeBinary(this.snapshot(saveOptions(options, "toBinary")));
   }
 
+  /**
+   * The model as ONNX (opset 13, a symbolic batch dimension, input "input", output "output", the
+   * metadata in metadata_props), float64 unless `precision: "float32"`; `inputScaling` and
+   * `outputScaling` put a standardisation of raw inputs and of a regression output into the graph.
+   * The encoder is loaded on first use.
+   */
+  async toONNX(options: OnnxExportOptions = {}): Promise<Uint8Array> {
+    interopOptions(options, ["precision", "inputScaling", "outputScaling"], "toONNX");
+    if (options.precision !== undefined && options.precision !== "float64" && options.precision !== "float32") {
+      throw new ConfigError(`toONNX: precision must be 'float64' or 'float32', got ${JSON.stringify(options.precision)}`);
+    }
+    checkScaling(options, this.inputSize);
+    const saved = this.snapshot(undefined);
+    const { encodeONNX } = await import("./interop/onnx.js");
+    return encodeONNX(saved, options);
+  }
+
+  /** The parameters as an nn.Sequential-style state_dict in safetensors (float64), the architecture in __metadata__. */
+  async toSafetensors(): Promise<Uint8Array> {
+    const saved = this.snapshot(undefined);
+    const { encodeSafetensors } = await import("./interop/safetensors.js");
+    return encodeSafetensors(saved);
+  }
+
   /** toBinary() as a Blob, for downloads in a browser. */
   toBlob(options?: SaveOptions): Blob {
     return new Blob([this.toBinary(options) as BlobPart], { type: "application/octet-stream" });
@@ -348,6 +398,29 @@ export class Network {
     this.engine.dispose();
     unbindEngine(this);
   }
+}
+
+function interopOptions<T extends object>(options: T | undefined, known: readonly string[], where: string): T {
+  if (options === undefined) return {} as T;
+  if (typeof options !== "object" || options === null) throw new ConfigError(`${where}: options must be an object`);
+  checkKeys(options, known, `${where} options`);
+  return options;
+}
+
+/** The same network under another loss (checked as Network.create checks it). */
+function withLoss(saved: SavedNetwork, loss: Loss | undefined): SavedNetwork {
+  return loss === undefined ? saved : { ...saved, arch: checkArchitecture({ ...saved.arch, loss }, "options") };
+}
+
+function checkScaling(options: OnnxExportOptions, inputSize: number): void {
+  const finite = (v: unknown) => typeof v === "number" && Number.isFinite(v);
+  const s = options.inputScaling;
+  if (s !== undefined && !(Array.isArray(s.mean) && Array.isArray(s.std) && s.mean.length === inputSize && s.std.length === inputSize
+    && s.mean.every(finite) && s.std.every((v) => finite(v) && v !== 0))) {
+    throw new ConfigError(`toONNX: inputScaling must be { mean, std } with ${inputSize} finite numbers each (std not 0)`);
+  }
+  const o = options.outputScaling;
+  if (o !== undefined && !(finite(o.mean) && finite(o.std) && o.std !== 0)) throw new ConfigError("toONNX: outputScaling must be { mean, std }, finite numbers, std not 0");
 }
 
 function checkCapacity(value: number | undefined): number {

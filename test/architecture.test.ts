@@ -16,7 +16,7 @@ const FLOORS: [floor: number, name: string, files: RegExp][] = [
   [3, "engine", /^engine\.ts$/],
   [4, "optimizer configuration", /^optimizerConfig\.ts$/],
   [5, "optimizers", /^optimizer\.ts$/],
-  [6, "file formats", /^io\//],
+  [6, "file formats", /^(io|interop)\//],
   [7, "training", /^training\//],
   [8, "network", /^network\.ts$/],
   [9, "public API, workers and tables", /^(index\.ts|worker\/|table\/)/],
