@@ -7,10 +7,11 @@ import { enableRelaxedSimd } from "./node.js";
 import { errorLine, EXIT, exitCodeFor } from "./cli/errors.js";
 import { TASKS } from "./cli/dataset.js";
 import { MAX_INTEGER_CLASSES } from "./table/preparation.js";
-import { delimiter, fraction, layerSizes, nameList, positiveInteger, positiveNumber, seed } from "./cli/options.js";
+import { activationList, delimiter, fraction, layerSizes, nameList, positiveInteger, positiveNumber, seed } from "./cli/options.js";
 import { evaluate, type EvaluateOptions } from "./cli/commands/evaluate.js";
 import { explain, type ExplainOptions } from "./cli/commands/explain.js";
 import { inspect } from "./cli/commands/inspect.js";
+import { exportModel, importModel, type ExportOptions, type ImportOptions } from "./cli/commands/interop.js";
 import { predict, type PredictOptions } from "./cli/commands/predict.js";
 import { DEFAULT_LR, train, type TrainOptions } from "./cli/commands/train.js";
 
@@ -78,6 +79,23 @@ program.command("evaluate")
   .addOption(backendOption())
   .addOption(skipOption())
   .action((model: string, data: string, options: EvaluateOptions) => evaluate(model, data, { ...options, strict: options.strict ?? false }));
+
+program.command("export")
+  .description("write a model as ONNX (for onnxruntime, PyTorch tools) or as a safetensors state_dict (for PyTorch)")
+  .argument("<model>", "a model file (binary or JSON)")
+  .addOption(new Option("--format <format>", "onnx or safetensors (default: from --out, else onnx)").choices(["onnx", "safetensors"]))
+  .option("--float32", "ONNX in float32 (default float64: the model's own numbers)")
+  .option("--out <file>", "where to write it (default: the model's name with .onnx or .safetensors)")
+  .action((model: string, options: ExportOptions) => exportModel(model, options));
+
+program.command("import")
+  .description("read an MLP from ONNX or safetensors (as PyTorch writes them) and save it as a wasmlp model")
+  .argument("<file>", "an .onnx or .safetensors file")
+  .option("--activations <names>", "safetensors: the activation of each Linear layer, comma-separated (e.g. relu,softmax)", activationList)
+  .addOption(new Option("--loss <name>", "the loss to train it with later (default: the file's, else crossEntropy after softmax, squaredError otherwise)").choices(LOSSES))
+  .addOption(backendOption())
+  .option("--out <file>", "where to save the model: .json for JSON, anything else binary (default: <file>.wasmlp)")
+  .action((file: string, options: ImportOptions) => importModel(file, options));
 
 program.command("inspect")
   .description("architecture, parameter count, loss, training record, task, classes and features of a model")

@@ -70,13 +70,14 @@ describe("export", () => {
     expectClose(await runOnnx(await net.toONNX(), x, "float64"), Array.from(net.predict(x).data), activation, 1e-12);
   });
 
-  it.each(BACKENDS)("round trips are bit-exact on %s: ONNX and safetensors, metadata and loss included", async (backend) => {
-    const net = await Network.create({ inputSize: 4, seed: 6, backend, loss: "binaryCrossEntropy", layers: [{ size: 5, activation: "leakyRelu" }, { size: 3, activation: "relu" }, { size: 2, activation: "sigmoid" }] });
+  it.each(BACKENDS.flatMap((b) => [[b, "sigmoid"], [b, "softmax"]] as const))("round trips are bit-exact on %s (%s out): ONNX and safetensors, metadata and loss included", async (backend, out) => {
+    const loss = out === "softmax" ? "crossEntropy" : "binaryCrossEntropy";
+    const net = await Network.create({ inputSize: 4, seed: 6, backend, loss, layers: [{ size: 5, activation: "leakyRelu" }, { size: 3, activation: "relu" }, { size: 2, activation: out }] });
     net.metadata = { note: "ünïcode ✓", classes: ["a", "b"] };
     for (const back of [await Network.fromONNX(await net.toONNX(), { backend }), await Network.fromSafetensors(await net.toSafetensors(), { backend })]) {
       expect(params(back).map((v) => Object.is(v, -0) ? "-0" : v)).toEqual(params(net).map((v) => Object.is(v, -0) ? "-0" : v));
       expect(back.layers).toEqual(net.layers);
-      expect(back.loss).toBe("binaryCrossEntropy");
+      expect(back.loss).toBe(loss);
       expect(back.metadata).toEqual(net.metadata);
     }
   });
@@ -127,7 +128,7 @@ describe("refusals", () => {
   it("refuses safetensors whose shapes do not chain, dtypes it cannot read, and files that name no activations", async () => {
     const f = file("torch-3-4-2-sigmoid.safetensors");
     await expect(Network.fromSafetensors(f)).rejects.toThrow(ConfigError);
-    await expect(Network.fromSafetensors(f)).rejects.toThrow("safetensors: the file names no activations (a state_dict holds none): give one per Linear layer (2), e.g. { activations: ['relu', 'softmax'] }");
+    await expect(Network.fromSafetensors(f)).rejects.toThrow("safetensors: the file names no activations (a state_dict holds none): give one per Linear layer (2), e.g. activations: ['relu', 'softmax'] (wasmlp import: --activations relu,softmax)");
     await expect(Network.fromSafetensors(f, { activations: ["sigmoid"] })).rejects.toThrow("safetensors: 1 activations given for 2 Linear layers");
     const make = (header: object, data = new Uint8Array(0)) => {
       const json = new TextEncoder().encode(JSON.stringify(header));

@@ -3,6 +3,7 @@
 import { InvalidArgumentError } from "commander";
 import { parseNumber } from "./rows.js";
 import { DELIMITERS } from "./csv.js";
+import { ACTIVATIONS, type Activation } from "../index.js";
 
 export function positiveInteger(text: string): number {
   const value = parseNumber(text);
@@ -53,4 +54,12 @@ export function delimiter(text: string): string {
   const d = DELIMITERS[text];
   if (d === undefined) throw new InvalidArgumentError(`expected ',', ';', '|' or 'tab' (default: detected from the header row).`);
   return d;
+}
+
+/** --activations relu,softmax */
+export function activationList(text: string): Activation[] {
+  return nameList(text).map((name) => {
+    if (!(ACTIVATIONS as readonly string[]).includes(name)) throw new InvalidArgumentError(`'${name}' is not an activation; expected ${ACTIVATIONS.join(", ")}.`);
+    return name as Activation;
+  });
 }

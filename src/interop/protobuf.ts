@@ -18,17 +18,14 @@ export interface Field {
 
 /** A varint at `at`: its value (exact up to 2^53; a 10-byte negative int64 comes back negative) and the next position. */
 function readVarint(bytes: Uint8Array, at: number, fail: (why: string) => never): [number, number] {
-  let value = 0, scale = 1;
+  let value = 0n, shift = 0n;
   for (let i = 0; i < 10; i++) {
     if (at >= bytes.length) fail("truncated varint");
     const b = bytes[at++]!;
-    if (i === 9) {
-      if (b > 1) fail("varint longer than 64 bits");
-      return [b === 1 ? value - 2 ** 64 : value, at]; // bit 63: two's complement
-    }
-    value += (b & 0x7f) * scale;
-    scale *= 128;
-    if ((b & 0x80) === 0) return [value, at];
+    if (i === 9 && b > 1) fail("varint longer than 64 bits");
+    value |= BigInt(b & 0x7f) << shift;
+    shift += 7n;
+    if ((b & 0x80) === 0) return [Number(BigInt.asIntN(64, value)), at]; // int64: two's complement
   }
   return fail("varint longer than 10 bytes");
 }

@@ -94,7 +94,8 @@ export function decodeSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safe
   const stored = typeof meta["wasmlp.architecture"] === "string" ? parseJson(meta["wasmlp.architecture"], "wasmlp.architecture", fail) as Partial<Architecture> : undefined;
   const activations = options.activations ?? stored?.layers?.map((l) => l.activation);
   if (!activations) {
-    throw new ConfigError(`safetensors: the file names no activations (a state_dict holds none): give one per Linear layer (${ordered.length}), e.g. { activations: [${ordered.map((_, i) => (i === ordered.length - 1 ? "'softmax'" : "'relu'")).join(", ")}] }`);
+    throw new ConfigError(`safetensors: the file names no activations (a state_dict holds none): give one per Linear layer (${ordered.length}), e.g. activations: [${ordered.map((_, i) => (i === ordered.length - 1 ? "'softmax'" : "'relu'")).join(", ")}] ` +
+      `(wasmlp import: --activations ${ordered.map((_, i) => (i === ordered.length - 1 ? "softmax" : "relu")).join(",")})`);
   }
   if (activations.length !== ordered.length) throw new ConfigError(`safetensors: ${activations.length} activations given for ${ordered.length} Linear layers`);
   for (const a of activations) if (!ACTIVATIONS.includes(a)) throw new ConfigError(`safetensors: unknown activation ${JSON.stringify(a)}`);
