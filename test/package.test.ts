@@ -182,6 +182,12 @@ describe("the installed package", () => {
     const built = await run(process.execPath, [vite, "build", "--logLevel", "warn"], app);
     // Vite warns of missing sources, unresolvable imports and the like: a clean build warns of nothing.
     expect((built.stdout + built.stderr).trim()).toBe("");
+    // The ONNX/safetensors code is not in the app's main chunk: it loads only when used.
+    const assets = readdirSync(join(app, "dist/assets")).filter((f) => f.endsWith(".js"));
+    const entry = assets.find((f) => readFileSync(join(app, "dist/assets", f), "utf8").includes("prepareTable"));
+    expect(entry, "the entry chunk").toBeDefined();
+    expect(readFileSync(join(app, "dist/assets", entry!), "utf8")).not.toContain("the file has no graph");
+    expect(assets.some((f) => readFileSync(join(app, "dist/assets", f), "utf8").includes("the file has no graph"))).toBe(true);
     const server = await serve(join(app, "dist"));
     const browser = await launch();
     try {
