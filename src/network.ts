@@ -156,8 +156,7 @@ export class Network {
   static async fromONNX(bytes: Uint8Array | ArrayBuffer, options?: BackendOptions & { loss?: Loss }): Promise<Network> {
     const checked = interopOptions(options, ["backend", "batchCapacity", "loss"], "Network.fromONNX");
     const { decodeONNX } = await import("./interop/onnx.js");
-    const { saved } = decodeONNX(bytes);
-    return (await Network.restore(withLoss(saved, checked.loss), checked)).network;
+    return (await Network.restore(decodeONNX(bytes, checked.loss), checked)).network;
   }
 
   /**
@@ -168,8 +167,8 @@ export class Network {
   static async fromSafetensors(bytes: Uint8Array | ArrayBuffer, options?: BackendOptions & { activations?: readonly Activation[]; loss?: Loss }): Promise<Network> {
     const checked = interopOptions(options, ["backend", "batchCapacity", "activations", "loss"], "Network.fromSafetensors");
     const { decodeSafetensors } = await import("./interop/safetensors.js");
-    const saved = decodeSafetensors(bytes, { ...(checked.activations ? { activations: checked.activations } : {}), ...(checked.loss ? { loss: checked.loss } : {}) });
-    return (await Network.restore(saved, checked)).network;
+    const saved = decodeSafetensors(bytes, checked.activations);
+    return (await Network.restore(withLoss(saved, checked.loss), checked)).network;
   }
 
   /** Loads a model from a Blob holding the binary format (browser downloads, file inputs). */
@@ -415,12 +414,12 @@ function withLoss(saved: SavedNetwork, loss: Loss | undefined): SavedNetwork {
 function checkScaling(options: OnnxExportOptions, inputSize: number): void {
   const finite = (v: unknown) => typeof v === "number" && Number.isFinite(v);
   const s = options.inputScaling;
-  if (s !== undefined && !(Array.isArray(s.mean) && Array.isArray(s.std) && s.mean.length === inputSize && s.std.length === inputSize
+  if (s !== undefined && !(typeof s === "object" && s !== null && Array.isArray(s.mean) && Array.isArray(s.std) && s.mean.length === inputSize && s.std.length === inputSize
     && s.mean.every(finite) && s.std.every((v) => finite(v) && v !== 0))) {
     throw new ConfigError(`toONNX: inputScaling must be { mean, std } with ${inputSize} finite numbers each (std not 0)`);
   }
   const o = options.outputScaling;
-  if (o !== undefined && !(finite(o.mean) && finite(o.std) && o.std !== 0)) throw new ConfigError("toONNX: outputScaling must be { mean, std }, finite numbers, std not 0");
+  if (o !== undefined && !(typeof o === "object" && o !== null && finite(o.mean) && finite(o.std) && o.std !== 0)) throw new ConfigError("toONNX: outputScaling must be { mean, std }, finite numbers, std not 0");
 }
 
 function checkCapacity(value: number | undefined): number {

@@ -33,7 +33,7 @@ describe("wasmlp export", () => {
   it("a classifier trained on numeric columns: the ONNX model takes raw values and gives predictRecords' probabilities", async () => {
     ok("train", "data/iris.csv", "--epochs", "30", "--out", tmp("iris.wasmlp"));
     const out = ok("export", tmp("iris.wasmlp"), "--out", tmp("iris.onnx"));
-    expect(out).toContain("it takes raw values of sepal_length, sepal_width, petal_length, petal_width (standardised inside the graph); it outputs the probabilities of setosa, versicolor, virginica");
+    expect(out).toContain("it takes raw values of sepal_length, sepal_width, petal_length, petal_width (standardised inside the graph; no blank cells: fill them first); it outputs the probabilities of setosa, versicolor, virginica");
     const raw = irisRows.map((r) => r.slice(0, 4).map(Number));
     const net = await Network.fromBinary(new Uint8Array(readFileSync(tmp("iris.wasmlp"))));
     const records = irisRows.map((r) => ({ sepal_length: r[0], sepal_width: r[1], petal_length: r[2], petal_width: r[3] }));

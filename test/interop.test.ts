@@ -90,7 +90,15 @@ describe("export", () => {
     const expected = Array.from(net.predict(prepared).data, (v) => v * outputScaling.std + outputScaling.mean);
     const bytes = await net.toONNX({ inputScaling, outputScaling });
     expect(await runOnnx(bytes, raw, "float64")).toEqual(expected); // the same operations in the same order: the same bits
-    expect(params(await Network.fromONNX(bytes))).toEqual(params(net)); // and it reads back as the network alone
+    // read back, the scaling is folded into the first and last layers: the network takes raw values too
+    expectClose((await Network.fromONNX(bytes)).predict(raw).data, expected, "imported with folded scaling", 1e-12);
+  });
+
+  it("float32 round trips keep every activation, leaky ReLU's float32 slope included", async () => {
+    const net = await Network.create({ inputSize: 3, seed: 9, loss: "squaredError", layers: [{ size: 4, activation: "leakyRelu" }, { size: 2, activation: "identity" }] });
+    const back = await Network.fromONNX(await net.toONNX({ precision: "float32" }));
+    expect(back.layers).toEqual(net.layers);
+    expect(params(back)).toEqual(params(net).map(Math.fround));
   });
 });
 
@@ -125,6 +133,22 @@ describe("refusals", () => {
     await expect(Network.fromONNX(leaky.subarray(0, 300))).rejects.toThrow(ModelFormatError);
   });
 
+  it("refuses cycles and foreign layouts; steps over Identity nodes; reads MatMul + Add with the bias first", async () => {
+    const W = new Uint8Array(new Float64Array([1, 2, 3, 4]).buffer), b = new Uint8Array(new Float64Array([0.5, -0.5]).buffer);
+    const base = (g: Writer) => { tensor(g, "W", [2, 2], 11, W); tensor(g, "b", [2], 11, b); valueInfo(g, 11, "input"); valueInfo(g, 12, "output"); };
+    const node = (g: Writer, op: string, inputs: string[], output: string, name = output) =>
+      g.message(1, (n) => { for (const i of inputs) n.string(1, i); n.string(2, output).string(3, name).string(4, op); });
+    const loop = graph((g) => { node(g, "Gemm", ["input", "W", "b"], "z"); node(g, "Relu", ["z"], "input"); base(g); });
+    await expect(Network.fromONNX(loop)).rejects.toThrow(/is met twice: the graph has a cycle/);
+    const self = graph((g) => { node(g, "Identity", ["input"], "input", "id"); base(g); });
+    await expect(Network.fromONNX(self)).rejects.toThrow(/the graph has a cycle/);
+    const wrongBias = graph((g) => { tensor(g, "W", [2, 2], 11, W); tensor(g, "c", [2, 1], 11, b); node(g, "Gemm", ["input", "W", "c"], "output"); valueInfo(g, 11, "input"); valueInfo(g, 12, "output"); });
+    await expect(Network.fromONNX(wrongBias)).rejects.toThrow("ONNX: node 'output' (Gemm): the bias has shape [2, 1], expected [2]");
+    const matmul = graph((g) => { node(g, "Identity", ["input"], "x"); node(g, "MatMul", ["x", "W"], "m"); node(g, "Add", ["b", "m"], "z"); node(g, "Identity", ["z"], "output"); base(g); });
+    const net = await Network.fromONNX(matmul);
+    expect(Array.from(net.predict([[1, 1]]).data)).toEqual([1 + 3 + 0.5, 2 + 4 - 0.5]); // x·W + b, W stored [in, out]
+  });
+
   it("refuses safetensors whose shapes do not chain, dtypes it cannot read, and files that name no activations", async () => {
     const f = file("torch-3-4-2-sigmoid.safetensors");
     await expect(Network.fromSafetensors(f)).rejects.toThrow(ConfigError);
@@ -145,8 +169,10 @@ describe("refusals", () => {
       [make({ "conv.weight": { dtype: "F64", shape: [1], data_offsets: [0, 8] } }, new Uint8Array(8)), /'conv.weight' is not a Linear layer's weight or bias/],
       [make({ "0.weight": { dtype: "F64", shape: [65536, 65536], data_offsets: [0, 8] } }, new Uint8Array(8)), /declares 4294967296 values/],
       [f.subarray(0, 100), /the header claims \d+ bytes, but the file has 92/],
+      [make({ __metadata__: { "wasmlp.architecture": JSON.stringify({ layers: 5 }) }, "0.weight": { dtype: "F64", shape: [1, 1], data_offsets: [0, 8] }, "0.bias": { dtype: "F64", shape: [1], data_offsets: [8, 16] } }, new Uint8Array(16)),
+        /wasmlp.architecture in __metadata__ has no list of layers with known activations/],
     ];
-    for (const [bytes, message] of bad) await expect(Network.fromSafetensors(bytes, { activations: ["relu", "relu"] })).rejects.toThrow(message);
+    for (const [bytes, message] of bad) await expect(Network.fromSafetensors(bytes, message.source.includes("architecture") ? {} : { activations: ["relu", "relu"] })).rejects.toThrow(message);
   });
 
   it("fuzz: truncated and bit-flipped files give a ModelFormatError (or a working network), never anything else", async () => {

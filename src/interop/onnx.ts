@@ -7,11 +7,11 @@
 // Sigmoid, LeakyRelu, Softmax (last axis) or nothing — and refuses anything else, naming the node,
 // before anything is built.
 import type { Activation } from "../activation.js";
-import { checkArchitecture } from "../architecture.js";
-import { ModelFormatError } from "../errors.js";
-import type { LayerShape } from "../architecture.js";
+import { checkArchitecture, type LayerShape } from "../architecture.js";
+import { ConfigError, ModelFormatError } from "../errors.js";
 import type { Loss } from "../loss.js";
 import type { SavedNetwork } from "../io/saved.js";
+import { defaultLoss, MAX_VALUES, metadataObject, readFloats } from "./common.js";
 import { int64s, readMessage, text, Wire, Writer, type Field } from "./protobuf.js";
 
 export interface OnnxExportOptions {
@@ -26,11 +26,9 @@ export interface OnnxExportOptions {
 const OPSET = 13;
 const IR_VERSION = 7;
 const DOUBLE = 11, FLOAT = 1;
-/** The most values one tensor may declare: far above any MLP that fits a wasm memory. */
-const MAX_VALUES = 2 ** 28;
 
 // ONNX field numbers (onnx.proto3)
-const Model = { irVersion: 1, producerName: 2, producerVersion: 3, graph: 7, opsetImport: 8, metadataProps: 14 } as const;
+const Model = { irVersion: 1, producerName: 2, graph: 7, opsetImport: 8, metadataProps: 14 } as const;
 const Graph = { node: 1, name: 2, initializer: 5, input: 11, output: 12 } as const;
 const Node = { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 } as const;
 const Attribute = { name: 1, f: 2, i: 3, type: 20 } as const;
@@ -84,7 +82,7 @@ export function encodeONNX(saved: SavedNetwork, options: OnnxExportOptions = {})
     .message(2, (s) => s.message(1, (d) => d.string(2, "batch")).message(1, (d) => d.int(1, cols)))));
   const metadata: [string, string][] = [
     ["wasmlp.loss", arch.loss],
-    ["wasmlp.inputs", options.inputScaling ? "raw (standardised inside the graph)" : "as the network takes them"],
+    ["wasmlp.inputs", options.inputScaling ? "raw values, standardised inside the graph (no blank cells)" : "as the network takes them"],
     ...(saved.metadata ? [["wasmlp.metadata", JSON.stringify(saved.metadata)] as [string, string]] : []),
   ];
   const model = new Writer()
@@ -128,30 +126,24 @@ function rawData(values: ArrayLike<number>, float32: boolean): Uint8Array {
 interface NodeInfo { name: string; op: string; inputs: string[]; outputs: string[]; attributes: Map<string, Field[]> }
 interface Initializer { dims: number[]; values: Float64Array }
 
-export interface OnnxImport {
-  saved: SavedNetwork;
-  /** The loss the file names (wasmlp exports), if any. */
-  loss?: Loss;
-}
-
-export function decodeONNX(bytes: Uint8Array | ArrayBuffer): OnnxImport {
+/**
+ * Reads an MLP. `loss` overrides the file's (a user's choice: a ConfigError when it does not fit).
+ * Standardisation nodes wasmlp wrote are folded into the weights — unless the file's metadata
+ * carries the table preparation they came from, which does the same outside the network.
+ */
+export function decodeONNX(bytes: Uint8Array | ArrayBuffer, loss?: Loss): SavedNetwork {
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const model = readMessage(data, "model");
   const graphField = model.find((f) => f.field === Model.graph && f.wire === Wire.Bytes);
   if (!graphField) throw new ModelFormatError("ONNX: the file has no graph (is it an ONNX model?)");
-  for (const o of model.filter((f) => f.field === Model.opsetImport)) {
-    const fields = readMessage(o.bytes, "opset_import");
-    const domain = fields.find((f) => f.field === 1);
-    if (domain && text(domain, "opset domain") !== "" && text(domain, "opset domain") !== "ai.onnx") {
-      throw new ModelFormatError(`ONNX: the model uses the operator set '${text(domain, "opset domain")}'; wasmlp reads the standard operators only`);
-    }
-  }
   const props = new Map<string, string>();
   for (const p of model.filter((f) => f.field === Model.metadataProps)) {
     const fields = readMessage(p.bytes, "metadata_props");
     const key = fields.find((f) => f.field === 1), value = fields.find((f) => f.field === 2);
     if (key && value) props.set(text(key, "metadata key"), text(value, "metadata value"));
   }
+  const failMeta = (why: string): never => { throw new ModelFormatError(`ONNX: ${why}`); };
+  const metadata = metadataObject(props.get("wasmlp.metadata"), failMeta, "the wasmlp.metadata property");
 
   const graph = readMessage(graphField.bytes, "graph");
   const inits = new Map<string, Initializer>();
@@ -165,69 +157,116 @@ export function decodeONNX(bytes: Uint8Array | ArrayBuffer): OnnxImport {
   if (inputs.length !== 1) throw new ModelFormatError(`ONNX: the graph has ${inputs.length} inputs (${inputs.join(", ")}); an MLP has one`);
   if (outputs.length !== 1) throw new ModelFormatError(`ONNX: the graph has ${outputs.length} outputs (${outputs.join(", ")}); an MLP has one`);
 
-  // Walk the chain from the input: each value is consumed by exactly one node.
+  // Walk the chain from the input: each value feeds one node (Identity nodes are stepped over);
+  // a node met twice is a cycle.
   const consumers = new Map<string, NodeInfo[]>();
-  for (const n of nodes) for (const input of n.inputs) if (!inits.has(input)) consumers.set(input, [...(consumers.get(input) ?? []), n]);
+  for (const n of nodes) for (const input of new Set(n.inputs)) if (!inits.has(input)) consumers.set(input, [...(consumers.get(input) ?? []), n]);
   const used = new Set<NodeInfo>();
-  const next = (value: string): NodeInfo | undefined => {
-    let list = consumers.get(value) ?? [];
-    // leaky ReLU as Max(z, Mul(z, 0.01)): z feeds both; the Mul comes first
-    const mul = list.find((x) => x.op === "Mul"), max = list.find((x) => x.op === "Max");
-    if (list.length === 2 && mul && max && max.inputs.includes(mul.outputs[0]!)) list = [mul];
-    if (list.length > 1) throw new ModelFormatError(`ONNX: the value '${value}' feeds ${list.length} nodes (${list.map(describe).join(", ")}); an MLP is a chain`);
-    const n = list[0];
-    if (n) used.add(n);
+  const take = (n: NodeInfo) => {
+    if (used.has(n)) throw new ModelFormatError(`ONNX: node ${describe(n)} is met twice: the graph has a cycle`);
+    used.add(n);
     return n;
   };
+  let value = inputs[0]!;
+  const next = (): NodeInfo | undefined => {
+    for (;;) {
+      let list = consumers.get(value) ?? [];
+      // leaky ReLU as Max(z, Mul(z, 0.01)): z feeds both; the Mul comes first
+      const mul = list.find((x) => x.op === "Mul"), max = list.find((x) => x.op === "Max");
+      if (list.length === 2 && mul && max && max.inputs.includes(mul.outputs[0]!)) list = [mul];
+      if (list.length > 1) throw new ModelFormatError(`ONNX: the value '${value}' feeds ${list.length} nodes (${list.map(describe).join(", ")}); an MLP is a chain`);
+      const n = list[0];
+      if (!n || n.op !== "Identity") return n && take(n);
+      take(n);
+      value = n.outputs[0]!;
+    }
+  };
   const weights: Float64Array[] = [], layers: LayerShape[] = [];
-  let value = inputs[0]!, fanIn: number | undefined;
-  let n = next(value);
-  // wasmlp's own standardisation nodes (its metadata, restored below, carries the scaling)
-  while (n && n.name.startsWith("wasmlp.prepare.")) { value = n.outputs[0]!; n = next(value); }
-  while (n && !n.name.startsWith("wasmlp.unscale.") && n.op !== "Identity") {
-    const { w, b, output, rows, cols } = linear(n, value, inits, next);
+  let fanIn: number | undefined;
+  const constant = (node: NodeInfo | undefined, op: string, prefix: string): Float64Array => {
+    const c = node && inits.get(node.inputs[1] ?? "");
+    if (!node || node.op !== op || !node.name.startsWith(prefix) || node.inputs[0] !== value || !c) throw node ? unsupported(node) : new ModelFormatError(`ONNX: wasmlp's ${prefix} nodes are incomplete`);
+    value = node.outputs[0]!;
+    return c.values;
+  };
+  let n = next();
+  // wasmlp's standardisation of raw inputs: Sub(x, input_mean), Div(·, input_std)
+  let inputScaling: [Float64Array, Float64Array] | undefined;
+  if (n && n.name.startsWith("wasmlp.prepare.")) {
+    const mean = constant(n, "Sub", "wasmlp.prepare.");
+    inputScaling = [mean, constant(next(), "Div", "wasmlp.prepare.")];
+    n = next();
+  }
+  while (n && !n.name.startsWith("wasmlp.unscale.")) {
+    const { w, b, output, rows, cols } = linear(n, value, inits, () => { value = n!.outputs[0]!; return next(); });
     if (fanIn !== undefined && cols !== fanIn) throw new ModelFormatError(`ONNX: node ${describe(n)} takes ${cols} inputs, but the layer before gives ${fanIn}`);
     fanIn = rows;
     value = output;
     let activation: Activation = "identity";
-    const act = next(value);
+    const act = next();
     if (act && ACTIVATIONS_BY_OP.has(act.op)) {
       activation = ACTIVATIONS_BY_OP.get(act.op)!;
       if (act.op === "LeakyRelu") checkLeakyAlpha(act);
       if (act.op === "Softmax") checkSoftmaxAxis(act);
       value = act.outputs[0]!;
     } else if (act && act.op === "Mul" && isSlope(act, value, inits)) {
-      const max = next(act.outputs[0]!);
-      if (!max || max.op !== "Max" || !max.inputs.includes(value)) throw unsupported(max ?? act);
-      used.add(max);
+      const z = value;
+      value = act.outputs[0]!;
+      const max = next();
+      if (!max || max.op !== "Max" || !max.inputs.includes(z)) throw unsupported(max ?? act);
       activation = "leakyRelu";
       value = max.outputs[0]!;
     }
     weights.push(w, b);
     layers.push({ size: rows, activation });
-    n = activation === "identity" ? act : next(value);
+    n = activation === "identity" ? act : next();
   }
-  while (n && (n.name.startsWith("wasmlp.unscale.") || n.op === "Identity")) { value = n.outputs[0]!; n = next(value); }
-  if (n) throw unsupported(n);
+  let outputScaling: { mean: number; std: number } | undefined;
+  if (n) {
+    // wasmlp's mapping of a standardised output back: Mul(y, output_std), Add(·, output_mean)
+    const std = constant(n, "Mul", "wasmlp.unscale.");
+    const mean = constant(next(), "Add", "wasmlp.unscale.");
+    if (std.some((v) => v !== std[0]) || mean.some((v) => v !== mean[0])) throw new ModelFormatError("ONNX: wasmlp's output scaling differs between outputs");
+    outputScaling = { mean: mean[0]!, std: std[0]! };
+    const rest = next();
+    if (rest) throw unsupported(rest);
+  }
   if (value !== outputs[0]) throw new ModelFormatError(`ONNX: the chain from '${inputs[0]}' ends at '${value}', not at the graph output '${outputs[0]}'`);
   const stray = nodes.find((x) => !used.has(x));
   if (stray) throw unsupported(stray);
   if (layers.length === 0) throw new ModelFormatError("ONNX: the graph has no Gemm or MatMul layer");
 
-  const lossName = props.get("wasmlp.loss") as Loss | undefined;
-  const metadataText = props.get("wasmlp.metadata");
-  let metadata: Record<string, unknown> | undefined;
-  if (metadataText !== undefined) {
-    try { metadata = JSON.parse(metadataText) as Record<string, unknown>; } catch { throw new ModelFormatError("ONNX: the wasmlp.metadata property is not valid JSON"); }
-    if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) throw new ModelFormatError("ONNX: the wasmlp.metadata property is not a JSON object");
+  // A table preparation in the metadata standardises outside the network; otherwise fold the scaling into the weights.
+  if (!(metadata && "preparation" in metadata)) {
+    if (inputScaling) foldInputScaling(weights, layers[0]!.size, inputScaling[0]!, inputScaling[1]!);
+    if (outputScaling) {
+      if (layers[layers.length - 1]!.activation !== "identity") throw new ModelFormatError("ONNX: an output scaling after a non-identity output cannot be folded into the network");
+      foldOutputScaling(weights, outputScaling);
+    }
   }
-  const firstCols = weights[0]!.length / layers[0]!.size;
-  const loss = lossName ?? (layers[layers.length - 1]!.activation === "softmax" ? "crossEntropy" : "squaredError");
-  const arch = checkArchitecture({ inputSize: firstCols, layers, loss }, "ONNX model", ModelFormatError);
-  const params = new Float64Array(weights.reduce((s, w) => s + w.length, 0));
+  const fileLoss = props.get("wasmlp.loss") as Loss | undefined;
+  const arch = { inputSize: weights[0]!.length / layers[0]!.size, layers, loss: loss ?? fileLoss ?? defaultLoss(layers[layers.length - 1]!.activation) };
+  const checked = loss === undefined ? checkArchitecture(arch, "ONNX model", ModelFormatError) : checkArchitecture(arch, "options", ConfigError);
+  const params = new Float64Array(weights.reduce((sum, w) => sum + w.length, 0));
   let at = 0;
   for (const w of weights) { params.set(w, at); at += w.length; }
-  return { saved: { arch, params, ...(metadata ? { metadata } : {}) }, ...(lossName ? { loss: lossName } : {}) };
+  return { arch: checked, params, ...(metadata ? { metadata } : {}) };
+}
+
+function foldInputScaling(weights: Float64Array[], rows: number, mean: Float64Array, std: Float64Array): void {
+  const w = weights[0]!, b = weights[1]!, cols = w.length / rows;
+  if (mean.length !== cols || std.length !== cols) throw new ModelFormatError(`ONNX: wasmlp's input scaling has ${mean.length} values for ${cols} inputs`);
+  for (let j = 0; j < rows; j++) {
+    let shift = 0;
+    for (let i = 0; i < cols; i++) { w[j * cols + i] = w[j * cols + i]! / std[i]!; shift += w[j * cols + i]! * mean[i]!; }
+    b[j] = b[j]! - shift;
+  }
+}
+
+function foldOutputScaling(weights: Float64Array[], { mean, std }: { mean: number; std: number }): void {
+  const w = weights[weights.length - 2]!, b = weights[weights.length - 1]!;
+  for (let i = 0; i < w.length; i++) w[i] = w[i]! * std;
+  for (let j = 0; j < b.length; j++) b[j] = b[j]! * std + mean;
 }
 
 const ACTIVATIONS_BY_OP = new Map<string, Activation>([["Relu", "relu"], ["Tanh", "tanh"], ["Sigmoid", "sigmoid"], ["LeakyRelu", "leakyRelu"], ["Softmax", "softmax"]]);
@@ -236,7 +275,7 @@ const unsupported = (n: NodeInfo) => new ModelFormatError(
   `ONNX: node ${describe(n)} is not supported: wasmlp imports MLPs made of Gemm (or MatMul + Add) layers, each followed by Relu, Tanh, Sigmoid, LeakyRelu, Softmax or nothing`);
 
 /** A dense layer at node `n` reading `value`: Gemm, or MatMul then Add. W comes back outputs × inputs. */
-function linear(n: NodeInfo, value: string, inits: Map<string, Initializer>, next: (v: string) => NodeInfo | undefined) {
+function linear(n: NodeInfo, value: string, inits: Map<string, Initializer>, next: () => NodeInfo | undefined) {
   const weight = (name: string | undefined, what: string) => {
     const t = name === undefined ? undefined : inits.get(name);
     if (!t) throw new ModelFormatError(`ONNX: node ${describe(n)}: its ${what} '${name}' is not a constant (initializer)`);
@@ -260,7 +299,7 @@ function linear(n: NodeInfo, value: string, inits: Map<string, Initializer>, nex
     const W = weight(n.inputs[1], "weight");
     if (W.dims.length !== 2) throw new ModelFormatError(`ONNX: node ${describe(n)}: the weight has ${W.dims.length} dimensions, expected 2`);
     const [cols, rows] = [W.dims[0]!, W.dims[1]!];
-    const add = next(n.outputs[0]!);
+    const add = next(); // the node reading the MatMul's output
     if (!add || add.op !== "Add") throw new ModelFormatError(`ONNX: node ${describe(n)} is not followed by the Add of a bias`);
     const other = add.inputs.find((i) => i !== n.outputs[0]);
     return { w: transpose(W.values, cols, rows), b: bias(weight(other, "bias"), rows, add), output: add.outputs[0]!, rows, cols };
@@ -268,10 +307,12 @@ function linear(n: NodeInfo, value: string, inits: Map<string, Initializer>, nex
   throw unsupported(n);
 }
 
+/** A bias of shape [out] or [1, out], or one value for every unit ([] or [1]); ONNX would broadcast [out, 1] over rows. */
 function bias(t: Initializer, rows: number, n: NodeInfo): Float64Array {
-  const size = t.dims.reduce((a, b) => a * b, 1);
-  if (size !== rows || t.dims.some((d) => d !== 1 && d !== rows)) throw new ModelFormatError(`ONNX: node ${describe(n)}: the bias has shape [${t.dims.join(", ")}], expected [${rows}]`);
-  return t.values;
+  const shape = t.dims.join(",");
+  if (shape === "" || (shape === "1" && rows !== 1)) return new Float64Array(rows).fill(t.values[0]!);
+  if (shape === String(rows) || shape === `1,${rows}`) return t.values;
+  throw new ModelFormatError(`ONNX: node ${describe(n)}: the bias has shape [${t.dims.join(", ")}], expected [${rows}]`);
 }
 
 function transpose(values: Float64Array, rows: number, cols: number): Float64Array {
@@ -283,7 +324,8 @@ function transpose(values: Float64Array, rows: number, cols: number): Float64Arr
 function isSlope(mul: NodeInfo, value: string, inits: Map<string, Initializer>): boolean {
   const constant = mul.inputs.find((i) => i !== value);
   const t = constant === undefined ? undefined : inits.get(constant);
-  return mul.inputs.includes(value) && t !== undefined && t.values.length === 1 && t.values[0] === LEAKY_SLOPE;
+  // float64 0.01, or its float32 rounding in a float32 graph
+  return mul.inputs.includes(value) && t !== undefined && t.values.length === 1 && (t.values[0] === LEAKY_SLOPE || t.values[0] === Math.fround(LEAKY_SLOPE));
 }
 
 function checkLeakyAlpha(n: NodeInfo): void {
@@ -347,25 +389,18 @@ function readTensor(bytes: Uint8Array): [string, Initializer] {
   if (type !== DOUBLE && type !== FLOAT) fail(`data type ${type} (${TYPE_NAMES[type] ?? "unknown"}); wasmlp reads float64 (11) and float32 (1)`);
   const size = type === DOUBLE ? 8 : 4;
   const raw = fields.find((f) => f.field === Tensor.rawData);
-  const values = new Float64Array(count);
   let source: Uint8Array;
   if (raw) source = raw.bytes;
   else {
     // float_data (fixed32) or double_data (fixed64), packed or not
     const field = type === DOUBLE ? Tensor.doubleData : Tensor.floatData;
-    const parts = fields.filter((f) => f.field === field);
-    const chunks = parts.map((f) => (f.wire === Wire.Bytes ? f.bytes : f.wire === Wire.Fixed64 ? f.bytes : u32Bytes(f.int)));
+    const chunks = fields.filter((f) => f.field === field).map((f) => (f.wire === Wire.Fixed32 ? u32Bytes(f.int) : f.bytes));
     source = new Uint8Array(chunks.reduce((a, c) => a + c.length, 0));
     let at = 0;
     for (const c of chunks) { source.set(c, at); at += c.length; }
   }
   if (source.length !== count * size) fail(`holds ${source.length} bytes of data, but shape [${dims.join(", ")}] of ${TYPE_NAMES[type]} needs ${count * size}`);
-  const view = new DataView(source.buffer, source.byteOffset, source.byteLength);
-  for (let i = 0; i < count; i++) {
-    const v = size === 8 ? view.getFloat64(8 * i, true) : view.getFloat32(4 * i, true);
-    if (!Number.isFinite(v)) fail(`value ${i} is ${v}`);
-    values[i] = v;
-  }
+  const values = readFloats(new DataView(source.buffer, source.byteOffset, source.byteLength), count, size, fail, "its");
   return [name, { dims, values }];
 }
 

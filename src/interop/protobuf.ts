@@ -6,7 +6,7 @@ import { ModelFormatError } from "../errors.js";
 
 export const enum Wire { Varint = 0, Fixed64 = 1, Bytes = 2, Fixed32 = 5 }
 
-/** One field of a message: its number, wire type and value (a number, a bigint for fixed64, or bytes). */
+/** One field of a message: its number, wire type and value (a number, or bytes: a payload or fixed64's 8 raw bytes). */
 export interface Field {
   field: number;
   wire: Wire;
@@ -90,16 +90,25 @@ export function int64s(fields: readonly Field[], number: number, what: string): 
 
 // ——— writing ———
 
-/** Builds one message; nested messages are written with message(). */
+/** Builds one message from byte chunks (a nested message is finished once and copied into its parent). */
 export class Writer {
-  private readonly parts: number[] = [];
+  private readonly chunks: Uint8Array[] = [];
+  private size = 0;
+  private head: number[] = [];
+
+  private flush(): void {
+    if (this.head.length === 0) return;
+    this.chunks.push(Uint8Array.from(this.head));
+    this.head = [];
+  }
 
   private varint(value: number | bigint): void {
     let v = BigInt.asUintN(64, BigInt(value));
     do {
       const byte = Number(v & 0x7fn);
       v >>= 7n;
-      this.parts.push(v > 0n ? byte | 0x80 : byte);
+      this.head.push(v > 0n ? byte | 0x80 : byte);
+      this.size++;
     } while (v > 0n);
   }
 
@@ -116,7 +125,9 @@ export class Writer {
   bytes(field: number, value: Uint8Array): this {
     this.key(field, Wire.Bytes);
     this.varint(value.length);
-    for (const b of value) this.parts.push(b);
+    this.flush();
+    this.chunks.push(value);
+    this.size += value.length;
     return this;
   }
 
@@ -130,15 +141,11 @@ export class Writer {
     return this.bytes(field, nested.finish());
   }
 
-  float(field: number, value: number): this {
-    this.key(field, Wire.Fixed32);
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setFloat32(0, value, true);
-    this.parts.push(...b);
-    return this;
-  }
-
   finish(): Uint8Array {
-    return Uint8Array.from(this.parts);
+    this.flush();
+    const out = new Uint8Array(this.size);
+    let at = 0;
+    for (const c of this.chunks) { out.set(c, at); at += c.length; }
+    return out;
   }
 }

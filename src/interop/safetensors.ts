@@ -8,10 +8,10 @@ import { checkArchitecture, type Architecture, type LayerShape } from "../archit
 import { ConfigError, ModelFormatError } from "../errors.js";
 import type { SavedNetwork } from "../io/saved.js";
 import { LOSSES, type Loss } from "../loss.js";
+import { defaultLoss, MAX_VALUES, metadataObject, readFloats } from "./common.js";
 
 /** The header may not exceed this (the weights follow it; a real header is a few KB). */
 const MAX_HEADER = 100 * 1024 * 1024;
-const MAX_VALUES = 2 ** 28;
 
 /** Sequential positions: each Linear takes one, and so does each activation after it but identity. */
 function positions(arch: Architecture): number[] {
@@ -39,9 +39,9 @@ export function encodeSafetensors(saved: SavedNetwork): Uint8Array {
     header[`${at[i]}.bias`] = { dtype: "F64", shape: [layer.size], data_offsets: [offset, (offset += 8 * layer.size)] };
     fanIn = layer.size;
   });
-  let json = JSON.stringify(header);
-  json += " ".repeat((8 - ((8 + json.length) % 8)) % 8); // the data starts 8-byte aligned
-  const headerBytes = new TextEncoder().encode(json);
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const headerBytes = new Uint8Array(json.length + ((8 - ((8 + json.length) % 8)) % 8)).fill(0x20); // spaces: the data starts 8-byte aligned
+  headerBytes.set(json);
   const out = new Uint8Array(8 + headerBytes.length + 8 * params.length);
   const view = new DataView(out.buffer);
   view.setBigUint64(0, BigInt(headerBytes.length), true);
@@ -51,16 +51,13 @@ export function encodeSafetensors(saved: SavedNetwork): Uint8Array {
   return out;
 }
 
-export interface SafetensorsOptions {
-  /** The activation of each Linear layer, in order (a state_dict does not hold them). Default: the file's wasmlp metadata. */
-  activations?: readonly Activation[];
-  /** Default: the file's, else crossEntropy after softmax and squaredError otherwise. */
-  loss?: Loss;
-}
-
 interface TensorEntry { dtype: string; shape: number[]; data_offsets: [number, number] }
 
-export function decodeSafetensors(bytes: Uint8Array | ArrayBuffer, options: SafetensorsOptions = {}): SavedNetwork {
+/**
+ * Reads a state_dict. `activations` (one per Linear layer, a user's choice: ConfigErrors) default
+ * to those wasmlp recorded in __metadata__; the loss is the file's, else the default for the output.
+ */
+export function decodeSafetensors(bytes: Uint8Array | ArrayBuffer, activationsGiven?: readonly Activation[]): SavedNetwork {
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const fail = (why: string): never => { throw new ModelFormatError(`safetensors: ${why}`); };
   if (data.length < 8) fail(`${data.length} bytes cannot hold the header length`);
@@ -82,7 +79,7 @@ export function decodeSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safe
   const linears = new Map<number, { weight?: { shape: number[]; values: Float64Array }; bias?: { shape: number[]; values: Float64Array } }>();
   for (const [key, entry] of Object.entries(header)) {
     if (key === "__metadata__") continue;
-    const m = /^(\d+)\.(weight|bias)$/.exec(key);
+    const m = /^(0|[1-9]\d*)\.(weight|bias)$/.exec(key);
     if (!m) fail(`tensor '${key}' is not a Linear layer's weight or bias of an nn.Sequential ('0.weight', '0.bias', '2.weight', …)`);
     const tensor = readTensor(key, entry as TensorEntry, body, fail);
     const position = Number(m![1]);
@@ -91,8 +88,8 @@ export function decodeSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safe
   if (linears.size === 0) fail("the file holds no tensors");
   const ordered = [...linears.entries()].sort(([a], [b]) => a - b);
 
-  const stored = typeof meta["wasmlp.architecture"] === "string" ? parseJson(meta["wasmlp.architecture"], "wasmlp.architecture", fail) as Partial<Architecture> : undefined;
-  const activations = options.activations ?? stored?.layers?.map((l) => l.activation);
+  const stored = storedArchitecture(meta["wasmlp.architecture"] as string | undefined, fail);
+  const activations = activationsGiven ?? stored?.layers.map((l) => l.activation);
   if (!activations) {
     throw new ConfigError(`safetensors: the file names no activations (a state_dict holds none): give one per Linear layer (${ordered.length}), e.g. activations: [${ordered.map((_, i) => (i === ordered.length - 1 ? "'softmax'" : "'relu'")).join(", ")}] ` +
       `(wasmlp import: --activations ${ordered.map((_, i) => (i === ordered.length - 1 ? "softmax" : "relu")).join(",")})`);
@@ -112,20 +109,25 @@ export function decodeSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safe
     layers.push({ size: rows, activation: activations[i]! });
     params.push(weight!.values, bias!.values);
   });
-  const storedLoss = stored?.loss;
-  if (storedLoss !== undefined && !LOSSES.includes(storedLoss)) fail(`wasmlp.architecture names the unknown loss ${JSON.stringify(storedLoss)}`);
-  const loss = options.loss ?? storedLoss ?? (activations[activations.length - 1] === "softmax" ? "crossEntropy" : "squaredError");
-  const arch = checkArchitecture({ inputSize: ordered[0]![1].weight!.shape[1]!, layers, loss }, "safetensors model", ModelFormatError);
+  const loss = stored?.loss ?? defaultLoss(activations[activations.length - 1]!);
+  const arch = checkArchitecture({ inputSize: ordered[0]![1].weight!.shape[1]!, layers, loss }, activationsGiven ? "options" : "safetensors model", activationsGiven ? ConfigError : ModelFormatError);
   const flat = new Float64Array(params.reduce((s, p) => s + p.length, 0));
   let at = 0;
   for (const p of params) { flat.set(p, at); at += p.length; }
-  const metadata = typeof meta["wasmlp.metadata"] === "string" ? parseJson(meta["wasmlp.metadata"], "wasmlp.metadata", fail) as Record<string, unknown> : undefined;
-  if (metadata !== undefined && (typeof metadata !== "object" || metadata === null || Array.isArray(metadata))) fail("wasmlp.metadata is not a JSON object");
+  const metadata = metadataObject(meta["wasmlp.metadata"] as string | undefined, fail, "wasmlp.metadata in __metadata__");
   return { arch, params: flat, ...(metadata ? { metadata } : {}) };
 }
 
-function parseJson(text: string, what: string, fail: (why: string) => never): unknown {
-  try { return JSON.parse(text); } catch { return fail(`${what} in __metadata__ is not valid JSON`); }
+/** The architecture wasmlp records in __metadata__, checked: layers with known activations, a known loss. */
+function storedArchitecture(text: string | undefined, fail: (why: string) => never): { layers: { activation: Activation }[]; loss?: Loss } | undefined {
+  const value = metadataObject(text, fail, "wasmlp.architecture in __metadata__") as Partial<Architecture> | undefined;
+  if (value === undefined) return undefined;
+  const layers = value.layers;
+  if (!Array.isArray(layers) || !layers.every((l) => typeof l === "object" && l !== null && (ACTIVATIONS as readonly unknown[]).includes(l.activation))) {
+    fail("wasmlp.architecture in __metadata__ has no list of layers with known activations");
+  }
+  if (value.loss !== undefined && !LOSSES.includes(value.loss)) fail(`wasmlp.architecture names the unknown loss ${JSON.stringify(value.loss)}`);
+  return { layers: layers as { activation: Activation }[], ...(value.loss ? { loss: value.loss } : {}) };
 }
 
 function readTensor(key: string, entry: TensorEntry, body: Uint8Array, fail: (why: string) => never): { shape: number[]; values: Float64Array } {
@@ -141,11 +143,5 @@ function readTensor(key: string, entry: TensorEntry, body: Uint8Array, fail: (wh
   }
   if (offsets[1] - offsets[0] !== count * size) fail(`tensor '${key}' holds ${offsets[1] - offsets[0]} bytes, but shape [${shape.join(", ")}] of ${dtype} needs ${count * size}`);
   const view = new DataView(body.buffer, body.byteOffset + offsets[0], offsets[1] - offsets[0]);
-  const values = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    const v = size === 8 ? view.getFloat64(8 * i, true) : view.getFloat32(4 * i, true);
-    if (!Number.isFinite(v)) fail(`tensor '${key}' value ${i} is ${v}`);
-    values[i] = v;
-  }
-  return { shape, values };
+  return { shape, values: readFloats(view, count, size, fail, `tensor '${key}'`) };
 }

@@ -36,7 +36,7 @@ export async function exportModel(modelPath: string, options: ExportOptions): Pr
     } : {};
     bytes = await net.toONNX({ precision: options.float32 ? "float32" : "float64", ...scaling });
     takes = !meta ? `inputs as the network takes them (${net.inputSize})`
-      : raw ? `raw values of ${names(meta.preparation.columns.map((c) => c.name), 12)} (standardised inside the graph)` +
+      : raw ? `raw values of ${names(meta.preparation.columns.map((c) => c.name), 12)} (standardised inside the graph; no blank cells: fill them first)` +
         (meta.targetScaling ? `; it outputs '${meta.target}' in its units` : `; it outputs the probabilities of ${names(meta.classes!, 12)}`)
       : `the ${net.inputSize} prepared inputs (${names(inputNames(meta.preparation), 8)}): category and missing-indicator columns are prepared outside ` +
         "the graph (predictRecords or encodeRecords with the model's metadata.preparation)";
