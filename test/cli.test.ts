@@ -1,34 +1,16 @@
 // The wasmlp command line, run as a user runs it: `node dist/cli.js …` in a subprocess from the
 // repository root (npm test builds dist first). Outputs go to a temporary directory.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseCsv } from "csv-parse/sync";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { ok, scratch, wasmlp } from "./cliRun.js";
 import { Random } from "../src/random.js";
 import { expectClose, type GoldenCase } from "./helpers.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), "wasmlp-cli-"));
-const tmp = (name: string) => join(dir, name);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function wasmlp(...args: string[]): Run {
-  const r = spawnSync(process.execPath, ["dist/cli.js", ...args], { cwd: ROOT, encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Runs a command that must succeed; on failure the assertion shows its stderr. */
-function ok(...args: string[]): string {
-  const r = wasmlp(...args);
-  expect(r.stderr.includes("error:") ? r.stderr : "", `wasmlp ${args.join(" ")}`).toBe("");
-  expect(r.code).toBe(0);
-  return r.stdout;
-}
+const tmp = scratch("wasmlp-cli-");
 
 const writeCsv = (name: string, text: string) => { writeFileSync(tmp(name), text); return tmp(name); };
 const csvRows = (path: string): string[][] => parseCsv(readFileSync(path, "utf8"), { from_line: 2 });

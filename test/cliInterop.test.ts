@@ -1,26 +1,15 @@
 // wasmlp export / import: a model trained on a CSV leaves as ONNX that takes raw feature values
 // (checked in onnxruntime against the library's own predictRecords), or as a safetensors
 // state_dict; PyTorch's files come in and predict as PyTorch did.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ort from "onnxruntime-web";
 import { describe, expect, it } from "vitest";
 import { Network, predictRecords } from "../src/index.js";
+import { ok, scratch, wasmlp } from "./cliRun.js";
 import { expectClose, ROOT } from "./helpers.js";
 
-const dir = mkdtempSync(join(tmpdir(), "wasmlp-interop-"));
-const tmp = (name: string) => join(dir, name);
-function wasmlp(...args: string[]) {
-  const r = spawnSync(process.execPath, ["dist/cli.js", ...args], { cwd: ROOT, encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-function ok(...args: string[]): string {
-  const r = wasmlp(...args);
-  if (r.code !== 0) throw new Error(`wasmlp ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
-  return r.stdout;
-}
+const tmp = scratch("wasmlp-interop-");
 async function onnx(path: string, rows: number[][]): Promise<number[]> {
   ort.env.wasm.numThreads = 1;
   const session = await ort.InferenceSession.create(new Uint8Array(readFileSync(path)));

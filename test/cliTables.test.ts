@@ -1,28 +1,14 @@
 // The command line on tables as they come: text categories, blank cells, an id column, a constant
 // column; ';' and tab files; a held-out file with its columns in another order, blanks and an
 // unseen category; the reports (schema, per-class precision/recall, regression against the mean).
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync, writeFileSync } from "node:fs";
 import { parse as parseCsv } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
+import { ok, scratch, wasmlp } from "./cliRun.js";
 import { Random } from "../src/random.js";
 import { penguins } from "./helpers.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), "wasmlp-tables-"));
-const tmp = (name: string) => join(dir, name);
-function wasmlp(...args: string[]) {
-  const r = spawnSync(process.execPath, ["dist/cli.js", ...args], { cwd: ROOT, encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-function ok(...args: string[]): string {
-  const r = wasmlp(...args);
-  if (r.code !== 0) throw new Error(`wasmlp ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
-  return r.stdout;
-}
+const tmp = scratch("wasmlp-tables-");
 const COLUMNS = ["id", "study", "island", "bill_length_mm", "flipper_length_mm", "sex", "species"];
 function writeTable(name: string, records: Record<string, unknown>[], columns = COLUMNS, separator = ","): string {
   const text = [columns.join(separator), ...records.map((r) => columns.map((c) => String(r[c] ?? "")).join(separator))].join("\n") + "\n";
