@@ -6,6 +6,8 @@ import { Network, type BackendOptions, type SaveOptions } from "./network.js";
 import type { Optimizer } from "./optimizer.js";
 
 export * from "./index.js";
+// In Node, trainInWorker runs on worker_threads (this export takes the place of the browser's).
+export { trainInWorker } from "./worker/nodeTrainInWorker.js";
 
 const isJson = (path: string) => path.toLowerCase().endsWith(".json");
 

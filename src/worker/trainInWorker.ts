@@ -1,6 +1,7 @@
-// trainInWorker(): fit() on a Web Worker, so the page never freezes. The data's buffers are
-// transferred (not copied); per epoch only the metrics come back (and, on request, a snapshot of
-// the parameters for live views).
+// trainInWorker(): fit() on a Web Worker, so the page never freezes (in Node, wasmlp/node's
+// trainInWorker runs the same protocol over worker_threads). The data's buffers are transferred
+// (not copied); per epoch only the metrics come back (and, on request, a snapshot of the
+// parameters for live views).
 import { BackendError, checkKeys, ConfigError, optionNames, WorkerError, type WasmlpErrorCode } from "../errors.js";
 import { Network, type BackendOptions } from "../network.js";
 import type { Optimizer } from "../optimizer.js";
@@ -21,6 +22,14 @@ export interface TrainInWorkerOptions extends WorkerFitOptions {
   optimizer?: WorkerFitOptions["optimizer"] | Optimizer;
   /** A worker to use instead of the bundled one (e.g. one your bundler built). */
   worker?: Worker;
+}
+
+/** What the protocol needs of a worker: a Web Worker has exactly this; Node's is adapted to it. */
+export interface TrainingWorker {
+  postMessage(message: ToWorker, transfer?: Transferable[]): void;
+  onmessage: ((event: { data: FromWorker }) => void) | null;
+  onerror: ((event: { message?: string }) => void) | null;
+  terminate(): void;
 }
 
 export interface WorkerTraining {
@@ -44,13 +53,20 @@ const TRAIN_IN_WORKER_OPTIONS = optionNames<TrainInWorkerOptions>({
  * transferred to the worker (pass copies if you still need them).
  */
 export function trainInWorker(network: Network, inputs: Float64Array, targets: Float64Array, options: TrainInWorkerOptions = {}): WorkerTraining {
+  return trainWith(() => {
+    if (typeof Worker === "undefined") throw new BackendError("trainInWorker needs Web Workers here; in Node import it from 'wasmlp' or 'wasmlp/node', which run it on worker_threads");
+    return new Worker(new URL("./worker.js", import.meta.url), { type: "module" }) as unknown as TrainingWorker;
+  }, network, inputs, targets, options);
+}
+
+/** The protocol, with `spawn` making the worker when the options give none. */
+export function trainWith(spawn: () => TrainingWorker, network: Network, inputs: Float64Array, targets: Float64Array, options: TrainInWorkerOptions = {}): WorkerTraining {
   if (typeof options !== "object" || options === null) throw new ConfigError("trainInWorker: options must be an object");
   checkKeys(options, TRAIN_IN_WORKER_OPTIONS, "trainInWorker options");
   const { backend = "auto", onEpochEnd, onSnapshot, snapshotEvery = 0, optimizer, worker: given, ...fitOptions } = options;
-  if (!given && typeof Worker === "undefined") throw new BackendError("trainInWorker needs Web Workers (a browser); in Node use fitAsync()");
   const isOptimizer = typeof optimizer === "object" && optimizer !== null && "step" in optimizer;
   const checkpoint = isOptimizer ? network.toJSON({ optimizer: optimizer as Optimizer }) : network.toJSON();
-  const worker = given ?? new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  const worker = (given as unknown as TrainingWorker | undefined) ?? spawn();
   const start: ToWorker = {
     type: "start", model: checkpoint, inputs, targets, backend, snapshotEvery,
     options: { ...fitOptions, ...(optimizer !== undefined && !isOptimizer ? { optimizer } : {}) } as WorkerFitOptions,
@@ -60,7 +76,7 @@ export function trainInWorker(network: Network, inputs: Float64Array, targets: F
   let rejectDone: (reason: unknown) => void = () => {};
   const done = new Promise<Awaited<WorkerTraining["done"]>>((resolve, reject) => {
     rejectDone = reject;
-    worker.onmessage = (event: MessageEvent<FromWorker>) => {
+    worker.onmessage = (event) => {
       const message = event.data;
       if (message.type === "epoch") {
         if (onEpochEnd?.(message.log) === false) worker.postMessage({ type: "stop" } satisfies ToWorker);
