@@ -201,7 +201,7 @@ export class Network {
     const o = saved.training?.optimizer;
     if (!o) return { network };
     const optimizer = createOptimizer(network, { ...o.config, lr: o.baseLr });
-    optimizer.restoreState(o.step, o.config.lr ?? o.baseLr, o.state1, o.state2);
+    optimizer.restoreState(o.step, o.config.lr ?? o.baseLr, o.state1, o.state2, o.betaPowers);
     return { network, optimizer };
   }
 

@@ -1,7 +1,9 @@
 // Node-only helpers (import from "wasmlp/node"): files on disk. The browser build never loads this.
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { open, rename, rm, stat, writeFile } from "node:fs/promises";
 import { setFlagsFromString } from "node:v8";
 import { fmaSupported } from "./backend/wasm.js";
+import { ModelFormatError } from "./errors.js";
 import { Network, type BackendOptions, type SaveOptions } from "./network.js";
 import type { Optimizer } from "./optimizer.js";
 
@@ -21,27 +23,70 @@ export function enableRelaxedSimd(): boolean {
   return fmaSupported();
 }
 
+/** The largest model file load() reads: more than any network that fits a wasm memory needs. */
+export const MAX_MODEL_FILE_BYTES = 2 ** 31;
+
 /**
  * Saves a model (or, with `{ optimizer }`, a checkpoint): JSON when the path ends in .json, the
- * binary format otherwise. Written to a temporary file and renamed, so a crash never leaves half a file.
+ * binary format otherwise. Written to a temporary file of its own (concurrent saves to one path
+ * never share it) and renamed, so the target is always one complete model; the temporary file is
+ * removed if anything fails.
  */
 export async function save(net: Network, path: string, options?: SaveOptions): Promise<void> {
   const data = isJson(path) ? JSON.stringify(net.toJSON(options)) : net.toBinary(options);
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, data);
-  await rename(temporary, path);
+  const temporary = `${path}.${process.pid}.${randomUUID()}.tmp`;
+  try {
+    await writeFile(temporary, data);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * A model file's bytes, read in bounded time and memory: only regular files (not devices, FIFOs or
+ * folders) of at most MAX_MODEL_FILE_BYTES.
+ */
+async function readModelFile(path: string): Promise<Uint8Array> {
+  // stat first: opening a FIFO for reading would wait for a writer
+  if (!(await stat(path)).isFile()) throw new ModelFormatError(`${path} is not a regular file (a device, FIFO or folder cannot hold a model)`);
+  const file = await open(path, "r");
+  try {
+    const info = await file.stat();
+    if (!info.isFile()) throw new ModelFormatError(`${path} is not a regular file (a device, FIFO or folder cannot hold a model)`);
+    if (info.size > MAX_MODEL_FILE_BYTES) throw new ModelFormatError(`${path} has ${info.size} bytes, more than the ${MAX_MODEL_FILE_BYTES} a model file may have`);
+    const bytes = new Uint8Array(info.size);
+    let at = 0;
+    while (at < bytes.length) {
+      const { bytesRead } = await file.read(bytes, at, bytes.length - at, at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    return at === bytes.length ? bytes : bytes.subarray(0, at);
+  } finally {
+    await file.close();
+  }
+}
+
+/** JSON text longer than this cannot be one JS string: such models must use the binary format. */
+const MAX_JSON_BYTES = 2 ** 28;
+
+function utf8(bytes: Uint8Array): string {
+  if (bytes.length > MAX_JSON_BYTES) throw new ModelFormatError(`a JSON model of ${bytes.length} bytes is too large to parse (at most ${MAX_JSON_BYTES}); save large models in the binary format`);
+  return new TextDecoder().decode(bytes);
 }
 
 /** Loads a model saved by save() (JSON or binary, by content). */
 export async function load(path: string, options?: BackendOptions): Promise<Network> {
-  const bytes = await readFile(path);
-  return looksJson(bytes) ? Network.fromJSON(bytes.toString("utf8"), options) : Network.fromBinary(new Uint8Array(bytes), options);
+  const bytes = await readModelFile(path);
+  return looksJson(bytes) ? Network.fromJSON(utf8(bytes), options) : Network.fromBinary(bytes, options);
 }
 
 /** Loads a checkpoint saved by save(net, path, { optimizer }): the network and its optimizer, ready to continue. */
 export async function loadCheckpoint(path: string, options?: BackendOptions): Promise<{ network: Network; optimizer: Optimizer }> {
-  const bytes = await readFile(path);
-  return Network.loadCheckpoint(looksJson(bytes) ? bytes.toString("utf8") : new Uint8Array(bytes), options);
+  const bytes = await readModelFile(path);
+  return Network.loadCheckpoint(looksJson(bytes) ? utf8(bytes) : bytes, options);
 }
 
 function looksJson(bytes: Uint8Array): boolean {

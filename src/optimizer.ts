@@ -14,6 +14,9 @@ export type { AdamOptions, OptimizerChoice, OptimizerConfig, SGDOptions } from "
 
 type Settings = Parameters<TrainingBlock["set"]>[0];
 
+/** Checkpoints without stored β^t replay at most this many steps to rebuild it exactly. */
+const REPLAY_LIMIT = 1_000_000;
+
 export abstract class Optimizer {
   abstract readonly type: "sgd" | "adam";
   /** The network whose parameters this optimizer updates. */
@@ -82,27 +85,35 @@ export abstract class Optimizer {
     this.engine.block.set({ ...settings, lr: this.#learningRate, step: 0, beta1Power: 1, beta2Power: 1 });
   }
 
-  /** Restores a checkpoint's step count, current rate and state ranges (after attach). @internal */
-  restoreState(step: number, lr: number, state1: Float64Array, state2: Float64Array): void {
+  /**
+   * Restores a checkpoint's step count, current rate, β^t and state ranges (after attach). Files
+   * that predate stored β^t get it rebuilt as the kernels build it (one product per step, so a
+   * resumed run continues bit for bit) up to REPLAY_LIMIT steps, and from Math.pow beyond: a file's
+   * step count must not cost unbounded time. @internal
+   */
+  restoreState(step: number, lr: number, state1: Float64Array, state2: Float64Array, betaPowers?: readonly [number, number]): void {
     this.engine.checkOwner(this);
     this.lr = lr;
-    // β^t as the kernels build it, one product per step, so a resumed run continues bit for bit
     const betas = this.adamBetas();
-    let beta1Power = 1, beta2Power = 1;
-    if (betas) for (let t = 0; t < step; t++) { beta1Power *= betas[0]; beta2Power *= betas[1]; }
+    let [beta1Power, beta2Power] = betaPowers ?? [1, 1];
+    if (betas && !betaPowers) {
+      if (step <= REPLAY_LIMIT) for (let t = 0; t < step; t++) { beta1Power *= betas[0]; beta2Power *= betas[1]; }
+      else [beta1Power, beta2Power] = [betas[0] ** step, betas[1] ** step];
+    }
     this.engine.block.set({ step, beta1Power, beta2Power });
     const m = this.engine.backend.f64();
     m.set(state1, this.engine.plan.state1 >>> 3);
     m.set(state2, this.engine.plan.state2 >>> 3);
   }
 
-  /** The step count and both state ranges (copies). @internal */
-  saveState(): { step: number; state1: Float64Array; state2: Float64Array } {
+  /** The step count, Adam's β^t, and both state ranges (copies). @internal */
+  saveState(): { step: number; betaPowers?: [number, number]; state1: Float64Array; state2: Float64Array } {
     this.engine.checkOwner(this);
-    const { backend, plan } = this.engine;
+    const { backend, plan, block } = this.engine;
     const m = backend.f64();
     return {
-      step: this.engine.block.step,
+      step: block.step,
+      ...(this.adamBetas() ? { betaPowers: [block.beta1Power, block.beta2Power] as [number, number] } : {}),
       state1: m.slice(plan.state1 >>> 3, (plan.state1 >>> 3) + plan.paramCount),
       state2: m.slice(plan.state2 >>> 3, (plan.state2 >>> 3) + plan.paramCount),
     };

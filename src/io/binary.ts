@@ -11,7 +11,8 @@
 //   24  8  f64 seed of the network (NaN: none)
 //   32  8L per layer: u32 size, u32 activation id (0 identity, 1 sigmoid, 2 tanh, 3 relu, 4 leakyRelu, 5 softmax)
 //   checkpoint only, 96 bytes: u32 optimizer (0 sgd, 1 adam), u32 0,
-//       f64 step, baseLr, lr, momentum, nesterov (0/1), weightDecay, beta1, beta2, eps, 0, 0
+//       f64 step, baseLr, lr, momentum, nesterov (0/1), weightDecay, beta1, beta2, eps, β1^t, β2^t
+//       (β^t as the kernels built them; 0, 0 in files written before they were stored)
 //   P × f64 parameters (W¹ row-major, b¹, W², b², …)
 //   checkpoint only: P × f64 optimizer state 1, P × f64 optimizer state 2
 //   flag bit 1 only: u32 byte length M, then M bytes of UTF-8 JSON (the metadata object)
@@ -68,7 +69,7 @@ export function encodeBinary(saved: SavedNetwork): Uint8Array {
     const at = headerEnd;
     view.setUint32(at, OptimizerId[c.type as keyof typeof OptimizerId], true);
     const f64s = [optimizer.step, optimizer.baseLr, Number(c.lr), Number(c.momentum ?? 0), c.nesterov ? 1 : 0, Number(c.weightDecay ?? 0),
-      Number(c.beta1 ?? 0), Number(c.beta2 ?? 0), Number(c.eps ?? 0), 0, 0];
+      Number(c.beta1 ?? 0), Number(c.beta2 ?? 0), Number(c.eps ?? 0), optimizer.betaPowers?.[0] ?? 0, optimizer.betaPowers?.[1] ?? 0];
     f64s.forEach((v, i) => view.setFloat64(at + 8 + 8 * i, v, true));
   }
   const writeF64s = (values: Float64Array, at: number) => {
@@ -152,7 +153,8 @@ export function decodeBinary(input: Uint8Array | ArrayBuffer): SavedNetwork {
   const f = (i: number) => view.getFloat64(at + 8 + 8 * i, true);
   const type = view.getUint32(at, true);
   if (type !== OptimizerId.sgd && type !== OptimizerId.adam) fail(`unknown optimizer id ${type}`);
-  const [step, baseLr, lr, momentum, nesterov, weightDecay, beta1, beta2, eps] = Array.from({ length: 9 }, (_, i) => f(i)) as number[];
+  const [step, baseLr, lr, momentum, nesterov, weightDecay, beta1, beta2, eps, beta1Power, beta2Power] = Array.from({ length: 11 }, (_, i) => f(i)) as number[];
+  const betaPowers = readBetaPowers(beta1Power!, beta2Power!, fail);
   if (!Number.isInteger(step) || step! < 0) fail(`optimizer step count ${step} is not a whole number ≥ 0`);
   if (!(baseLr! > 0) || !Number.isFinite(baseLr)) fail(`optimizer base learning rate ${baseLr} is not a positive number`);
   let config: OptimizerConfig;
@@ -167,7 +169,15 @@ export function decodeBinary(input: Uint8Array | ArrayBuffer): SavedNetwork {
     arch, params, ...extra,
     training: {
       ...training,
-      optimizer: { config, baseLr: baseLr!, step: step!, state1: readF64s(paramsAt + 8 * P, "optimizer state 1"), state2: readF64s(paramsAt + 16 * P, "optimizer state 2") },
+      optimizer: { config, baseLr: baseLr!, step: step!, ...(betaPowers ? { betaPowers } : {}), state1: readF64s(paramsAt + 8 * P, "optimizer state 1"), state2: readF64s(paramsAt + 16 * P, "optimizer state 2") },
     },
   };
+}
+
+/** Stored β1^t, β2^t: both 0 (not stored), or both in (0, 1]. */
+export function readBetaPowers(beta1Power: number, beta2Power: number, fail: (why: string) => never): [number, number] | undefined {
+  if (beta1Power === 0 && beta2Power === 0) return undefined;
+  const ok = (v: number) => Number.isFinite(v) && v > 0 && v <= 1;
+  if (!ok(beta1Power) || !ok(beta2Power)) fail(`optimizer beta powers ${beta1Power}, ${beta2Power} are not in (0, 1]`);
+  return [beta1Power, beta2Power];
 }

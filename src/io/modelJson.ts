@@ -5,6 +5,7 @@ import type { Activation } from "../activation.js";
 import type { Loss } from "../loss.js";
 import { checkOptimizerConfig, type OptimizerConfig } from "../optimizerConfig.js";
 import { parameterCount, type SavedNetwork, type SavedTraining } from "./saved.js";
+import { readBetaPowers } from "./binary.js";
 
 export const MODEL_FORMAT = "wasmlp-model";
 export const MODEL_VERSION = 1;
@@ -35,6 +36,9 @@ export interface TrainingJSON {
   optimizer?: OptimizerConfig & {
     baseLr: number;
     step: number;
+    /** Adam's β1^t and β2^t as the kernels built them (optional: older files lack them). */
+    beta1Power?: number;
+    beta2Power?: number;
     /** SGD momentum buffer / Adam first moment, in parameter order (W¹ b¹ W² b² …). */
     state1: number[];
     /** Adam second moment (zeros for SGD). */
@@ -73,7 +77,10 @@ export function jsonFromSaved(saved: SavedNetwork): ModelJSON {
     json.training = { epochs: t.epochs, ...(t.seed === undefined ? {} : { seed: t.seed }) };
     if (t.optimizer) {
       const o = t.optimizer;
-      json.training.optimizer = { ...o.config, baseLr: o.baseLr, step: o.step, state1: Array.from(o.state1), state2: Array.from(o.state2) };
+      json.training.optimizer = {
+        ...o.config, baseLr: o.baseLr, step: o.step, ...(o.betaPowers ? { beta1Power: o.betaPowers[0], beta2Power: o.betaPowers[1] } : {}),
+        state1: Array.from(o.state1), state2: Array.from(o.state2),
+      };
     }
   }
   return json;
@@ -140,7 +147,7 @@ function parseTraining(value: unknown, P: number): SavedTraining {
   }
   if (t.optimizer === undefined) return training;
   if (typeof t.optimizer !== "object" || t.optimizer === null) fail(".optimizer must be an object");
-  const { baseLr, step, state1, state2, ...settings } = t.optimizer as Record<string, unknown>;
+  const { baseLr, step, state1, state2, beta1Power, beta2Power, ...settings } = t.optimizer as Record<string, unknown>;
   let config: OptimizerConfig;
   try {
     config = checkOptimizerConfig(settings as unknown as OptimizerConfig);
@@ -151,8 +158,16 @@ function parseTraining(value: unknown, P: number): SavedTraining {
   if (!Number.isInteger(step) || (step as number) < 0) fail(`.optimizer.step must be a whole number ≥ 0, got ${JSON.stringify(step)}`);
   training.optimizer = {
     config, baseLr: baseLr as number, step: step as number,
+    ...betaPowersOf(beta1Power, beta2Power, fail),
     state1: Float64Array.from(checkNumbers(state1, P, "model.training.optimizer.state1")),
     state2: Float64Array.from(checkNumbers(state2, P, "model.training.optimizer.state2")),
   };
   return training;
+}
+
+function betaPowersOf(beta1Power: unknown, beta2Power: unknown, fail: (why: string) => never): { betaPowers?: [number, number] } {
+  if (beta1Power === undefined && beta2Power === undefined) return {};
+  if (typeof beta1Power !== "number" || typeof beta2Power !== "number") return fail(".optimizer.beta1Power and .beta2Power must both be numbers");
+  const powers = readBetaPowers(beta1Power, beta2Power, (why) => fail(`.${why}`));
+  return powers ? { betaPowers: powers } : {};
 }

@@ -8,6 +8,11 @@ export interface SavedOptimizer {
   /** The rate schedules scale. */
   baseLr: number;
   step: number;
+  /**
+   * Adam's β1^t and β2^t as the kernels built them (running products), so a resumed run continues
+   * bit for bit without replaying t multiplications. Absent in older files.
+   */
+  betaPowers?: [number, number];
   /** SGD momentum buffer or Adam first moment; then Adam second moment. Each parameterCount long. */
   state1: Float64Array;
   state2: Float64Array;

@@ -41,6 +41,9 @@ export function* trainLoop(
   engine.reserve(scratch.end);
   const optimizer = plan.optimizer instanceof Optimizer ? plan.optimizer : newOptimizer(plan.optimizer);
 
+  // An already-aborted signal trains nothing (the weights stay as they are).
+  if (options.signal?.aborted) return { epochs: [], stopReason: "aborted", optimizer };
+
   engine.training = true; // from here on the memory layout must not move
   const { block } = engine;
   block.set({ metric: plan.metricMode, clipNorm: plan.clipNorm, inputBound: train.inputBound });

@@ -1,0 +1,102 @@
+// Regression tests for the attack run of issue 18 (the findings fixed so far): a checkpoint's
+// Adam step count costs bounded time, concurrent saves never corrupt the target, load() reads only
+// regular files of bounded size, an aborted signal trains nothing, dispose() during training stops it.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { Adam, ModelFormatError, Network, StateError } from "../src/index.js";
+import { load, loadCheckpoint, save } from "../src/node.js";
+import { BACKENDS, blobs } from "./helpers.js";
+
+const dir = mkdtempSync(join(tmpdir(), "wasmlp-reliability-"));
+const create = (backend = "ts" as const) => Network.create({ inputSize: 4, seed: 2, backend, loss: "crossEntropy", layers: [{ size: 5, activation: "tanh" }, { size: 3, activation: "softmax" }] });
+const params = (net: Network) => net.toJSON().layers.flatMap((l) => [...l.weights, ...l.biases]);
+
+describe("F2: a checkpoint's Adam step count", () => {
+  it.each(BACKENDS)("stores β^t, so resuming is bit-exact without replaying steps (%s)", async (backend) => {
+    const { inputs, targets } = blobs(24, 1);
+    const a = await create(backend as "ts");
+    const optimizer = new Adam(a, { lr: 0.01 });
+    a.fit(inputs, targets, { epochs: 3, batchSize: 4, optimizer });
+    const json = a.toJSON({ optimizer });
+    const { step, beta1Power, beta2Power } = json.training!.optimizer!;
+    expect(step).toBe(18); // 3 epochs of 6 batches
+    expect(Math.abs(beta1Power! / 0.9 ** step - 1)).toBeLessThan(1e-14); // the running product the kernels built
+    expect(Math.abs(beta2Power! / 0.999 ** step - 1)).toBeLessThan(1e-14);
+    const resumed = await Network.loadCheckpoint(json, { backend });
+    const fromBinary = await Network.loadCheckpoint(a.toBinary({ optimizer }), { backend });
+    a.fit(inputs, targets, { epochs: 2, batchSize: 4, optimizer });
+    resumed.network.fit(inputs, targets, { epochs: 2, batchSize: 4, optimizer: resumed.optimizer });
+    fromBinary.network.fit(inputs, targets, { epochs: 2, batchSize: 4, optimizer: fromBinary.optimizer });
+    expect(params(resumed.network)).toEqual(params(a));
+    expect(params(fromBinary.network)).toEqual(params(a));
+  });
+
+  it("a file claiming 2^53 steps (and no stored β^t) loads at once; bad stored powers are refused", async () => {
+    const net = await create();
+    const json = net.toJSON({ optimizer: new Adam(net) });
+    const o = json.training!.optimizer!;
+    const started = performance.now();
+    await Network.loadCheckpoint({ ...json, training: { ...json.training!, optimizer: { ...o, step: 2 ** 53, beta1Power: undefined, beta2Power: undefined } } });
+    expect(performance.now() - started).toBeLessThan(1000);
+    await expect(Network.loadCheckpoint({ ...json, training: { ...json.training!, optimizer: { ...o, beta1Power: 2, beta2Power: 0.5 } } }))
+      .rejects.toThrow(/optimizer beta powers 2, 0.5 are not in \(0, 1\]/);
+  });
+});
+
+describe("F3, F12: save()", () => {
+  it("two saves to one path at once leave one complete model and no temporary files", async () => {
+    const [a, b] = [await create(), await create()];
+    b.setParameters(1, { biases: [1, 2, 3, 4, 5] });
+    const path = join(dir, "race.wasmlp");
+    for (let round = 0; round < 10; round++) {
+      await Promise.all([save(a, path), save(b, path), save(a, path), save(b, path)]);
+      const back = await load(path);
+      expect([params(a), params(b)]).toContainEqual(params(back));
+    }
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    await expect(save(a, join(dir, "no-such-folder", "x.wasmlp"))).rejects.toThrow();
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+});
+
+describe("F4: load()", () => {
+  it("refuses devices, FIFOs and folders at once, with a typed error", async () => {
+    await expect(load("/dev/zero")).rejects.toThrow(ModelFormatError);
+    await expect(load("/dev/zero")).rejects.toThrow("/dev/zero is not a regular file (a device, FIFO or folder cannot hold a model)");
+    await expect(loadCheckpoint(dir)).rejects.toThrow(/is not a regular file/);
+    const fifo = join(dir, "pipe");
+    execFileSync("mkfifo", [fifo]);
+    await expect(load(fifo)).rejects.toThrow(/is not a regular file/);
+  });
+
+  it("still reads JSON and binary models", async () => {
+    const net = await create();
+    writeFileSync(join(dir, "m.json"), JSON.stringify(net.toJSON()));
+    expect(params(await load(join(dir, "m.json")))).toEqual(params(net));
+  });
+});
+
+describe("F7, F10: training runs", () => {
+  it("an already-aborted signal trains nothing", async () => {
+    const { inputs, targets } = blobs(24, 2);
+    for (const run of ["fit", "fitAsync"] as const) {
+      const net = await create();
+      const before = params(net);
+      const history = await net[run](inputs, targets, { epochs: 3, signal: AbortSignal.abort() });
+      expect(history).toMatchObject({ epochs: [], stopReason: "aborted" });
+      expect(params(net)).toEqual(before);
+      expect(net.epochsTrained).toBe(0);
+    }
+  });
+
+  it("dispose() during fit() or fitAsync() stops it with a StateError", async () => {
+    const { inputs, targets } = blobs(24, 3);
+    const net = await create();
+    expect(() => net.fit(inputs, targets, { epochs: 5, onEpochEnd: () => net.dispose() })).toThrow(StateError);
+    const other = await create();
+    await expect(other.fitAsync(inputs, targets, { epochs: 5, onEpochEnd: (log) => { if (log.epoch === 2) other.dispose(); } })).rejects.toThrow("this network has been disposed");
+  });
+});
