@@ -6,7 +6,7 @@
 import { activationId } from "./activation.js";
 import type { Architecture } from "./architecture.js";
 import type { Backend } from "./backend/index.js";
-import { ConfigError, ShapeError, StateError } from "./errors.js";
+import { ConfigError, ShapeError, StateError, WasmlpError } from "./errors.js";
 import { lossId, targetProblem } from "./loss.js";
 import { batchRows, copyBatch, Matrix, type MatrixInput } from "./matrix.js";
 import { MAX_PLAN_BYTES, planMemory, scratchStart, writeDescriptor, type LayerPlan, type MemoryPlan } from "./memoryPlan.js";
@@ -98,7 +98,14 @@ export class Engine {
   ensureCapacity(rows: number): void {
     if (rows <= this.currentPlan.capacity) return;
     if (this.training) throw new StateError(`a batch of ${rows} rows needs larger workspaces, which cannot move while fit() runs; use at most ${this.currentPlan.capacity} rows`);
-    this.currentPlan = this.layout(Math.max(rows, 2 * this.currentPlan.capacity));
+    // Room to grow (double), unless only the rows asked for still fit.
+    const grown = Math.max(rows, 2 * this.currentPlan.capacity);
+    try {
+      this.currentPlan = this.layout(grown);
+    } catch (error) {
+      if (grown === rows || !(error instanceof WasmlpError)) throw error;
+      this.currentPlan = this.layout(rows);
+    }
   }
 
   /** First byte after the plan: scratch for data sets, valid until the next re-layout. */

@@ -53,7 +53,8 @@ export interface MemoryPlan {
 }
 
 /** Rounds a byte offset up to the next multiple of 16. */
-const align16 = (n: number) => (n + 15) & ~15;
+// Exact for any size (bit operations would wrap at 2^31 and let an oversized plan pass its check).
+const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
 export function planMemory(base: number, inputSize: number, layers: readonly LayerSpec[], lossId: number, capacity: number): MemoryPlan {
   let at = align16(base);

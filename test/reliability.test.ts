@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Adam, ModelFormatError, Network, StateError } from "../src/index.js";
+import { Adam, ModelFormatError, Network, StateError, WasmlpError } from "../src/index.js";
 import { load, loadCheckpoint, save } from "../src/node.js";
 import { BACKENDS, blobs } from "./helpers.js";
 
@@ -98,5 +98,18 @@ describe("F7, F10: training runs", () => {
     expect(() => net.fit(inputs, targets, { epochs: 5, onEpochEnd: () => net.dispose() })).toThrow(StateError);
     const other = await create();
     await expect(other.fitAsync(inputs, targets, { epochs: 5, onEpochEnd: (log) => { if (log.epoch === 2) other.dispose(); } })).rejects.toThrow("this network has been disposed");
+  });
+});
+
+describe("F1: memory plans of 2 GiB or more", () => {
+  it.each(BACKENDS)("are refused before anything moves, and the network keeps working (%s)", async (backend) => {
+    await expect(Network.create({ inputSize: 2, layers: [{ size: 1, activation: "identity" }], loss: "squaredError", batchCapacity: 2 ** 31, backend }))
+      .rejects.toThrow(/more than the 2147483648 a wasm memory can address here/);
+    const wide = await Network.create({ inputSize: 1, seed: 1, backend, loss: "squaredError", layers: [{ size: 65536, activation: "relu" }, { size: 1, activation: "identity" }] });
+    const before = Array.from(wide.predict([[0.5]]).data);
+    expect(() => wide.forward(new Float64Array(4096))).toThrow(/bytes for 4096 rows, more than the 2147483648/);
+    expect(Array.from(wide.forward([[0.5]]).data)).toEqual(before);
+    expect(() => wide.fit([[0.5], [0.25]], [[1], [2]], { batchSize: 4096, epochs: 1 })).toThrow(WasmlpError);
+    expect(Array.from(wide.predict([[0.5]]).data)).toEqual(before);
   });
 });

@@ -92,7 +92,12 @@ export class WasmBackend implements Backend {
   reserve(bytes: number): void {
     const memory = this.exports.memory;
     const missing = bytes - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+    if (missing <= 0) return;
+    try {
+      memory.grow(Math.ceil(missing / 65536));
+    } catch (error) {
+      throw new BackendError(`cannot grow the WebAssembly memory to ${bytes} bytes (${(error as Error).message}): use smaller layers, batches or data sets`);
+    }
   }
 
   f64(): Float64Array {

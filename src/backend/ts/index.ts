@@ -1,6 +1,7 @@
 // The pure-TypeScript backend: the reference the wasm kernels are checked against, and the
 // fallback where WebAssembly SIMD is missing. Its memory is a plain ArrayBuffer.
 import type { Backend, Kernels } from "../backend.js";
+import { BackendError } from "../../errors.js";
 import type { Heap } from "./heap.js";
 import { forward, backward, inputErrors } from "./network.js";
 import { allFinite } from "./optimizer.js";
@@ -27,7 +28,12 @@ export class TsBackend implements Backend {
 
   reserve(bytes: number): void {
     if (bytes <= this.heap.f64.byteLength) return;
-    const buffer = new ArrayBuffer(Math.ceil(bytes / 65536) * 65536);
+    let buffer: ArrayBuffer;
+    try {
+      buffer = new ArrayBuffer(Math.ceil(bytes / 65536) * 65536);
+    } catch (error) {
+      throw new BackendError(`cannot allocate ${bytes} bytes (${(error as Error).message}): use smaller layers, batches or data sets`);
+    }
     const f64 = new Float64Array(buffer);
     f64.set(this.heap.f64);
     this.heap = { f64, i32: new Int32Array(buffer) };
