@@ -26,6 +26,8 @@ export abstract class Optimizer {
   /** The rate the optimizer was created with; learning-rate schedules scale this one. */
   readonly baseLr: number;
   #learningRate: number;
+  /** Parameters and state before the last step(), to undo an update that overflowed (allocated once). */
+  #undo: Float64Array | undefined;
 
   protected constructor(net: Network, lr: number, name: string) {
     this.network = net;
@@ -55,11 +57,21 @@ export abstract class Optimizer {
    */
   step(): void {
     this.engine.checkOwner(this);
-    const { backend, plan } = this.engine;
-    if (!backend.kernels.allFinite(plan.grads, plan.paramCount)) {
+    const { backend, plan, block } = this.engine, { kernels } = backend, P = plan.paramCount;
+    if (!kernels.allFinite(plan.grads, P)) {
       throw new NonFiniteError("step(): a gradient is NaN or infinite; parameters were left unchanged (lower the learning rate or normalise the inputs)");
     }
-    backend.kernels.optimizerStep(plan.net);
+    // A finite gradient can still overflow the update (a huge learning rate): keep what to go back to.
+    const m = backend.f64(), undo = (this.#undo ??= new Float64Array(3 * P));
+    undo.set(m.subarray(plan.params >>> 3, (plan.params >>> 3) + P), 0);
+    undo.set(m.subarray(plan.state1 >>> 3, (plan.state1 >>> 3) + 2 * P), P);
+    const { step, beta1Power, beta2Power } = block;
+    kernels.optimizerStep(plan.net);
+    if (kernels.allFinite(plan.params, P) && kernels.allFinite(plan.state1, 2 * P)) return;
+    m.set(undo.subarray(0, P), plan.params >>> 3);
+    m.set(undo.subarray(P), plan.state1 >>> 3);
+    block.set({ step, beta1Power, beta2Power });
+    throw new NonFiniteError(`step(): the update made a parameter infinite (learning rate ${this.#learningRate}); parameters and optimizer state were left unchanged`);
   }
 
   /** Sets every gradient of the network to zero. */

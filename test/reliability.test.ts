@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Adam, ModelFormatError, Network, StateError, WasmlpError } from "../src/index.js";
+import { Adam, DivergenceError, ModelFormatError, Network, SGD, StateError, WasmlpError } from "../src/index.js";
 import { load, loadCheckpoint, save } from "../src/node.js";
 import { BACKENDS, blobs } from "./helpers.js";
 
@@ -111,5 +111,26 @@ describe("F1: memory plans of 2 GiB or more", () => {
     expect(Array.from(wide.forward([[0.5]]).data)).toEqual(before);
     expect(() => wide.fit([[0.5], [0.25]], [[1], [2]], { batchSize: 4096, epochs: 1 })).toThrow(WasmlpError);
     expect(Array.from(wide.predict([[0.5]]).data)).toEqual(before);
+  });
+});
+
+describe("F5: an update that overflows the weights", () => {
+  it.each(BACKENDS)("is not kept by fit() or step() (%s)", async (backend) => {
+    const { inputs: raw, targets } = blobs(8, 4);
+    const inputs = raw.map((r) => r.map((v) => 100 * v)); // gradients of ~100: lr 1e308 overflows the first update
+    // one softmax layer: its gradient is δ·x with |δ| ≤ 1, so x ~ 100 makes lr·g overflow
+    const net = await Network.create({ inputSize: 4, seed: 2, backend, loss: "crossEntropy", layers: [{ size: 3, activation: "softmax" }] });
+    const before = params(net);
+    let error: unknown;
+    try { net.fit(inputs, targets, { epochs: 3, batchSize: 8, optimizer: { type: "sgd", lr: 1e308 } }); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(DivergenceError);
+    expect((error as Error).message).toMatch(/epoch 1, batch 1 of 1: an update made a parameter infinite\. The network keeps the weights from the start of epoch 1/);
+    expect(params(net)).toEqual(before);
+    const sgd = new SGD(net, { lr: 1e308 });
+    net.forward(inputs);
+    net.backward(targets);
+    expect(() => sgd.step()).toThrow(/step\(\): the update made a parameter infinite/);
+    expect(params(net)).toEqual(before);
+    expect(sgd.stepCount).toBe(0);
   });
 });

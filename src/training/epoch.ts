@@ -53,7 +53,8 @@ export class EpochRunner {
       const t0 = now();
       const first = done * plan.batchSize, rows = Math.min(group * plan.batchSize, train.rows - first);
       done += engine.backend.kernels.trainBatches(engine.plan.net, train.x, train.y, this.order, first, rows, plan.batchSize);
-      if (block.status !== Status.ok) throw this.diverged(epoch, done, lr, history);
+      // The kernels stop before a bad gradient; an update that overflows the weights is caught here.
+      if (block.status !== Status.ok || !this.parametersFinite()) throw this.diverged(epoch, done, lr, history);
       const { onBatchEnd } = this.callbacks;
       if (onBatchEnd && onBatchEnd({ epoch: epoch + 1, batch: done, batches, loss: block.batchLoss }) === false) return { stopped: "callback", batches: done };
       if (this.callbacks.signal?.aborted) return { stopped: "aborted", batches: done };
@@ -83,17 +84,26 @@ export class EpochRunner {
     }
   }
 
-  /** The error for a batch the kernel refused; puts back the epoch's start if the parameters themselves broke. */
+  /** Parameters and optimizer state all finite. */
+  private parametersFinite(): boolean {
+    const { plan } = this.engine, kernels = this.engine.backend.kernels;
+    return kernels.allFinite(plan.params, plan.paramCount) && kernels.allFinite(plan.state1, 2 * plan.paramCount);
+  }
+
+  /** The error for a batch the kernel refused or an update that overflowed; puts back the epoch's start if the parameters themselves broke. */
   private diverged(epoch: number, done: number, lr: number, history: History): DivergenceError {
-    const { engine } = this, { plan, block } = engine, kernels = engine.backend.kernels;
+    const { block } = this.engine;
     const status = block.status;
-    const paramsOk = kernels.allFinite(plan.params, plan.paramCount) && kernels.allFinite(plan.state1, 2 * plan.paramCount);
+    const paramsOk = this.parametersFinite();
     if (!paramsOk) this.rollback.restore();
+    const what = status === Status.ok ? "an update made a parameter infinite" : `${STATUS_TEXT[status]} (batch loss ${block.batchLoss})`;
+    // status ok: the overflowing batch was counted as done; it is the last one of the group
+    const batch = status === Status.ok ? done : done + 1;
     return new DivergenceError(
-      `training diverged in epoch ${epoch + 1}, batch ${done + 1} of ${this.batches}: ${STATUS_TEXT[status]} (batch loss ${block.batchLoss}). ` +
+      `training diverged in epoch ${epoch + 1}, batch ${batch} of ${this.batches}: ${what}. ` +
       `The network keeps ${paramsOk ? "the weights from before that batch" : `the weights from the start of epoch ${epoch + 1}`}. ` +
       `To recover: lower the learning rate (it was ${lr}), clip gradients (clipNorm), or standardise the inputs.`,
-      epoch + 1, done + 1, history,
+      epoch + 1, batch, history,
     );
   }
 
