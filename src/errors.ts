@@ -116,6 +116,17 @@ export function checkKeys(options: object, known: readonly string[], where: stri
   }
 }
 
+/**
+ * An optional options object: {} when absent, else checked to be an object of known keys. `where`
+ * names it in errors ("toJSON options").
+ */
+export function checkOptions<T extends object>(options: T | undefined, known: readonly string[], where: string): T {
+  if (options === undefined) return {} as T;
+  if (typeof options !== "object" || options === null) throw new ConfigError(`${where} must be an object { ${known.map((k) => `${k}?`).join(", ")} }`);
+  checkKeys(options, known, where);
+  return options;
+}
+
 /** The option names of an options type, listed once and checked complete by the compiler. */
 export function optionNames<T>(names: Record<keyof T, true>): readonly string[] {
   return Object.keys(names);

@@ -7,7 +7,7 @@ import type { Activation } from "./activation.js";
 import { checkArchitecture, type LayerShape } from "./architecture.js";
 import { createBackend, type BackendChoice, type BackendName } from "./backend/index.js";
 import { bindEngine, Engine, unbindEngine } from "./engine.js";
-import { checkKeys, ConfigError, ModelFormatError, optionNames, StateError } from "./errors.js";
+import { checkKeys, checkOptions, ConfigError, ModelFormatError, optionNames, StateError } from "./errors.js";
 import type { Loss } from "./loss.js";
 import type { Matrix, MatrixInput } from "./matrix.js";
 import { jsonFromSaved, savedFromJSON, type ModelJSON } from "./io/modelJson.js";
@@ -67,20 +67,8 @@ const LAYER_OPTIONS = optionNames<LayerOptions>({ size: true, activation: true, 
 const BACKEND_OPTIONS = optionNames<BackendOptions>({ backend: true, batchCapacity: true });
 const SAVE_OPTIONS = optionNames<SaveOptions>({ optimizer: true });
 
-/** Options of the loaders: an object of BACKEND_OPTIONS. */
-function backendOptions(options: BackendOptions | undefined, where: string): BackendOptions {
-  if (options === undefined) return {};
-  if (typeof options !== "object" || options === null) throw new ConfigError(`${where}: options must be an object { backend?, batchCapacity? }`);
-  checkKeys(options, BACKEND_OPTIONS, `${where} options`);
-  return options;
-}
-
-function saveOptions(options: SaveOptions | undefined, where: string): SaveOptions | undefined {
-  if (options === undefined) return undefined;
-  if (typeof options !== "object" || options === null) throw new ConfigError(`${where}: options must be an object { optimizer? }`);
-  checkKeys(options, SAVE_OPTIONS, `${where} options`);
-  return options;
-}
+const backendOptions = (options: BackendOptions | undefined, where: string) => checkOptions(options, BACKEND_OPTIONS, `${where} options`);
+const saveOptions = (options: SaveOptions | undefined, where: string) => checkOptions(options, SAVE_OPTIONS, `${where} options`);
 
 const INITS: readonly Init[] = ["xavier", "he"];
 const RELU_LIKE: ReadonlySet<Activation> = new Set(["relu", "leakyRelu"]);
@@ -312,8 +300,7 @@ export class Network {
   /** Mean loss (and accuracy, for classifiers) over a data set, in chunks; no gradients, no weight change. */
   evaluate(inputs: MatrixInput, targets: MatrixInput, options: { metrics?: readonly Metric[] } = {}): Evaluation {
     this.engine.live();
-    if (typeof options !== "object" || options === null) throw new ConfigError("evaluate: options must be an object { metrics? }");
-    checkKeys(options, ["metrics"], "evaluate options");
+    checkOptions(options, ["metrics"], "evaluate options");
     if (this.engine.training) throw new StateError("evaluate() cannot run while fit() runs; use the validation options of fit()");
     const metrics = options.metrics ?? (accuracyMode(this.engine.arch) !== MetricMode.none ? ["accuracy" as const] : []);
     return evaluate(this.engine, inputs, targets, metrics);
@@ -399,12 +386,7 @@ export class Network {
   }
 }
 
-function interopOptions<T extends object>(options: T | undefined, known: readonly string[], where: string): T {
-  if (options === undefined) return {} as T;
-  if (typeof options !== "object" || options === null) throw new ConfigError(`${where}: options must be an object`);
-  checkKeys(options, known, `${where} options`);
-  return options;
-}
+const interopOptions = <T extends object>(options: T | undefined, known: readonly string[], where: string): T => checkOptions(options, known, `${where} options`);
 
 /** The same network under another loss (checked as Network.create checks it). */
 function withLoss(saved: SavedNetwork, loss: Loss | undefined): SavedNetwork {

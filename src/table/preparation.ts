@@ -6,7 +6,7 @@
 //   categorical columns one-hot over the training categories (an unseen one → all zeros, with a warning)
 //   blank cells         optionally one extra 0/1 column "<name> missing" per column that had blanks
 //   left out           constant columns, and text columns whose values are almost all distinct (ids, free text)
-import { ConfigError, DataError, checkKeys, optionNames } from "../errors.js";
+import { ConfigError, DataError, checkKeys, checkOptions, optionNames } from "../errors.js";
 
 export type ColumnKind = "numeric" | "categorical";
 export type Task = "classification" | "regression";
@@ -283,8 +283,7 @@ export interface EncodedRecords {
  * column of the preparation (blank if unknown: "", null or undefined); problem rows are left out and listed.
  */
 export function encodeRecords(preparation: TablePreparation, records: readonly TableRecord[], options: EncodeOptions = {}): EncodedRecords {
-  if (typeof options !== "object" || options === null) throw new ConfigError("encode options must be an object { strict? }");
-  checkKeys(options, ["strict"], "encode options");
+  checkOptions(options, ["strict"], "encode options");
   const width = inputWidth(preparation), decimalComma = preparation.decimalComma === true;
   const x = new Float64Array(records.length * width);
   const kept: number[] = [], problems: RowProblem[] = [], unseen: Record<string, number> = {}, filled: Record<string, number> = {};

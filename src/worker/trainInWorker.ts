@@ -2,7 +2,7 @@
 // trainInWorker runs the same protocol over worker_threads). The data's buffers are transferred
 // (not copied); per epoch only the metrics come back (and, on request, a snapshot of the
 // parameters for live views).
-import { BackendError, checkKeys, ConfigError, optionNames, WorkerError, type WasmlpErrorCode } from "../errors.js";
+import { BackendError, checkOptions, optionNames, WorkerError, type WasmlpErrorCode } from "../errors.js";
 import { Network, type BackendOptions } from "../network.js";
 import type { Optimizer } from "../optimizer.js";
 import type { EpochLog, StopReason } from "../training/types.js";
@@ -61,8 +61,7 @@ export function trainInWorker(network: Network, inputs: Float64Array, targets: F
 
 /** The protocol, with `spawn` making the worker when the options give none. */
 export function trainWith(spawn: () => TrainingWorker, network: Network, inputs: Float64Array, targets: Float64Array, options: TrainInWorkerOptions = {}): WorkerTraining {
-  if (typeof options !== "object" || options === null) throw new ConfigError("trainInWorker: options must be an object");
-  checkKeys(options, TRAIN_IN_WORKER_OPTIONS, "trainInWorker options");
+  checkOptions(options, TRAIN_IN_WORKER_OPTIONS, "trainInWorker options");
   const { backend = "auto", onEpochEnd, onSnapshot, snapshotEvery = 0, optimizer, worker: given, ...fitOptions } = options;
   const isOptimizer = typeof optimizer === "object" && optimizer !== null && "step" in optimizer;
   const checkpoint = isOptimizer ? network.toJSON({ optimizer: optimizer as Optimizer }) : network.toJSON();
