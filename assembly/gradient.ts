@@ -16,8 +16,8 @@
 const PANEL_BYTES: i32 = 32 * 1024;
 const PACK_MIN_ROWS: i32 = 8;
 
-import { SCRATCH, SCRATCH_BYTES, packColumns4 } from "./scratch";
-import { BLOCK, block1x4, block4x4, madd } from "./microkernel";
+import { results, scratch, SCRATCH_BYTES, packColumns4 } from "./scratch";
+import { block1x4, block4x4, madd } from "./microkernel";
 
 export const STORE: i32 = 0;
 export const ACCUMULATE: i32 = 1;
@@ -26,10 +26,10 @@ export const APPLY_SGD: i32 = 2;
 // finishBlock, finishPair and finish serve the SIMD branches only (the scalar branches use finishScalar).
 // Not inlined on purpose: one copy of the three modes serves every block (the call is paid once
 // per 16 gradient values, each of which took `rows` multiply-adds).
-function finishBlock(dW: usize, rowBytes: usize, scale: v128, mode: i32, lr: v128, wd: v128): void {
+function finishBlock(block: usize, dW: usize, rowBytes: usize, scale: v128, mode: i32, lr: v128, wd: v128): void {
   for (let k: usize = 0; k < 4; k++) {
-    finish(dW, v128.load(BLOCK + (k << 5)), scale, mode, lr, wd);
-    finish(dW + 16, v128.load(BLOCK + (k << 5), 16), scale, mode, lr, wd);
+    finish(dW, v128.load(block + (k << 5)), scale, mode, lr, wd);
+    finish(dW + 16, v128.load(block + (k << 5), 16), scale, mode, lr, wd);
     dW += rowBytes;
   }
 }
@@ -91,18 +91,29 @@ function finishScalar(dW: usize, sum: f64, scale: f64, mode: i32, lr: f64, wd: f
 export function weightGradients(
   d: usize, aPrev: usize, dW: usize, db: usize, rows: i32, nIn: i32, nOut: i32, mode: i32, lr: f64, weightDecay: f64,
 ): void {
+  weightGradientsUnits(d, aPrev, dW, db, rows, nIn, nOut, mode, lr, weightDecay, 0, nOut);
+}
+
+/** Rows [j0, j1) of dW and db only (a thread's share, network.ts; j0 and j1 multiples of 4 or nOut). */
+export function weightGradientsUnits(
+  d: usize, aPrev: usize, dW: usize, db: usize, rows: i32, nIn: i32, nOut: i32, mode: i32, lr: f64, weightDecay: f64,
+  j0: i32, j1: i32,
+): void {
+  if (j0 >= j1) return;
+  const aRow = <usize>nIn << 3;
   if (ASC_FEATURE_SIMD) {
     const scale = 1.0 / <f64>rows;
     const scale2 = f64x2.splat(scale);
     const lr2 = f64x2.splat(lr), wd2 = f64x2.splat(weightDecay);
     if (rows == 1) {
-      outerProduct(d, aPrev, dW, nIn, nOut, mode, lr, weightDecay);
-      for (let k = 0; k < nOut; k++) finishScalar(db + (<usize>k << 3), 0.0 + load<f64>(d + (<usize>k << 3)), 1.0, mode, lr, weightDecay);
+      outerProduct(d + (<usize>j0 << 3), aPrev, dW + <usize>j0 * aRow, nIn, j1 - j0, mode, lr, weightDecay);
+      for (let k = j0; k < j1; k++) finishScalar(db + (<usize>k << 3), 0.0 + load<f64>(d + (<usize>k << 3)), 1.0, mode, lr, weightDecay);
       return;
     }
-    const aRow = <usize>nIn << 3;
     const dRow = <usize>nOut << 3;
-    const inBlocks = nIn & ~3, outBlocks = nOut & ~3;
+    const inBlocks = nIn & ~3;
+    const blockEnd = min(j1, nOut & ~3); // units [j0, blockEnd) go four at a time
+    const block = results();
     const blockBytes = <usize>rows << 5; // one packed 4-column block: rows × 32 bytes
     // A panel of D's columns (outputs) small enough to stay in L1 while A's blocks pass by.
     const panel = max<i32>(4, (PANEL_BYTES / (rows << 3)) & ~3);
@@ -110,58 +121,58 @@ export function weightGradients(
     // As many of A's 4-column blocks as scratch holds beside that panel (all of them, usually).
     const chunk = <i32>((SCRATCH_BYTES - min(SCRATCH_BYTES, panelBytes)) / blockBytes) << 2;
     if (rows >= PACK_MIN_ROWS && chunk >= 4) {
-      const packedD = SCRATCH, packedA = SCRATCH + panelBytes;
+      const packedD = scratch(), packedA = packedD + panelBytes;
       for (let c0 = 0; c0 < inBlocks; c0 += chunk) {
         const c1 = min(inBlocks, c0 + chunk);
         for (let i = c0; i < c1; i += 4) packColumns4(packedA + <usize>((i - c0) >> 2) * blockBytes, aPrev + (<usize>i << 3), aRow, rows);
-        for (let j0 = 0; j0 < outBlocks; j0 += panel) {
-          const j1 = min(outBlocks, j0 + panel);
-          for (let j = j0; j < j1; j += 4) packColumns4(packedD + <usize>((j - j0) >> 2) * blockBytes, d + (<usize>j << 3), dRow, rows);
+        for (let p0 = j0; p0 < blockEnd; p0 += panel) {
+          const p1 = min(blockEnd, p0 + panel);
+          for (let j = p0; j < p1; j += 4) packColumns4(packedD + <usize>((j - p0) >> 2) * blockBytes, d + (<usize>j << 3), dRow, rows);
           // For one block of A, every block of the panel: the panel's rows of W advance together
           // along their length, so W streams through the cache in order.
           for (let i = c0; i < c1; i += 4) {
             const pa = packedA + <usize>((i - c0) >> 2) * blockBytes;
-            for (let j = j0; j < j1; j += 4) {
+            for (let j = p0; j < p1; j += 4) {
               // row k: unit j + k, inputs i..i+3
-              gradientBlock(pa, packedD + <usize>((j - j0) >> 2) * blockBytes, rows, dW + <usize>j * aRow + (<usize>i << 3), aRow, scale2, mode, lr2, wd2);
+              gradientBlock(pa, packedD + <usize>((j - p0) >> 2) * blockBytes, rows, dW + <usize>j * aRow + (<usize>i << 3), aRow, scale2, mode, lr2, wd2);
             }
           }
         }
-        for (let j = outBlocks; j < nOut; j++) { // the last nOut % 4 outputs: one output × 4 inputs
+        for (let j = max(j0, blockEnd); j < j1; j++) { // the last nOut % 4 outputs: one output × 4 inputs
           for (let i = c0; i < c1; i += 4) {
             block1x4(packedA + <usize>((i - c0) >> 2) * blockBytes, 32, d + (<usize>j << 3), dRow, rows);
-            finishPair(dW + <usize>j * aRow + (<usize>i << 3), v128.load(BLOCK), v128.load(BLOCK, 16), scale2, mode, lr2, wd2);
+            finishPair(dW + <usize>j * aRow + (<usize>i << 3), v128.load(block), v128.load(block, 16), scale2, mode, lr2, wd2);
           }
         }
       }
     } else {
-      for (let j = 0; j < outBlocks; j += 4) {
+      for (let j = j0; j < blockEnd; j += 4) {
         for (let i = 0; i < inBlocks; i += 4) {
           block4x4(aPrev + (<usize>i << 3), aRow, d + (<usize>j << 3), 8, dRow, rows);
-          finishBlock(dW + <usize>j * aRow + (<usize>i << 3), aRow, scale2, mode, lr2, wd2);
+          finishBlock(block, dW + <usize>j * aRow + (<usize>i << 3), aRow, scale2, mode, lr2, wd2);
         }
       }
-      for (let j = outBlocks; j < nOut; j++) {
+      for (let j = max(j0, blockEnd); j < j1; j++) {
         for (let i = 0; i < inBlocks; i += 4) {
           block1x4(aPrev + (<usize>i << 3), aRow, d + (<usize>j << 3), dRow, rows);
-          finishPair(dW + <usize>j * aRow + (<usize>i << 3), v128.load(BLOCK), v128.load(BLOCK, 16), scale2, mode, lr2, wd2);
+          finishPair(dW + <usize>j * aRow + (<usize>i << 3), v128.load(block), v128.load(block, 16), scale2, mode, lr2, wd2);
         }
       }
     }
     for (let i = inBlocks; i < nIn; i++) { // the last nIn % 4 inputs
-      for (let j = 0; j < nOut; j++) gradientEntry(d, aPrev, dW, rows, nIn, nOut, j, i, scale, mode, lr, weightDecay);
+      for (let j = j0; j < j1; j++) gradientEntry(d, aPrev, dW, rows, nIn, nOut, j, i, scale, mode, lr, weightDecay);
     }
-    biasGradients(d, db, rows, nOut, scale, mode, lr, weightDecay);
+    biasGradients(d, db, rows, nOut, j0, j1, scale, mode, lr, weightDecay);
   } else {
     const scale = 1.0 / <f64>rows;
     if (rows == 1) {
-      outerProduct(d, aPrev, dW, nIn, nOut, mode, lr, weightDecay);
+      outerProduct(d + (<usize>j0 << 3), aPrev, dW + <usize>j0 * aRow, nIn, j1 - j0, mode, lr, weightDecay);
     } else {
-      for (let j = 0; j < nOut; j++) {
+      for (let j = j0; j < j1; j++) {
         for (let i = 0; i < nIn; i++) gradientEntry(d, aPrev, dW, rows, nIn, nOut, j, i, scale, mode, lr, weightDecay);
       }
     }
-    for (let k = 0; k < nOut; k++) {
+    for (let k = j0; k < j1; k++) {
       let sum = 0.0;
       let pd = d + (<usize>k << 3);
       for (let s = 0; s < rows; s++) { sum += load<f64>(pd); pd += <usize>nOut << 3; }
@@ -210,13 +221,14 @@ function outerProduct(d: usize, a: usize, dW: usize, nIn: i32, nOut: i32, mode: 
   }
 }
 
-// db[k] = (1/B)·Σ_s D[s,k]. Summing down a column of D walks a 4 KiB stride for 512-wide layers,
-// which thrashes L1, so the sums run row by row (contiguous, two lanes) into scratch — each one
-// still over s in order, so the same bits — and are finished afterwards.
-function biasGradients(d: usize, db: usize, rows: i32, nOut: i32, scale: f64, mode: i32, lr: f64, weightDecay: f64): void {
+// db[k] = (1/B)·Σ_s D[s,k] for k in [k0, k1). Summing down a column of D walks a 4 KiB stride for
+// 512-wide layers, which thrashes L1, so the sums run row by row (contiguous, two lanes) into
+// scratch — each one still over s in order, so the same bits — and are finished afterwards.
+function biasGradients(d: usize, db: usize, rows: i32, nOut: i32, k0: i32, k1: i32, scale: f64, mode: i32, lr: f64, weightDecay: f64): void {
   const dRow = <usize>nOut << 3;
-  if (dRow > SCRATCH_BYTES) {
-    for (let k = 0; k < nOut; k++) {
+  const bytes = <usize>(k1 - k0) << 3;
+  if (bytes > SCRATCH_BYTES) {
+    for (let k = k0; k < k1; k++) {
       let sum = 0.0;
       let pd = d + (<usize>k << 3);
       for (let s = 0; s < rows; s++) { sum += load<f64>(pd); pd += dRow; }
@@ -224,15 +236,16 @@ function biasGradients(d: usize, db: usize, rows: i32, nOut: i32, scale: f64, mo
     }
     return;
   }
-  memory.fill(SCRATCH, 0, dRow);
-  const pairs = dRow & ~15;
+  const sums = scratch();
+  memory.fill(sums, 0, bytes);
+  const pairs = bytes & ~15;
   for (let s = 0; s < rows; s++) {
-    const row = d + <usize>s * dRow;
+    const row = d + <usize>s * dRow + (<usize>k0 << 3);
     let o: usize = 0;
-    for (; o < pairs; o += 16) v128.store(SCRATCH + o, f64x2.add(v128.load(SCRATCH + o), v128.load(row + o)));
-    for (; o < dRow; o += 8) store<f64>(SCRATCH + o, load<f64>(SCRATCH + o) + load<f64>(row + o));
+    for (; o < pairs; o += 16) v128.store(sums + o, f64x2.add(v128.load(sums + o), v128.load(row + o)));
+    for (; o < bytes; o += 8) store<f64>(sums + o, load<f64>(sums + o) + load<f64>(row + o));
   }
-  for (let k = 0; k < nOut; k++) finishScalar(db + (<usize>k << 3), load<f64>(SCRATCH + (<usize>k << 3)), scale, mode, lr, weightDecay);
+  for (let k = k0; k < k1; k++) finishScalar(db + (<usize>k << 3), load<f64>(sums + (<usize>(k - k0) << 3)), scale, mode, lr, weightDecay);
 }
 
 function gradientEntry(

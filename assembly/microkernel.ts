@@ -8,8 +8,8 @@
 // each result is summed in order over t in one lane. The callers differ only in what the
 // streams are (see forward.ts, gradient.ts, nodeError.ts) and where the block goes. The packed
 // gradient runs the same loop in gradient.ts (gradientBlock), to finish its block in registers.
-// Results land in BLOCK (static): row k, 32 bytes, holds C[k][0..3].
-export const BLOCK: usize = memory.data(128, 16);
+// Results land in results() (per thread, scratch.ts): row k, 32 bytes, holds C[k][0..3].
+import { results } from "./scratch";
 
 /** acc + a·b: one fused multiply-add in the relaxed-SIMD build (rounded once), else a multiply and an add. */
 @inline export function madd(acc: v128, a: v128, b: v128): v128 {
@@ -35,13 +35,13 @@ export function block4x4(pv: usize, vStep: usize, ps: usize, sStride: usize, sSt
     c30 = madd(c30, v, xa); c31 = madd(c31, v, xb);
     pv += vStep; ps += sStep;
   }
-  v128.store(BLOCK, c00); v128.store(BLOCK, c01, 16);
-  v128.store(BLOCK, c10, 32); v128.store(BLOCK, c11, 48);
-  v128.store(BLOCK, c20, 64); v128.store(BLOCK, c21, 80);
-  v128.store(BLOCK, c30, 96); v128.store(BLOCK, c31, 112);
+  v128.store(results(), c00); v128.store(results(), c01, 16);
+  v128.store(results(), c10, 32); v128.store(results(), c11, 48);
+  v128.store(results(), c20, 64); v128.store(results(), c21, 80);
+  v128.store(results(), c30, 96); v128.store(results(), c31, 112);
 }
 
-/** One row of it, for the edges: BLOCK row 0 = Σ_t s(t)·v(t). */
+/** One row of it, for the edges: results() row 0 = Σ_t s(t)·v(t). */
 export function block1x4(pv: usize, vStep: usize, ps: usize, sStep: usize, count: i32): void {
   let c0 = f64x2.splat(0), c1 = f64x2.splat(0);
   for (let t = 0; t < count; t++) {
@@ -50,11 +50,11 @@ export function block1x4(pv: usize, vStep: usize, ps: usize, sStep: usize, count
     c1 = madd(c1, v, v128.load(pv, 16));
     pv += vStep; ps += sStep;
   }
-  v128.store(BLOCK, c0); v128.store(BLOCK, c1, 16);
+  v128.store(results(), c0); v128.store(results(), c1, 16);
 }
 
-/** Copies BLOCK row k (4 values) to dst. */
+/** Copies results() row k (4 values) to dst. */
 @inline export function copyBlockRow(k: usize, dst: usize): void {
-  v128.store(dst, v128.load(BLOCK + (k << 5)));
-  v128.store(dst, v128.load(BLOCK + (k << 5), 16), 16);
+  v128.store(dst, v128.load(results() + (k << 5)));
+  v128.store(dst, v128.load(results() + (k << 5), 16), 16);
 }

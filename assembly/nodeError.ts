@@ -1,7 +1,7 @@
 // Node errors travel backwards: deltas of a layer from its node errors, d = e ⊙ f'(z), and the
 // previous layer's node errors from these deltas, E_{l−1} = D_l · W_l (row-major, per sample).
 import { derivative, LEAKY_RELU, LEAKY_SLOPE, RELU, SOFTMAX } from "./activation";
-import { SCRATCH, SCRATCH_BYTES, packColumns4 } from "./scratch";
+import { scratch, SCRATCH_BYTES, packColumns4 } from "./scratch";
 import { block1x4, block4x4, copyBlockRow } from "./microkernel";
 
 // d = J_softmaxᵀ e for one sample: d_k = a_k (e_k − Σ_m e_m a_m).
@@ -39,6 +39,15 @@ export function hiddenDeltas(e: usize, z: usize, a: usize, d: usize, rows: i32, 
   }
 }
 
+/** d = e ⊙ f'(z) for units [c0, c1) of every row (not softmax): a thread's share of the columns it just propagated. */
+export function hiddenDeltasUnits(e: usize, z: usize, a: usize, d: usize, rows: i32, n: i32, act: i32, c0: i32, c1: i32): void {
+  if (c0 == 0 && c1 == n) { hiddenDeltas(e, z, a, d, rows, n, act); return; }
+  for (let s = 0; s < rows; s++) {
+    const o = (<usize>s * <usize>n + <usize>c0) << 3;
+    hiddenDeltas(e + o, z + o, a + o, d + o, 1, c1 - c0, act);
+  }
+}
+
 // ePrev[s,i] = Σ_j d[s,j]·w[j,i]. A 4-sample × 4-input block (8 f64x2 accumulators) walks down
 // the rows of W. For batches worth it, each panel of W's columns is first packed (scratch.ts) so
 // the walk is sequential and stays in L2 while every block of samples passes over it.
@@ -46,21 +55,28 @@ const PANEL_BYTES: i32 = 512 * 1024;
 const PACK_MIN_ROWS: i32 = 8;
 
 export function propagateErrors(d: usize, w: usize, ePrev: usize, rows: i32, nIn: i32, nOut: i32): void {
+  propagateErrorsInputs(d, w, ePrev, rows, nIn, nOut, 0, nIn);
+}
+
+/** Columns [c0, c1) of E only (a thread's share, network.ts; c0 and c1 multiples of 4 or nIn). */
+export function propagateErrorsInputs(d: usize, w: usize, ePrev: usize, rows: i32, nIn: i32, nOut: i32, c0: i32, c1: i32): void {
   const wRow = <usize>nIn << 3;
   const inBlocks = nIn & ~3;
   const panel = max<i32>(4, (PANEL_BYTES / (max(nOut, 1) << 3)) & ~3);
   const packed = rows >= PACK_MIN_ROWS && <usize>panel * (<usize>nOut << 3) <= SCRATCH_BYTES;
-  for (let i0 = 0; i0 < inBlocks; i0 += panel) {
-    const i1 = min(inBlocks, i0 + panel);
+  const blockEnd = min(c1, inBlocks);
+  const packedW = scratch();
+  for (let i0 = c0; i0 < blockEnd; i0 += panel) {
+    const i1 = min(blockEnd, i0 + panel);
     if (packed) {
       const blockBytes = <usize>nOut << 5; // one 4-column block: nOut rows × 32 bytes
-      for (let i = i0; i < i1; i += 4) packColumns4(SCRATCH + <usize>((i - i0) >> 2) * blockBytes, w + (<usize>i << 3), wRow, nOut);
-      errorPanel(d, SCRATCH, ePrev, rows, nIn, nOut, i0, i1, blockBytes, 32, true);
+      for (let i = i0; i < i1; i += 4) packColumns4(packedW + <usize>((i - i0) >> 2) * blockBytes, w + (<usize>i << 3), wRow, nOut);
+      errorPanel(d, packedW, ePrev, rows, nIn, nOut, i0, i1, blockBytes, 32, true);
     } else {
       errorPanel(d, w, ePrev, rows, nIn, nOut, i0, i1, 0, wRow, false);
     }
   }
-  for (let i = inBlocks; i < nIn; i++) propagateColumn(d, w, ePrev, 0, rows, i, nIn, nOut);
+  for (let i = max(c0, inBlocks); i < c1; i++) propagateColumn(d, w, ePrev, 0, rows, i, nIn, nOut);
 }
 
 // The columns [i0, i1) of E. Column block i's W values for unit j are at

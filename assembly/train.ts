@@ -1,16 +1,19 @@
 // Whole training and evaluation loops inside the module: the data set lives in linear memory, an
 // epoch's shuffle is a permutation of row indices, and one call runs any number of mini-batches
-// (gather → forward → backward → check → clip → step) without coming back to the host.
+// (gather → forward → backward → check → clip → step) without coming back to the host. In the
+// threads build a team runs them together (team.ts): the serial parts (loss sums, checks,
+// metrics, clipping) are thread 0's, and everyone learns their verdict at the next barrier.
 import {
   headerWord, layerWord, trainWord, H_INPUT_SIZE, H_LAYER_COUNT, H_X, H_Y, H_PARAMS, H_PARAM_COUNT, H_GRADS,
   H_STATE1, H_STATE2, L_OUT, L_A, L_ACT, H_LOSS, L_Z, L_E, L_D, H_SAMPLE_LOSS,
   T_OPTIMIZER, T_LR, T_MOMENTUM, T_NESTEROV, T_WEIGHT_DECAY, T_BETA1, T_BETA2, T_EPS, T_CLIP_NORM, T_STEP,
   T_METRIC, T_LOSS_SUM, T_CORRECT, T_SEEN, T_STATUS, T_BATCH_LOSS, T_GRAD_NORM, T_BETA1_POWER, T_BETA2_POWER, T_INPUT_BOUND,
 } from "./layout";
-import { forward, backpropagate, layerGradients } from "./network";
+import { backpropagateLayers, forwardLayers, layerGradients, lossSum } from "./network";
 import { APPLY_SGD, STORE } from "./gradient";
 import { outputErrors } from "./loss";
 import { sgdStep, adamStep } from "./optimizer";
+import { barrier, leader, share, shareBegin, shareEnd, teamSize } from "./team";
 
 // Values of training-block words (layout.ts); src/abi.ts has the same table (test/abi.test.ts).
 export const OPTIMIZER_SGD: i32 = 0; //  T_OPTIMIZER
@@ -48,25 +51,37 @@ export function trainBatches(net: usize, xAll: usize, yAll: usize, order: usize,
   let done = 0;
   for (let start = 0; start < count; start += batchSize) {
     const rows = min(batchSize, count - start);
-    for (let r = 0; r < rows; r++) {
+    const gather = share(rows, <f64>(inputSize + outputSize));
+    for (let r = shareBegin(gather); r < shareEnd(gather); r++) {
       const row = <usize>load<i32>(order + (<usize>(first + start + r) << 2));
       copyF64(x + ((<usize>r * <usize>inputSize) << 3), xAll + ((row * <usize>inputSize) << 3), inputSize);
       copyF64(y + ((<usize>r * <usize>outputSize) << 3), yAll + ((row * <usize>outputSize) << 3), outputSize);
     }
-    forward(net, rows);
-    const loss = backpropagate(net, rows) / <f64>rows;
-    setT(net, T_BATCH_LOSS, loss);
-    if (!isFinite(loss)) { setT(net, T_STATUS, <f64>STATUS_BAD_LOSS); return done; }
-    if (!gradientsBounded(net, rows)) { setT(net, T_STATUS, <f64>STATUS_BAD_GRADIENT); return done; }
-    accumulateMetrics(net, rows, loss);
+    if (!barrier() || !forwardLayers(net, rows) || !backpropagateLayers(net, rows)) return done;
+    if (leader()) {
+      const loss = lossSum / <f64>rows;
+      setT(net, T_BATCH_LOSS, loss);
+      if (!isFinite(loss)) setT(net, T_STATUS, <f64>STATUS_BAD_LOSS);
+      else if (!gradientsBounded(net, rows)) setT(net, T_STATUS, <f64>STATUS_BAD_GRADIENT);
+      else {
+        accumulateMetrics(net, rows, loss);
+        if (fusedSgd) setT(net, T_STEP, getT(net, T_STEP) + 1);
+      }
+    }
+    if (!barrier() || getT(net, T_STATUS) != <f64>STATUS_OK) return done;
     if (fusedSgd) {
-      setT(net, T_STEP, getT(net, T_STEP) + 1);
       layerGradients(net, rows, APPLY_SGD, getT(net, T_LR), getT(net, T_WEIGHT_DECAY));
     } else {
       layerGradients(net, rows, STORE, 0, 0);
-      if (clip > 0) clipGradients(net, grads, n, clip);
-      optimizerStep(net);
+      if (!barrier()) return done;
+      if (leader()) {
+        if (clip > 0) clipGradients(net, grads, n, clip);
+        advanceStep(net);
+      }
+      if (!barrier()) return done;
+      applyStep(net);
     }
+    if (!barrier()) return done;
     done++;
   }
   return done;
@@ -126,18 +141,34 @@ function largestMagnitude(x: usize, n: i32): f64 {
 export function evaluateRows(net: usize, xAll: usize, yAll: usize, first: i32, count: i32, chunk: i32): void {
   const inputBytes = <usize>headerWord(net, H_INPUT_SIZE) << 3;
   const last = <i32>headerWord(net, H_LAYER_COUNT) - 1;
-  const outputBytes = <usize>layerWord(net, last, L_OUT) << 3;
+  const n = <i32>layerWord(net, last, L_OUT);
+  const outputBytes = <usize>n << 3;
+  const sampleLoss = headerWord(net, H_SAMPLE_LOSS);
   for (let start = 0; start < count; start += chunk) {
     const rows = min(chunk, count - start);
-    memory.copy(headerWord(net, H_X), xAll + <usize>(first + start) * inputBytes, <usize>rows * inputBytes);
-    memory.copy(headerWord(net, H_Y), yAll + <usize>(first + start) * outputBytes, <usize>rows * outputBytes);
-    forward(net, rows);
-    const total = outputErrors(
-      <i32>headerWord(net, H_LOSS), <i32>layerWord(net, last, L_ACT), layerWord(net, last, L_Z), layerWord(net, last, L_A),
-      headerWord(net, H_Y), layerWord(net, last, L_E), layerWord(net, last, L_D), headerWord(net, H_SAMPLE_LOSS),
-      rows, <i32>layerWord(net, last, L_OUT),
-    );
-    accumulateMetrics(net, rows, total / <f64>rows);
+    const r = share(rows, <f64>n * 8);
+    const r0 = shareBegin(r), r1 = shareEnd(r);
+    memory.copy(headerWord(net, H_X) + <usize>r0 * inputBytes, xAll + <usize>(first + start + r0) * inputBytes, <usize>(r1 - r0) * inputBytes);
+    memory.copy(headerWord(net, H_Y) + <usize>r0 * outputBytes, yAll + <usize>(first + start + r0) * outputBytes, <usize>(r1 - r0) * outputBytes);
+    if (!barrier() || !forwardLayers(net, rows)) return;
+    let total = 0.0;
+    if (r0 < r1) {
+      const o = <usize>r0 * outputBytes;
+      total = outputErrors(
+        <i32>headerWord(net, H_LOSS), <i32>layerWord(net, last, L_ACT), layerWord(net, last, L_Z) + o, layerWord(net, last, L_A) + o,
+        headerWord(net, H_Y) + o, layerWord(net, last, L_E) + o, layerWord(net, last, L_D) + o, sampleLoss + (<usize>r0 << 3),
+        r1 - r0, n,
+      );
+    }
+    if (!barrier()) return;
+    if (leader()) {
+      if (teamSize() > 1) { // the same sum, in the same order, as outputErrors forms over all rows
+        total = 0.0;
+        for (let s = 0; s < rows; s++) total += load<f64>(sampleLoss + (<usize>s << 3));
+      }
+      accumulateMetrics(net, rows, total / <f64>rows);
+    }
+    if (!barrier()) return; // the next chunk overwrites what the metrics read
   }
 }
 
@@ -190,17 +221,33 @@ function clipGradients(net: usize, g: usize, n: i32, maxNorm: f64): void {
 
 /** One optimizer step with the settings of the training block (also what Optimizer.step() runs). */
 export function optimizerStep(net: usize): void {
-  const p = headerWord(net, H_PARAMS), g = headerWord(net, H_GRADS), n = <i32>headerWord(net, H_PARAM_COUNT);
-  const t = getT(net, T_STEP) + 1;
-  setT(net, T_STEP, t);
-  const lr = getT(net, T_LR), wd = getT(net, T_WEIGHT_DECAY);
+  advanceStep(net);
+  applyStep(net);
+}
+
+// The step count and Adam's β^t: thread 0's, before the team applies the step.
+function advanceStep(net: usize): void {
+  setT(net, T_STEP, getT(net, T_STEP) + 1);
   if (<i32>getT(net, T_OPTIMIZER) == OPTIMIZER_ADAM) {
-    const b1 = getT(net, T_BETA1), b2 = getT(net, T_BETA2);
-    const b1t = getT(net, T_BETA1_POWER) * b1, b2t = getT(net, T_BETA2_POWER) * b2;
-    setT(net, T_BETA1_POWER, b1t);
-    setT(net, T_BETA2_POWER, b2t);
-    adamStep(p, g, headerWord(net, H_STATE1), headerWord(net, H_STATE2), n, lr, b1, b2, getT(net, T_EPS), wd, 1 - b1t, 1 - b2t);
+    setT(net, T_BETA1_POWER, getT(net, T_BETA1_POWER) * getT(net, T_BETA1));
+    setT(net, T_BETA2_POWER, getT(net, T_BETA2_POWER) * getT(net, T_BETA2));
+  }
+}
+
+// The update itself, elementwise, each thread over its share of the parameters.
+function applyStep(net: usize): void {
+  const n = <i32>headerWord(net, H_PARAM_COUNT);
+  const adam = <i32>getT(net, T_OPTIMIZER) == OPTIMIZER_ADAM;
+  const range = share(n, adam ? 16 : 4);
+  const i0 = shareBegin(range), count = shareEnd(range) - i0;
+  if (count <= 0) return;
+  const o = <usize>i0 << 3;
+  const p = headerWord(net, H_PARAMS) + o, g = headerWord(net, H_GRADS) + o;
+  const lr = getT(net, T_LR), wd = getT(net, T_WEIGHT_DECAY);
+  if (adam) {
+    const b1t = getT(net, T_BETA1_POWER), b2t = getT(net, T_BETA2_POWER);
+    adamStep(p, g, headerWord(net, H_STATE1) + o, headerWord(net, H_STATE2) + o, count, lr, getT(net, T_BETA1), getT(net, T_BETA2), getT(net, T_EPS), wd, 1 - b1t, 1 - b2t);
   } else {
-    sgdStep(p, g, headerWord(net, H_STATE1), n, lr, getT(net, T_MOMENTUM), getT(net, T_NESTEROV) != 0, wd);
+    sgdStep(p, g, headerWord(net, H_STATE1) + o, count, lr, getT(net, T_MOMENTUM), getT(net, T_NESTEROV) != 0, wd);
   }
 }

@@ -2,11 +2,15 @@
 // its JavaScript and users never configure an asset path:
 //   build/wasmlp.wasm      → wasmBytes.generated.ts     (backend 'wasm', loaded with the library)
 //   build/wasmlp-fma.wasm  → wasmFmaBytes.generated.ts  (backend 'wasm-fma', imported only when asked for)
+//   build/wasmlp-threads.wasm, build/wasmlp-threads-fma.wasm → threadsBytes.generated.ts (the
+//                            shared-memory builds, imported only when a network asks for threads)
 import { readFileSync, writeFileSync } from "node:fs";
 
 for (const [file, out, name] of [
   ["wasmlp.wasm", "wasmBytes.generated.ts", "WASM_BASE64"],
   ["wasmlp-fma.wasm", "wasmFmaBytes.generated.ts", "WASM_FMA_BASE64"],
+  ["wasmlp-threads.wasm", "threadsBytes.generated.ts", "WASM_THREADS_BASE64"],
+  ["wasmlp-threads-fma.wasm", "threadsFmaBytes.generated.ts", "WASM_THREADS_FMA_BASE64"],
 ]) {
   const bytes = readFileSync(new URL(`../build/${file}`, import.meta.url));
   writeFileSync(

@@ -78,6 +78,7 @@ export class Engine {
 
   /** Releases the backend's memory; every later call throws a StateError. */
   dispose(): void {
+    this.backendOrNull?.dispose();
     this.backendOrNull = null;
   }
 

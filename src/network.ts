@@ -5,7 +5,7 @@
 import { MetricMode } from "./abi.js";
 import type { Activation } from "./activation.js";
 import { checkArchitecture, type LayerShape } from "./architecture.js";
-import { createBackend, type BackendChoice, type BackendName } from "./backend/index.js";
+import { checkBackendChoice, checkThreads, createBackend, type Backend, type BackendChoice, type BackendName, type ThreadsOption } from "./backend/index.js";
 import { bindEngine, Engine, unbindEngine } from "./engine.js";
 import { checkKeys, checkOptions, ConfigError, ModelFormatError, optionNames, StateError } from "./errors.js";
 import type { Loss } from "./loss.js";
@@ -43,11 +43,20 @@ export interface NetworkOptions {
   backend?: BackendChoice;
   /** Rows the workspaces hold at first; they grow when a larger batch arrives. */
   batchCapacity?: number;
+  /**
+   * Threads fit() and predict() run on (wasm backends): a count, or "auto" for every hardware
+   * thread (up to 8). Default 1. The results are the same bits for every count. Needs
+   * SharedArrayBuffer: in a browser, a cross-origin-isolated page; `net.threads` says how many
+   * are in use and `net.threadsReason` why fewer, if so.
+   */
+  threads?: ThreadsOption;
 }
 
 export interface BackendOptions {
   backend?: BackendChoice;
   batchCapacity?: number;
+  /** As in Network.create's options. */
+  threads?: ThreadsOption;
 }
 
 export interface SaveOptions {
@@ -62,9 +71,9 @@ export interface LayerGradients {
   biases: Float64Array;
 }
 
-const NETWORK_OPTIONS = optionNames<NetworkOptions>({ inputSize: true, layers: true, loss: true, seed: true, init: true, backend: true, batchCapacity: true });
+const NETWORK_OPTIONS = optionNames<NetworkOptions>({ inputSize: true, layers: true, loss: true, seed: true, init: true, backend: true, batchCapacity: true, threads: true });
 const LAYER_OPTIONS = optionNames<LayerOptions>({ size: true, activation: true, init: true });
-const BACKEND_OPTIONS = optionNames<BackendOptions>({ backend: true, batchCapacity: true });
+const BACKEND_OPTIONS = optionNames<BackendOptions>({ backend: true, batchCapacity: true, threads: true });
 const SAVE_OPTIONS = optionNames<SaveOptions>({ optimizer: true });
 
 const backendOptions = (options: BackendOptions | undefined, where: string) => checkOptions(options, BACKEND_OPTIONS, `${where} options`);
@@ -117,8 +126,7 @@ export class Network {
       if (!INITS.includes(init)) throw new ConfigError(`options.layers[${l}].init: unknown init ${JSON.stringify(init)}; expected 'xavier' or 'he'`);
       return init;
     });
-    const backend = await createBackend(options.backend);
-    const engine = new Engine(arch, backend, checkCapacity(options.batchCapacity), seed);
+    const engine = await startEngine(options, "Network.create", (backend, capacity) => new Engine(arch, backend, capacity, seed));
     engine.initialise(new Random(seed), inits.map((init) => init === "he"));
     return new Network(engine);
   }
@@ -142,7 +150,7 @@ export class Network {
    * (wasmlp exports), `options.loss`, or crossEntropy after softmax and squaredError otherwise.
    */
   static async fromONNX(bytes: Uint8Array | ArrayBuffer, options?: BackendOptions & { loss?: Loss }): Promise<Network> {
-    const checked = interopOptions(options, ["backend", "batchCapacity", "loss"], "Network.fromONNX");
+    const checked = interopOptions(options, ["backend", "batchCapacity", "threads", "loss"], "Network.fromONNX");
     const { decodeONNX } = await import("./interop/onnx.js");
     return (await Network.restore(decodeONNX(bytes, checked.loss), checked)).network;
   }
@@ -153,7 +161,7 @@ export class Network {
    * or read a file toSafetensors() wrote, which records them.
    */
   static async fromSafetensors(bytes: Uint8Array | ArrayBuffer, options?: BackendOptions & { activations?: readonly Activation[]; loss?: Loss }): Promise<Network> {
-    const checked = interopOptions(options, ["backend", "batchCapacity", "activations", "loss"], "Network.fromSafetensors");
+    const checked = interopOptions(options, ["backend", "batchCapacity", "threads", "activations", "loss"], "Network.fromSafetensors");
     const { decodeSafetensors } = await import("./interop/safetensors.js");
     const saved = decodeSafetensors(bytes, checked.activations);
     return (await Network.restore(withLoss(saved, checked.loss), checked)).network;
@@ -180,8 +188,7 @@ export class Network {
   }
 
   private static async restore(saved: SavedNetwork, options: BackendOptions): Promise<{ network: Network; optimizer?: Optimizer }> {
-    const backend = await createBackend(options.backend);
-    const engine = new Engine(saved.arch, backend, checkCapacity(options.batchCapacity), saved.training?.seed);
+    const engine = await startEngine(options, "options", (backend, capacity) => new Engine(saved.arch, backend, capacity, saved.training?.seed));
     engine.setParameters(saved.params);
     engine.epochs = saved.training?.epochs ?? 0;
     const network = new Network(engine);
@@ -191,6 +198,16 @@ export class Network {
     const optimizer = createOptimizer(network, { ...o.config, lr: o.baseLr });
     optimizer.restoreState(o.step, o.config.lr ?? o.baseLr, o.state1, o.state2, o.betaPowers);
     return { network, optimizer };
+  }
+
+  /** Threads fit(), evaluate() and predict() run on (1 unless asked for with `threads`; may drop to 1 if a thread fails). */
+  get threads(): number {
+    return this.engine.backend.threads.count;
+  }
+
+  /** Why fewer threads run than were asked for (the page is not cross-origin-isolated, backend 'ts', a thread failed…), if so. */
+  get threadsReason(): string | undefined {
+    return this.engine.backend.threads.reason;
   }
 
   /** Number of trainable parameters (all weights and biases). */
@@ -383,6 +400,20 @@ export class Network {
   dispose(): void {
     this.engine.dispose();
     unbindEngine(this);
+  }
+}
+
+/** Checks the options first, then makes the backend and the engine (ending the backend's workers if the engine cannot be made). */
+async function startEngine(options: BackendOptions, where: string, make: (backend: Backend, capacity: number) => Engine): Promise<Engine> {
+  const choice = checkBackendChoice(options.backend);
+  const capacity = checkCapacity(options.batchCapacity);
+  const threads = checkThreads(options.threads, where);
+  const backend = await createBackend(choice, threads);
+  try {
+    return make(backend, capacity);
+  } catch (error) {
+    backend.dispose();
+    throw error;
   }
 }
 

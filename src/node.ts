@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { open, rename, rm, stat, writeFile } from "node:fs/promises";
 import { setFlagsFromString } from "node:v8";
+import { setThreadSpawner } from "./backend/index.js";
 import { fmaSupported } from "./backend/wasm.js";
 import { ModelFormatError } from "./errors.js";
 import { Network, type BackendOptions, type SaveOptions } from "./network.js";
@@ -10,6 +11,10 @@ import type { Optimizer } from "./optimizer.js";
 export * from "./index.js";
 // In Node, trainInWorker runs on worker_threads (this export takes the place of the browser's).
 export { trainInWorker } from "./worker/nodeTrainInWorker.js";
+import { nodeSpawner } from "./worker/nodeThreads.js";
+
+// Networks made through this entry train their threads on worker_threads.
+setThreadSpawner(nodeSpawner);
 
 const isJson = (path: string) => path.toLowerCase().endsWith(".json");
 

@@ -28,8 +28,9 @@ describe.each(BACKENDS)("unknown options on %s", (backend) => {
     const cases: [() => unknown, string][] = [
       [() => Network.create({ ...base, seeed: 1 } as never), "Network.create options: unknown option 'seeed' — did you mean 'seed'?"],
       [() => Network.create({ ...base, batch_capacity: 8 } as never), "Network.create options: unknown option 'batch_capacity' — did you mean 'batchCapacity'?"],
-      [() => Network.create({ ...base, threads: 2 } as never),
-        "Network.create options: unknown option 'threads'; known options: 'inputSize', 'layers', 'loss', 'seed', 'init', 'backend', 'batchCapacity'"],
+      [() => Network.create({ ...base, workers: 2 } as never),
+        "Network.create options: unknown option 'workers'; known options: 'inputSize', 'layers', 'loss', 'seed', 'init', 'backend', 'batchCapacity', 'threads'"],
+      [() => Network.create({ ...base, thread: 2 } as never), "Network.create options: unknown option 'thread' — did you mean 'threads'?"],
       [() => Network.create({ ...base, layers: [{ size: 3, activation: "softmax", actvation: "relu" }] } as never),
         "options.layers[0]: unknown option 'actvation' — did you mean 'activation'?"],
       [() => net.fit(inputs, targets, { batch_size: 4 } as never), "fit options: unknown option 'batch_size' — did you mean 'batchSize'?"],

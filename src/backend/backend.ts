@@ -21,9 +21,21 @@ export interface Kernels extends Pick<WasmExports, "forward" | "inputErrors" | "
  */
 export type BackendName = "wasm" | "wasm-fma" | "ts";
 
+/** Threads a backend trains on, and why fewer than were asked for (if so). */
+export interface ThreadsInfo {
+  count: number;
+  reason: string | undefined;
+}
+
 export interface Backend {
   readonly name: BackendName;
   readonly kernels: Kernels;
+  /** Threads the training loops run on (read it again after a failure: it may drop to 1). */
+  readonly threads: ThreadsInfo;
+  /** Why threads were not used, when createBackend decided it before the backend existed. */
+  threadsReason: string | undefined;
+  /** Ends the backend's workers, if it has any. */
+  dispose(): void;
   /** First byte a memory plan may use. */
   readonly base: number;
   /** Makes bytes [0, bytes) addressable, keeping the contents. May replace the buffer: re-read views after it. */

@@ -1,7 +1,25 @@
 import type { Backend, BackendName } from "./backend.js";
+import { threadSpawner } from "./team.js";
 import { TsBackend } from "./ts/index.js";
 import { WasmBackend, wasmSupported } from "./wasm.js";
 import { ConfigError } from "../errors.js";
+
+/** A count of threads, or "auto": every hardware thread, up to AUTO_THREADS_LIMIT. */
+export type ThreadsOption = number | "auto";
+export const MAX_THREADS = 64;
+export const AUTO_THREADS_LIMIT = 8;
+export type { ThreadSpawner, ThreadHandle, ThreadStart, ThreadMessage } from "./team.js";
+export { setThreadSpawner, threadMain, threadSource } from "./team.js";
+
+/** Checks a `threads` option (ConfigError naming `where`). */
+export function checkThreads(threads: unknown, where: string): ThreadsOption {
+  if (threads === undefined) return 1;
+  if (threads === "auto") return threads;
+  if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new ConfigError(`${where}: threads must be "auto" or a whole number from 1 to ${MAX_THREADS}, not ${typeof threads === "string" ? JSON.stringify(threads) : String(threads)}`);
+  }
+  return threads;
+}
 
 export type BackendChoice = BackendName | "auto";
 export type { Backend, BackendName } from "./backend.js";
@@ -11,9 +29,29 @@ export { fmaSupported, wasmSupported } from "./wasm.js";
  * 'auto' takes wasm where WebAssembly SIMD is available and the TS backend elsewhere. It never
  * picks 'wasm-fma' by itself: that one trades bit-identical results across hosts for speed.
  */
-export async function createBackend(choice: BackendChoice = "auto"): Promise<Backend> {
-  if (choice === "ts") return new TsBackend();
-  if (choice === "wasm" || choice === "wasm-fma") return WasmBackend.create(choice);
-  if (choice === "auto") return wasmSupported() ? WasmBackend.create() : new TsBackend();
-  throw new ConfigError(`backend: unknown backend ${JSON.stringify(choice)}; expected 'wasm', 'wasm-fma', 'ts' or 'auto'`);
+/** Checks a `backend` option (a ConfigError for an unknown name). */
+export function checkBackendChoice(choice: unknown): BackendChoice {
+  if (choice === undefined) return "auto";
+  if (choice !== "ts" && choice !== "wasm" && choice !== "wasm-fma" && choice !== "auto") {
+    throw new ConfigError(`backend: unknown backend ${JSON.stringify(choice)}; expected 'wasm', 'wasm-fma', 'ts' or 'auto'`);
+  }
+  return choice;
+}
+
+export async function createBackend(choice: BackendChoice = "auto", threads: ThreadsOption = 1): Promise<Backend> {
+  checkBackendChoice(choice);
+  const spawner = threadSpawner();
+  let count = threads === "auto" ? Math.min(spawner.hardwareThreads(), AUTO_THREADS_LIMIT) : threads;
+  let reason: string | undefined;
+  const useTs = choice === "ts" || (choice === "auto" && !wasmSupported());
+  if (count > 1 && useTs) reason = "backend 'ts' runs on one thread";
+  else if (count > 1) reason = spawner.unavailable();
+  if (reason) count = 1;
+  const backend = useTs ? new TsBackend() : await WasmBackend.create(choice === "auto" ? "wasm" : choice, count);
+  reason ??= backend.threads.reason;
+  backend.threadsReason = reason;
+  if (typeof threads === "number" && backend.threads.count < threads) {
+    console.warn(`wasmlp: threads: ${threads} asked for, training on ${backend.threads.count}: ${reason}`);
+  }
+  return backend;
 }

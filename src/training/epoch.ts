@@ -3,7 +3,7 @@
 // caught before the bad update, then the validation pass.
 import { Status } from "../abi.js";
 import type { Engine } from "../engine.js";
-import { DivergenceError } from "../errors.js";
+import { DivergenceError, WorkerError } from "../errors.js";
 import { Random } from "../random.js";
 import { measure, type DataSet } from "./data.js";
 import type { FitPlan } from "./options.js";
@@ -52,7 +52,14 @@ export class EpochRunner {
       const group = Math.min(this.batchesPerCall, batches - done);
       const t0 = now();
       const first = done * plan.batchSize, rows = Math.min(group * plan.batchSize, train.rows - first);
-      done += engine.backend.kernels.trainBatches(engine.plan.net, train.x, train.y, this.order, first, rows, plan.batchSize);
+      try {
+        done += engine.backend.kernels.trainBatches(engine.plan.net, train.x, train.y, this.order, first, rows, plan.batchSize);
+      } catch (error) {
+        // A thread that failed (or a trap) may have left a batch half-applied: back to the epoch's start.
+        this.rollback.restore();
+        if (error instanceof WorkerError) throw new WorkerError(error.code, `${error.message}. The network keeps the weights from the start of epoch ${epoch + 1}`);
+        throw error;
+      }
       // The kernels stop before a bad gradient; an update that overflows the weights is caught here.
       if (block.status !== Status.ok || !this.parametersFinite()) throw this.diverged(epoch, done, lr, history);
       const { onBatchEnd } = this.callbacks;

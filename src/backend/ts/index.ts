@@ -1,6 +1,6 @@
 // The pure-TypeScript backend: the reference the wasm kernels are checked against, and the
 // fallback where WebAssembly SIMD is missing. Its memory is a plain ArrayBuffer.
-import type { Backend, Kernels } from "../backend.js";
+import type { Backend, Kernels, ThreadsInfo } from "../backend.js";
 import { BackendError } from "../../errors.js";
 import type { Heap } from "./heap.js";
 import { forward, backward, inputErrors } from "./network.js";
@@ -38,6 +38,14 @@ export class TsBackend implements Backend {
     f64.set(this.heap.f64);
     this.heap = { f64, i32: new Int32Array(buffer) };
   }
+
+  threadsReason: string | undefined;
+
+  get threads(): ThreadsInfo {
+    return { count: 1, reason: this.threadsReason };
+  }
+
+  dispose(): void {}
 
   f64(): Float64Array { return this.heap.f64; }
   i32(): Int32Array { return this.heap.i32; }
