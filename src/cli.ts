@@ -7,7 +7,7 @@ import { enableRelaxedSimd } from "./node.js";
 import { errorLine, EXIT, exitCodeFor } from "./cli/errors.js";
 import { TASKS } from "./cli/dataset.js";
 import { MAX_INTEGER_CLASSES } from "./table/preparation.js";
-import { activationList, delimiter, fraction, layerSizes, nameList, positiveInteger, positiveNumber, seed } from "./cli/options.js";
+import { activationList, delimiter, fraction, layerSizes, nameList, positiveInteger, positiveNumber, seed, threadCount } from "./cli/options.js";
 import { evaluate, type EvaluateOptions } from "./cli/commands/evaluate.js";
 import { explain, type ExplainOptions } from "./cli/commands/explain.js";
 import { inspect } from "./cli/commands/inspect.js";
@@ -19,6 +19,8 @@ const { version } = JSON.parse(readFileSync(new URL("../package.json", import.me
 
 const backendOption = () => new Option("--backend <name>", "compute backend (wasm-fma: fused multiply-add, ~10–15 % faster, last bits may differ between machines)")
   .choices(["auto", "wasm", "wasm-fma", "ts"]).default("auto");
+const threadsOption = (fallback: "auto" | number) => new Option("--threads <n>", "threads to train and predict on: a count or 'auto' (every core, up to 8); the results are the same bits for any count")
+  .argParser(threadCount).default(fallback);
 const skipOption = () => new Option("--skip-bad-rows", "skip rows that fail a check (and say how many) instead of stopping at the first");
 const delimiterOption = () => new Option("--delimiter <char>", "column separator: ',', ';', '|' or 'tab' (default: detected from the header row)").argParser(delimiter);
 const strictOption = () => new Option("--strict", "a category the model never saw makes a bad row (default: encoded as all zeros, with a warning)");
@@ -53,6 +55,7 @@ program.command("train")
   .option("--seed <n>", "seed of the split, the weights and the shuffles", seed, 42)
   .option("--early-stop <patience>", "stop after this many epochs without a better validation loss; keep the best weights", positiveInteger)
   .addOption(backendOption())
+  .addOption(threadsOption("auto"))
   .option("--out <file>", "where to save the model: .json for JSON, anything else binary (default: <data>-model.wasmlp)")
   .addOption(skipOption())
   .action((data: string, options: TrainOptions) => train(data, options));
@@ -67,6 +70,7 @@ program.command("predict")
   .addOption(delimiterOption())
   .addOption(strictOption())
   .addOption(backendOption())
+  .addOption(threadsOption(1))
   .addOption(skipOption())
   .action((model: string, data: string, options: PredictOptions) => predict(model, data, { ...options, probabilities: options.probabilities ?? false, strict: options.strict ?? false }));
 
@@ -77,6 +81,7 @@ program.command("evaluate")
   .addOption(delimiterOption())
   .addOption(strictOption())
   .addOption(backendOption())
+  .addOption(threadsOption(1))
   .addOption(skipOption())
   .action((model: string, data: string, options: EvaluateOptions) => evaluate(model, data, { ...options, strict: options.strict ?? false }));
 

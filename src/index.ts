@@ -13,7 +13,8 @@ export { LOSSES } from "./loss.js";
 export type { Loss } from "./loss.js";
 export type { ModelJSON, ModelLayerJSON, TrainingJSON } from "./io/modelJson.js";
 export { BINARY_MAGIC, BINARY_VERSION } from "./io/binary.js";
-export type { BackendChoice, BackendName } from "./backend/index.js";
+export type { BackendChoice, BackendName, ThreadsOption, ThreadSpawner, ThreadHandle, ThreadStart, ThreadMessage } from "./backend/index.js";
+export { setThreadSpawner } from "./backend/index.js";
 export { fmaSupported, wasmSupported } from "./backend/index.js";
 export {
   WasmlpError, ShapeError, NonFiniteError, DataError, ConfigError, ModelFormatError, StateError, BackendError,

@@ -221,3 +221,22 @@ describe("threads: options, fallback and lifecycle", () => {
     expect(() => net.threads).toThrow(/disposed/);
   });
 });
+
+describe("threads: the command line", () => {
+  it("--threads 1 and --threads 3 train the same model bit for bit; predict takes --threads too; a bad count exits 2", async () => {
+    const { wasmlp, ok, scratch } = await import("./cliRun.js");
+    const path = scratch("wasmlp-threads-cli-");
+    const common = ["train", "data/digits.csv", "--layers", "48", "--epochs", "2", "--batch-size", "64"];
+    const one = ok(...common, "--threads", "1", "--out", path("one.json"));
+    const three = ok(...common, "--threads", "3", "--out", path("three.json"));
+    expect(one).toMatch(/wasm backend, 1 thread\n/);
+    expect(three).toMatch(/wasm backend, 3 threads/);
+    // the same model but for the training time the CLI records
+    const model = (file: string) => { const m = JSON.parse(readFileSync(path(file), "utf8")); delete m.metadata.training.seconds; return m; };
+    expect(model("three.json")).toEqual(model("one.json"));
+    expect(ok("predict", path("three.json"), "data/digits.csv", "--threads", "2")).toBe(ok("predict", path("one.json"), "data/digits.csv"));
+    const bad = wasmlp(...common, "--threads", "0");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--threads <n>' argument '0' is invalid\. expected 'auto' or a whole number from 1 to 64/);
+  });
+});

@@ -11,6 +11,14 @@ export function positiveInteger(text: string): number {
   return value;
 }
 
+/** --threads: "auto" or a count from 1 to 64. */
+export function threadCount(text: string): number | "auto" {
+  if (text === "auto") return text;
+  const value = parseNumber(text);
+  if (value === undefined || !Number.isInteger(value) || value < 1 || value > 64) throw new InvalidArgumentError("expected 'auto' or a whole number from 1 to 64.");
+  return value;
+}
+
 export function seed(text: string): number {
   const value = parseNumber(text);
   if (value === undefined || !Number.isInteger(value) || value < 0 || value >= 2 ** 32) throw new InvalidArgumentError("expected an integer in [0, 2^32).");

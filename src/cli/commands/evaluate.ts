@@ -1,6 +1,6 @@
 // wasmlp evaluate <model> <data.csv>: the loss the model was trained on, then accuracy and the
 // confusion matrix for classes, or RMSE in the target's units for values.
-import type { BackendChoice } from "../../index.js";
+import type { BackendChoice, ThreadsOption } from "../../index.js";
 import { readCsv } from "../csv.js";
 import { oneHot } from "../dataset.js";
 import { rowCount, short } from "../format.js";
@@ -12,13 +12,14 @@ import { argmaxRows, classificationReport, predictValues, regressionReport } fro
 
 export interface EvaluateOptions {
   backend: BackendChoice;
+  threads: ThreadsOption;
   skipBadRows: boolean;
   strict: boolean;
   delimiter?: string;
 }
 
 export async function evaluate(modelPath: string, dataPath: string, options: EvaluateOptions): Promise<void> {
-  const net = await loadModel(modelPath, options.backend);
+  const net = await loadModel(modelPath, options.backend, options.threads);
   const meta = cliMetadata(net, modelPath);
   const bad = new BadRows(options.skipBadRows);
   const data = modelInputs(readCsv(dataPath, options.delimiter), meta, true, bad, options.strict);

@@ -1,7 +1,7 @@
 // wasmlp predict <model> <data.csv>: the model's answer for every row, as CSV — class names (and,
 // on request, one probability column per class) or values in the target's units.
 import { writeFileSync } from "node:fs";
-import { ConfigError, type BackendChoice } from "../../index.js";
+import { ConfigError, type BackendChoice, type ThreadsOption } from "../../index.js";
 import { csvLine, readCsv } from "../csv.js";
 import { count } from "../format.js";
 import { EXIT, fileProblem } from "../errors.js";
@@ -15,6 +15,7 @@ export interface PredictOptions {
   out?: string;
   probabilities: boolean;
   backend: BackendChoice;
+  threads: ThreadsOption;
   skipBadRows: boolean;
   strict: boolean;
   delimiter?: string;
@@ -23,7 +24,7 @@ export interface PredictOptions {
 }
 
 export async function predict(modelPath: string, dataPath: string, options: PredictOptions): Promise<void> {
-  const net = await loadModel(modelPath, options.backend);
+  const net = await loadModel(modelPath, options.backend, options.threads);
   const meta = cliMetadata(net, modelPath);
   if (options.probabilities && meta.task !== "classification") throw new ConfigError("--probabilities needs a classification model; this one predicts values");
   const bad = new BadRows(options.skipBadRows);

@@ -1,7 +1,7 @@
 // wasmlp train <data.csv>: prepare the data (split, standardise, encode), train with live progress,
 // score the held-out test rows, save the model with everything predict needs in its metadata.
 import { basename, extname } from "node:path";
-import { ConfigError, DataError, Network, type Activation, type BackendChoice, type FitOptions, type LayerOptions, type Loss } from "../../index.js";
+import { ConfigError, DataError, Network, type Activation, type BackendChoice, type ThreadsOption, type FitOptions, type LayerOptions, type Loss } from "../../index.js";
 import { readCsv } from "../csv.js";
 import { readTrainingRecords, reportProblems, type Task } from "../dataset.js";
 import { heldOutRows } from "../../training/split.js";
@@ -35,6 +35,7 @@ export interface TrainOptions {
   seed: number;
   earlyStop?: number;
   backend: BackendChoice;
+  threads: ThreadsOption;
   out?: string;
   skipBadRows: boolean;
 }
@@ -94,6 +95,7 @@ export async function train(dataPath: string, options: TrainOptions): Promise<vo
     loss,
     seed: options.seed,
     backend: options.backend,
+    threads: options.threads,
   });
   const lr = options.lr ?? DEFAULT_LR[options.optimizer];
   const metadata: StoredCliMetadata = { producer: "wasmlp train", task: data.task, target: data.target, preparation };
@@ -105,7 +107,7 @@ export async function train(dataPath: string, options: TrainOptions): Promise<vo
   console.log(schemaTable(reports, preparation));
   console.log(`split: ${count(trainRows.length)} training, ${count(valRows.length)} validation, ${count(testRows.length)} test rows (seed ${options.seed})`);
   console.log(`network: ${architecture(net)}, ${loss}, ${count(net.parameterCount)} parameters; ${options.optimizer} lr ${lr}, ` +
-    `batch ${options.batchSize}, ${options.epochs} epochs, ${net.backendName} backend`);
+    `batch ${options.batchSize}, ${options.epochs} epochs, ${net.backendName} backend, ${threadsText(net)}`);
 
   // ——— training: Ctrl-C stops after the current batch and keeps what was learnt ———
   const progress = createProgress(options.epochs, targetScaling ? regressionMetric(targetScaling.std) : classificationMetric);
@@ -206,4 +208,9 @@ function outputLayer(data: { task: Task; classes: string[] }, loss: Loss | undef
   const size = data.classes.length;
   if (loss === "binaryCrossEntropy") return { output: { size, activation: "sigmoid" }, loss };
   return { output: { size, activation: "softmax" }, loss: loss ?? "crossEntropy" };
+}
+
+/** "2 threads", or "1 thread" and why not more when that is worth saying. */
+function threadsText(net: Network): string {
+  return net.threads === 1 ? `1 thread${net.threadsReason ? ` (${net.threadsReason})` : ""}` : `${net.threads} threads`;
 }
