@@ -15,17 +15,21 @@ const TYPES: Record<string, string> = {
   ".json": "application/json", ".wasm": "application/wasm", ".csv": "text/csv", ".svg": "image/svg+xml",
 };
 
-/** Serves `root` on a free loopback port. */
-export async function serve(root = ROOT): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * Serves `root` on a free loopback port; `isolated`: with the two headers that make a page
+ * cross-origin-isolated (SharedArrayBuffer, so threads).
+ */
+export async function serve(root = ROOT, { isolated = false } = {}): Promise<{ url: string; close(): Promise<void> }> {
+  const headers: Record<string, string> = isolated ? { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" } : {};
   const server: Server = createServer((request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
     let file = join(root, path);
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
     if (!file.startsWith(root) || !existsSync(file)) {
-      response.writeHead(404).end("not found");
+      response.writeHead(404, headers).end("not found");
       return;
     }
-    response.writeHead(200, { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" });
+    response.writeHead(200, { ...headers, "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" });
     createReadStream(file).pipe(response);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -1,0 +1,78 @@
+// Threads in Chromium (issue 15): on a cross-origin-isolated page a network trains on a team of
+// Web Workers over shared memory, with the page's own thread spinning at the barriers (a page may
+// not block), and every count gives the same bits; on a page without the two headers, threads
+// falls back to 1 and says why.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { launch, serve } from "./harness.js";
+
+let browser: Browser;
+let isolated: Awaited<ReturnType<typeof serve>>;
+let plain: Awaited<ReturnType<typeof serve>>;
+
+beforeAll(async () => {
+  isolated = await serve(undefined, { isolated: true });
+  plain = await serve();
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await isolated?.close();
+  await plain?.close();
+});
+
+async function open(url: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(`${url}/test/browser/blank.html`);
+  return page;
+}
+
+describe("threads in Chromium", () => {
+  it("a cross-origin-isolated page trains on 1–4 threads with identical bits (fit, fitAsync, predict)", async () => {
+    const page = await open(isolated.url);
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    // (a string, so that vitest does not rewrite the page's import())
+    const result = await page.evaluate<{ isolated: boolean; runs: { threads: number; reason: string | undefined; params: string; predict: number[] }[] }>(`(async () => {
+      const { Network, SGD, Adam } = await import("/dist/index.js");
+      const x = Array.from({ length: 96 }, (_, r) => Array.from({ length: 37 }, (_, i) => Math.sin(r * 1.7 + i * 0.3)));
+      const y = Array.from({ length: 96 }, (_, r) => Array.from({ length: 5 }, (_, k) => (k === r % 5 ? 1 : 0)));
+      const runs = [];
+      for (const threads of [1, 2, 3, 4]) {
+        const net = await Network.create({ inputSize: 37, seed: 3, threads, loss: "crossEntropy", layers: [{ size: 129, activation: "relu" }, { size: 67, activation: "tanh" }, { size: 5, activation: "softmax" }] });
+        net.fit(x, y, { epochs: 3, batchSize: 24, optimizer: new Adam(net, { lr: 0.01 }), clipNorm: 1 });
+        await net.fitAsync(x, y, { epochs: 2, batchSize: 16, optimizer: new SGD(net, { lr: 0.05, momentum: 0.9 }) });
+        runs.push({ threads: net.threads, reason: net.threadsReason, params: JSON.stringify(net.toJSON().layers), predict: Array.from(net.predict(x).data) });
+        net.dispose();
+      }
+      return { isolated: crossOriginIsolated, runs };
+    })()`);
+    expect(errors).toEqual([]);
+    expect(result.isolated).toBe(true);
+    expect(result.runs.map((r) => r.threads)).toEqual([1, 2, 3, 4]);
+    for (const run of result.runs.slice(1)) {
+      expect(run.params).toBe(result.runs[0]!.params);
+      expect(run.predict).toEqual(result.runs[0]!.predict);
+    }
+    await page.close();
+  });
+
+  it("without the headers, threads falls back to 1 and says which headers the page needs", async () => {
+    const page = await open(plain.url);
+    const warnings: string[] = [];
+    page.on("console", (m) => { if (m.type() === "warning") warnings.push(m.text()); });
+    const result = await page.evaluate<{ isolated: boolean; threads: number; reason: string; epochs: number }>(`(async () => {
+      const { Network } = await import("/dist/index.js");
+      const net = await Network.create({ inputSize: 2, seed: 1, threads: 2, loss: "squaredError", layers: [{ size: 3, activation: "tanh" }, { size: 1, activation: "identity" }] });
+      const history = net.fit([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]], { epochs: 5, batchSize: 2 });
+      return { isolated: crossOriginIsolated, threads: net.threads, reason: net.threadsReason, epochs: history.epochs.length };
+    })()`);
+    expect(result.isolated).toBe(false);
+    expect(result.threads).toBe(1);
+    expect(result.reason).toMatch(/Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp/);
+    expect(result.epochs).toBe(5);
+    expect(warnings.join("\n")).toMatch(/threads: 2 asked for, training on 1/);
+    await page.close();
+  });
+});
