@@ -172,9 +172,12 @@ function draw(everything = false): void {
   for (const name of ["wasm", "wasm-fma", "ts"] as const) {
     $(`speed-${name}`).textContent = speeds[name] ? `${formatRate(speeds[name]!)} samples/s` : "not run yet";
   }
+  const { count, reason } = trainer.threads;
+  $("threads").textContent = count > 1 ? `${count} threads` : "1 thread";
+  $("threads").title = reason ?? "";
   if (trainer.error) showStatus(`Training stopped: ${trainer.error}`, true);
   else showStatus(n
-    ? `Epoch ${trainer.epoch} on ${BACKEND_LABELS[trainer.backend]}, ${trainer.running ? "training…" : "stopped."}`
+    ? `Epoch ${trainer.epoch} on ${BACKEND_LABELS[trainer.backend]} (${count > 1 ? `${count} threads` : "1 thread"}), ${trainer.running ? "training…" : "stopped."}`
     : `Seed ${seed}. Press Train.`);
 
   const running = trainer.running;
@@ -239,6 +242,8 @@ window.playground = Object.freeze({
       training: trainer.running,
       backend: trainer.backend,
       samplesPerSecond: speeds[trainer.backend] ?? null,
+      threads: trainer.threads.count,
+      threadsReason: trainer.threads.reason ?? null,
       speeds: { wasm: speeds.wasm ?? null, "wasm-fma": speeds["wasm-fma"] ?? null, ts: speeds.ts ?? null },
       error: trainer.error,
     };

@@ -80,6 +80,7 @@ export class Trainer {
       loss: LOSS_OF[architecture.output],
       seed,
       backend,
+      threads: "auto", // every core, where the page is cross-origin-isolated (vite.config.ts); the same bits as one
     });
     const probe = await Network.fromJSON(net.toJSON(), { backend });
     return new Trainer(net, probe, data, architecture, settings, onFrame, speeds);
@@ -87,6 +88,8 @@ export class Trainer {
 
   get running(): boolean { return this.loop !== undefined; }
   get backend(): BackendName { return this.net.backendName; }
+  /** Threads training runs on, and why not more (see Network.threadsReason). */
+  get threads(): { count: number; reason: string | undefined } { return { count: this.net.threads, reason: this.net.threadsReason }; }
   get epoch(): number { return this.net.epochsTrained; }
 
   /** Starts the frame loop (no-op if it runs). */
@@ -126,8 +129,8 @@ export class Trainer {
     await this.stop();
     const checkpoint = this.optimizer ? this.net.toJSON({ optimizer: this.optimizer }) : this.net.toJSON();
     const moved = this.optimizer
-      ? await Network.loadCheckpoint(checkpoint, { backend })
-      : { network: await Network.fromJSON(checkpoint, { backend }), optimizer: undefined };
+      ? await Network.loadCheckpoint(checkpoint, { backend, threads: "auto" })
+      : { network: await Network.fromJSON(checkpoint, { backend, threads: "auto" }), optimizer: undefined };
     const probe = await Network.fromJSON(checkpoint, { backend });
     this.net.dispose();
     this.probe.dispose();

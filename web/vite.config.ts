@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const ISOLATION = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" };
 
 export default defineConfig({
   root: here("./"),
@@ -14,6 +15,9 @@ export default defineConfig({
       { find: /^wasmlp\/worker$/, replacement: here("../dist/worker/worker.js") },
     ],
   },
-  server: { fs: { allow: [here("../")] } }, // ../dist and ../data live outside web/
+  // Cross-origin isolation (SharedArrayBuffer), so the network trains on every core: any host
+  // serving web/dist needs these two headers too, or training falls back to one thread.
+  server: { fs: { allow: [here("../")] }, headers: ISOLATION }, // ../dist and ../data live outside web/
+  preview: { headers: ISOLATION },
   build: { outDir: here("./dist"), emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 1024 },
 });

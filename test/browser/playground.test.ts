@@ -11,7 +11,7 @@ import { launch, OUTPUT, ROOT, serve } from "./harness.js";
 type Backend = "wasm" | "wasm-fma" | "ts";
 interface State {
   dataset: string; epoch: number; loss: number[]; accuracy: number[]; valLoss: number[]; valAccuracy: number[];
-  training: boolean; backend: Backend; samplesPerSecond: number | null;
+  training: boolean; backend: Backend; samplesPerSecond: number | null; threads: number; threadsReason: string | null;
   speeds: Record<Backend, number | null>; error: string | null;
 }
 interface Backprop {
@@ -42,7 +42,7 @@ beforeAll(async () => {
     run("typescript/bin/tsc", "-p", "web/tsconfig.json"),
     run("vite/bin/vite.js", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"),
   ]);
-  server = await serve(join(ROOT, "web/dist"));
+  server = await serve(join(ROOT, "web/dist"), { isolated: true }); // as vite.config.ts serves it
   browser = await launch();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on("pageerror", (e) => pageErrors.push(e.message));
@@ -143,6 +143,11 @@ describe("the playground in Chromium", () => {
       const s = await state();
       expect(s.backend).toBe(backend);
       expect(s.samplesPerSecond).toBeGreaterThan(1000);
+      // served cross-origin-isolated, wasm trains on every core (up to 8); ts on one, and says so
+      const cores = await page.evaluate(() => Math.min(navigator.hardwareConcurrency, 8));
+      expect(s.threads).toBe(backend === "ts" ? 1 : cores);
+      expect(await page.textContent("#threads")).toBe(s.threads > 1 ? `${s.threads} threads` : "1 thread");
+      if (backend === "ts" && cores > 1) expect(s.threadsReason).toMatch(/backend 'ts' runs on one thread/);
       expect(await page.textContent(`#speed-${backend}`)).toMatch(/^[\d.]+( [kM])? samples\/s$/);
     }
     const { speeds } = await state();
