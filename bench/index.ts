@@ -6,9 +6,9 @@
 import { cpus } from "node:os";
 import { gzipSync } from "node:zlib";
 import { Bench } from "tinybench";
-import { Network, SGD, Adam, type BackendName } from "../src/index.js";
+import { Network, SGD, Adam, type BackendName, type ThreadsOption } from "../src/index.js";
 import { fmaModuleBytes, moduleBytes, type WasmBackend } from "../src/backend/wasm.js";
-import { enableRelaxedSimd } from "../src/node.js";
+import { enableRelaxedSimd } from "../src/node.js"; // (also: threads run on worker_threads)
 import { engineOf } from "../src/engine.js";
 import { flopsPerSample, workloads, type Workload } from "./workloads.js";
 
@@ -52,6 +52,41 @@ async function trainingRows(): Promise<Row[]> {
       if (result.state !== "completed") throw new Error(`${task.name}: ${result.state}`);
       const samplesPerSecond = counts[backend]! / (result.latency.mean / 1000);
       rows.push({ workload: w.name, backend, samplesPerSecond, gflops: (samplesPerSecond * flopsPerSample(w)) / 1e9, rme: result.latency.rme });
+    }
+  }
+  return rows;
+}
+
+interface ThreadRow {
+  workload: string;
+  threads: ThreadsOption;
+  used: number;
+  samplesPerSecond: number;
+  rme: number;
+}
+
+const THREAD_SETTINGS: readonly ThreadsOption[] = [1, 2, "auto"];
+
+/** Backend wasm on 1 and 2 threads and "auto", in one Bench per workload (tasks in turn, same machine, same run). */
+async function threadRows(): Promise<ThreadRow[]> {
+  const rows: ThreadRow[] = [];
+  for (const w of workloads()) {
+    const bench = new Bench({ time: TIME_MS, warmupTime: 300 });
+    const used: Record<string, number> = {};
+    for (const threads of THREAD_SETTINGS) {
+      const net = await Network.create({ inputSize: w.inputSize, layers: w.layers, loss: w.loss, seed: 1, backend: "wasm", threads });
+      used[String(threads)] = net.threads;
+      const optimizer = w.optimizer === "sgd" ? new SGD(net, { lr: w.lr }) : new Adam(net, { lr: w.lr });
+      bench.add(String(threads), () => {
+        net.fit(w.inputs, w.targets, { epochs: 1, batchSize: w.batchSize, optimizer, shuffle: true });
+      });
+    }
+    await bench.run();
+    for (const task of bench.tasks) {
+      const result = task.result;
+      if (result.state !== "completed") throw new Error(`${task.name}: ${result.state}`);
+      const threads = task.name === "auto" ? "auto" : Number(task.name);
+      rows.push({ workload: w.name, threads, used: used[task.name]!, samplesPerSecond: w.rows / (result.latency.mean / 1000), rme: result.latency.rme });
     }
   }
   return rows;
@@ -105,7 +140,7 @@ async function heapGrowth(): Promise<{ steps: number; bytesPerStep: number; wasm
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main() {
-  console.log(`wasmlp benchmark — ${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}, one thread`);
+  console.log(`wasmlp benchmark — ${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}; one thread unless a table says otherwise`);
   const bytes = moduleBytes();
   console.log(`wasm module: ${bytes.length} bytes, ${gzipSync(bytes, { level: 9 }).length} gzipped\n`);
   const gemm = await gemmGflops(bytes), gemmFma = await gemmGflops(await fmaModuleBytes());
@@ -123,6 +158,15 @@ async function main() {
     ` wide-mb128 end to end reaches ${fmt((100 * wide.gflops) / gemm, 0)} % of it.`);
   console.log(`The same GEMM in the relaxed-SIMD build (fused multiply-add): ${fmt(gemmFma, 2)} GFLOP/s;` +
     ` wide-mb128 on wasm-fma reaches ${fmt((100 * wideFma.gflops) / gemmFma, 0)} % of it.`);
+  const threads = await threadRows();
+  console.log(`\nThreads (backend wasm; "auto" took ${threads.find((t) => t.threads === "auto")!.used} here), one run:\n`);
+  console.log("| workload | 1 thread samples/s | 2 threads samples/s | 2 / 1 | auto samples/s | auto / 1 |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const w of workloads()) {
+    const [one, two, auto] = THREAD_SETTINGS.map((t) => threads.find((r) => r.workload === w.name && r.threads === t)!) as [ThreadRow, ThreadRow, ThreadRow];
+    console.log(`| ${w.name} | ${fmt(one.samplesPerSecond)} ±${fmt(one.rme, 1)}% | ${fmt(two.samplesPerSecond)} ±${fmt(two.rme, 1)}% | ` +
+      `${fmt(two.samplesPerSecond / one.samplesPerSecond, 2)}× | ${fmt(auto.samplesPerSecond)} ±${fmt(auto.rme, 1)}% | ${fmt(auto.samplesPerSecond / one.samplesPerSecond, 2)}× |`);
+  }
   const heap = await heapGrowth();
   console.log(`Heap over ${fmt(heap.steps)} training steps (seed, batch 1, after warm-up): ${fmt(heap.bytesPerStep, 4)} bytes/step; ` +
     `the network's wasm memory grew by ${fmt(heap.wasmGrowth)} bytes.`);

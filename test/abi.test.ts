@@ -84,3 +84,19 @@ describe("the wasm module", () => {
     expect(exports.memory).toBeInstanceOf(WebAssembly.Memory);
   });
 });
+
+describe("the threads builds", () => {
+  it.each(["wasmlp-threads.wasm", "wasmlp-threads-fma.wasm"])("%s imports one shared memory and exports the kernels plus the team's entry points", async (file) => {
+    const { readFileSync } = await import("node:fs");
+    const { ROOT } = await import("./helpers.js");
+    const module = await WebAssembly.compile(readFileSync(`${ROOT}build/${file}`) as BufferSource);
+    expect(WebAssembly.Module.imports(module)).toEqual([{ module: "env", name: "memory", kind: "memory" }]);
+    const memory = new WebAssembly.Memory({ initial: 32, maximum: 32768, shared: true });
+    const { exports } = await WebAssembly.instantiate(module, { env: { memory } });
+    const functions = Object.fromEntries(Object.entries(exports).filter(([, v]) => typeof v === "function").map(([k, v]) => [k, (v as () => void).length]));
+    expect(functions).toEqual({ ...abi.KERNEL_ARITY, joinTeam: 3, useScratch: 1, runJob: 0 });
+    const value = (name: string) => (exports[name] as WebAssembly.Global).value;
+    expect([value("TEAM_WORDS"), value("KIND_TRAIN"), value("KIND_EVALUATE"), value("KIND_FORWARD"), value("KIND_EXIT"), value("THREAD_SCRATCH_BYTES")]).toEqual([16, 1, 2, 3, 4, (1 << 20) + 128]);
+    expect(docs).toContain("| `runJob()` |");
+  });
+});
