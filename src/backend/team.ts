@@ -166,6 +166,9 @@ export interface TeamExports {
   runJob(): number;
 }
 
+/** How long a worker may take to start and join before the team goes on without it. */
+const JOIN_TIMEOUT_MS = 30_000;
+
 /** Per-thread multiply-adds below which a layer is not split: about the cost of a few barriers. */
 export const DEFAULT_MIN_WORK = 16384;
 
@@ -213,7 +216,9 @@ export class Team {
         return;
       }
       team.handles.push(handle);
+      const timer = setTimeout(() => resolve(`thread ${index} did not start within ${JOIN_TIMEOUT_MS / 1000} s`), JOIN_TIMEOUT_MS);
       handle.onMessage((message) => {
+        clearTimeout(timer);
         if (message.type === "ready") resolve(undefined);
         else {
           const text = `thread ${index} failed: ${message.message}`;
