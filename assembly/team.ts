@@ -79,9 +79,12 @@ export function endJob(): void {
  * Waits until every thread of the job has arrived. Returns false when a thread has failed (the
  * job must then return at once; the host reports the failure).
  */
-export function barrier(): bool {
-  if (!ASC_FEATURE_THREADS) return true;
-  if (threadCount == 1) return true;
+@inline export function barrier(): bool {
+  if (!ASC_FEATURE_THREADS) return true; // (inlined: nothing at all in the single-threaded builds)
+  return threadCount == 1 || meet();
+}
+
+function meet(): bool {
   const release = atomic.load<i32>(word(J_RELEASE));
   if (atomic.add<i32>(word(J_ARRIVED), 1) == threadCount - 1) {
     atomic.store<i32>(word(J_ARRIVED), 0);
@@ -106,9 +109,13 @@ export function barrier(): bool {
  * as have at least J_MIN_WORK multiply-adds each (`workPerUnit` per unit); the others get nothing.
  * Returned as begin | end << 32.
  */
-export function share(n: i32, workPerUnit: f64): i64 {
-  const threads = teamSize();
-  if (threads == 1) return <i64>n << 32;
+@inline export function share(n: i32, workPerUnit: f64): i64 {
+  if (!ASC_FEATURE_THREADS) return <i64>n << 32;
+  return threadCount == 1 ? <i64>n << 32 : shareOf(n, workPerUnit);
+}
+
+function shareOf(n: i32, workPerUnit: f64): i64 {
+  const threads = threadCount;
   const blocks = (n + 3) >> 2;
   let active = min(threads, blocks);
   const total = <f64>n * workPerUnit;
