@@ -87,3 +87,27 @@ export function allFinite(x: usize, n: i32): bool {
   for (; i < n; i++) sum += load<f64>(x + (<usize>i << 3)) * 0;
   return sum == 0;
 }
+
+// max |x| over a range; NaN if any value is NaN (NaN propagates through the comparisons below).
+export function largestMagnitude(x: usize, n: i32): f64 {
+  let largest = 0.0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    // Four independent chains of pmax (one instruction; wasm's NaN-propagating max is several and
+    // would serialise the loop). pmax drops NaNs, so they are caught apart: x ≠ x only for NaN.
+    const zero = f64x2.splat(0);
+    let m0 = zero, m1 = zero, m2 = zero, m3 = zero, nan = zero;
+    for (; i + 8 <= n; i += 8) {
+      const p = x + (<usize>i << 3);
+      const v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+      m0 = f64x2.pmax(m0, f64x2.abs(v0)); m1 = f64x2.pmax(m1, f64x2.abs(v1));
+      m2 = f64x2.pmax(m2, f64x2.abs(v2)); m3 = f64x2.pmax(m3, f64x2.abs(v3));
+      nan = v128.or(nan, v128.or(v128.or(f64x2.ne(v0, v0), f64x2.ne(v1, v1)), v128.or(f64x2.ne(v2, v2), f64x2.ne(v3, v3))));
+    }
+    if (v128.any_true(nan)) return NaN;
+    const m = f64x2.pmax(f64x2.pmax(m0, m1), f64x2.pmax(m2, m3));
+    largest = max(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1));
+  }
+  for (; i < n; i++) largest = max(largest, abs(load<f64>(x + (<usize>i << 3))));
+  return largest;
+}

@@ -12,8 +12,9 @@ import {
 import { backpropagateLayers, forwardLayers, layerGradients, lossSum } from "./network";
 import { APPLY_SGD, STORE } from "./gradient";
 import { outputErrors } from "./loss";
-import { sgdStep, adamStep } from "./optimizer";
+import { sgdStep, adamStep, largestMagnitude } from "./optimizer";
 import { barrier, leader, share, shareBegin, shareEnd, teamSize } from "./team";
+import { trainOnline } from "./online";
 
 // Values of training-block words (layout.ts); src/abi.ts has the same table (test/abi.test.ts).
 export const OPTIMIZER_SGD: i32 = 0; //  T_OPTIMIZER
@@ -48,6 +49,9 @@ export function trainBatches(net: usize, xAll: usize, yAll: usize, order: usize,
   // gradient is formed (gradient.ts APPLY_SGD).
   const clip = getT(net, T_CLIP_NORM);
   const fusedSgd = <i32>getT(net, T_OPTIMIZER) == OPTIMIZER_SGD && getT(net, T_MOMENTUM) == 0 && clip == 0;
+  // One sample per update with plain SGD: the fused per-sample loop (online.ts), the same bits.
+  // (Not in the size-tuned embed build, which keeps to the general loop.)
+  if (ASC_SHRINK_LEVEL == 0 && batchSize == 1 && fusedSgd && teamSize() == 1) return trainOnline(net, xAll, yAll, order, first, count);
   let done = 0;
   for (let start = 0; start < count; start += batchSize) {
     const rows = min(batchSize, count - start);
@@ -105,30 +109,6 @@ function gradientsBounded(net: usize, rows: i32): bool {
     if (l < count - 1) maxA = largestMagnitude(layerWord(net, l, L_A), n);
   }
   return true;
-}
-
-// max |x| over a range; NaN if any value is NaN (NaN propagates through the comparisons below).
-function largestMagnitude(x: usize, n: i32): f64 {
-  let largest = 0.0;
-  let i = 0;
-  if (ASC_FEATURE_SIMD) {
-    // Four independent chains of pmax (one instruction; wasm's NaN-propagating max is several and
-    // would serialise the loop). pmax drops NaNs, so they are caught apart: x ≠ x only for NaN.
-    const zero = f64x2.splat(0);
-    let m0 = zero, m1 = zero, m2 = zero, m3 = zero, nan = zero;
-    for (; i + 8 <= n; i += 8) {
-      const p = x + (<usize>i << 3);
-      const v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-      m0 = f64x2.pmax(m0, f64x2.abs(v0)); m1 = f64x2.pmax(m1, f64x2.abs(v1));
-      m2 = f64x2.pmax(m2, f64x2.abs(v2)); m3 = f64x2.pmax(m3, f64x2.abs(v3));
-      nan = v128.or(nan, v128.or(v128.or(f64x2.ne(v0, v0), f64x2.ne(v1, v1)), v128.or(f64x2.ne(v2, v2), f64x2.ne(v3, v3))));
-    }
-    if (v128.any_true(nan)) return NaN;
-    const m = f64x2.pmax(f64x2.pmax(m0, m1), f64x2.pmax(m2, m3));
-    largest = max(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1));
-  }
-  for (; i < n; i++) largest = max(largest, abs(load<f64>(x + (<usize>i << 3))));
-  return largest;
 }
 
 @inline function copyF64(dst: usize, src: usize, n: i32): void {

@@ -72,6 +72,9 @@ describe.each(VARIANTS)("threads: the same bits for every count (%s)", (backend)
     { name: "batches of 1 (fewer rows than threads), relu, SGD momentum", inputSize: 6, layers: [{ size: 11, activation: "relu" }, { size: 2, activation: "sigmoid" }], loss: "binaryCrossEntropy", batchSize: 1, rows: 9, optimizer: (n) => new SGD(n, { lr: 0.03, momentum: 0.9 }) },
     { name: "batches of 3, leaky relu, softmax, nesterov + weight decay", inputSize: 5, layers: [{ size: 17, activation: "leakyRelu" }, { size: 4, activation: "softmax" }], loss: "crossEntropy", batchSize: 3, rows: 14, optimizer: (n) => new SGD(n, { lr: 0.05, momentum: 0.8, nesterov: true, weightDecay: 1e-3 }) },
     { name: "wide and deep, Adam with clipping, batch 37", inputSize: 29, layers: [{ size: 67, activation: "relu" }, { size: 45, activation: "tanh" }, { size: 10, activation: "softmax" }], loss: "crossEntropy", batchSize: 37, rows: 100, optimizer: (n) => new Adam(n, { lr: 0.003, weightDecay: 1e-4 }), clipNorm: 0.5 },
+    // batch 1 with plain SGD: one thread runs the fused per-sample loop (assembly/online.ts), a team the general loop
+    { name: "online: batch 1, plain SGD, sigmoid + softmax cross-entropy", inputSize: 9, layers: [{ size: 14, activation: "sigmoid" }, { size: 6, activation: "relu" }, { size: 4, activation: "softmax" }], loss: "crossEntropy", batchSize: 1, rows: 31, optimizer: (n) => new SGD(n, { lr: 0.05, weightDecay: 1e-3 }) },
+    { name: "online: batch 1, plain SGD, tanh + sigmoid binary cross-entropy", inputSize: 3, layers: [{ size: 4, activation: "tanh" }, { size: 2, activation: "sigmoid" }], loss: "binaryCrossEntropy", batchSize: 1, rows: 40, optimizer: (n) => new SGD(n, { lr: 0.5 }) },
     { name: "softmax under squared error, Adam, batch 8", inputSize: 3, layers: [{ size: 5, activation: "sigmoid" }, { size: 6, activation: "softmax" }], loss: "squaredError", batchSize: 8, rows: 30, optimizer: (n) => new Adam(n, { lr: 0.01 }) },
   ];
   for (const c of cases) {
@@ -93,6 +96,25 @@ describe.each(VARIANTS)("threads: the same bits for every count (%s)", (backend)
       for (const r of results.slice(1)) expect(r).toEqual(results[0]);
     });
   }
+
+  it("online training that diverges stops at the same sample, with the same weights, on the fused loop and on a team", async () => {
+    const { x, y } = data(30, 5, 2, 6, false);
+    const errors: string[] = [], runs: string[] = [];
+    for (const threads of [0, 3]) {
+      const net = await Network.create({ inputSize: 5, layers: [{ size: 7, activation: "identity" }, { size: 2, activation: "identity" }], loss: "squaredError", seed: 2, backend, ...(threads ? { threads } : {}) });
+      if (threads) splitEverything(net);
+      try {
+        net.fit(x.map((r, i) => r.map((v) => v * 10 ** (i / 2))), y, { epochs: 2, batchSize: 1, seed: 1, optimizer: new SGD(net, { lr: 0.3 }) });
+      } catch (error) {
+        errors.push((error as Error).message);
+      }
+      runs.push(everything(net));
+    }
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(/training diverged in epoch 1, batch \d+ of 30/);
+    expect(errors[1]).toBe(errors[0]);
+    expect(runs[1]).toBe(runs[0]);
+  });
 
   it("fitAsync on threads gives fit()'s bits, and the default split (small layers on one thread) too", async () => {
     const { x, y } = data(64, 40, 5, 1, true);

@@ -1,0 +1,116 @@
+// Online training (batches of one sample) with plain SGD: the workloads of small networks, where
+// the general loop's set-up per batch — gathering the row, a call per layer and kernel, the
+// bookkeeping — costs more than the arithmetic. One fused loop per sample: forward, output node
+// errors, node errors back, the checks, the update; the sample is read where it lies, and the
+// step count, loss and metric sums are kept in locals and written once. Every value is computed
+// by the same functions, in the same order, as trainBatches' general path with rows = 1, so the
+// results are the same bits (test/online.test.ts compares the two paths).
+import {
+  headerWord, layerWord, trainWord, H_INPUT_SIZE, H_LAYER_COUNT, H_LOSS, H_SAMPLE_LOSS,
+  L_IN, L_OUT, L_ACT, L_W, L_B, L_Z, L_A, L_E, L_D,
+  T_LR, T_WEIGHT_DECAY, T_STEP, T_METRIC, T_LOSS_SUM, T_CORRECT, T_SEEN, T_STATUS, T_BATCH_LOSS, T_INPUT_BOUND,
+} from "./layout";
+import { activateRange, SOFTMAX } from "./activation";
+import { denseForwardUnits, softmaxRows } from "./forward";
+import { outputErrors } from "./loss";
+import { hiddenDeltas, propagateErrors } from "./nodeError";
+import { weightGradients, APPLY_SGD } from "./gradient";
+import { largestMagnitude } from "./optimizer";
+
+// Statuses and metric modes: train.ts's (kept apart to avoid an import circle).
+const STATUS_BAD_LOSS: f64 = 1;
+const STATUS_BAD_GRADIENT: f64 = 2;
+const METRIC_ARGMAX: i32 = 1;
+const METRIC_THRESHOLD: i32 = 2;
+const GRADIENT_BOUND: f64 = 1e300;
+
+@inline function getT(net: usize, word: i32): f64 {
+  return load<f64>(trainWord(net, word));
+}
+@inline function setT(net: usize, word: i32, value: f64): void {
+  store<f64>(trainWord(net, word), value);
+}
+
+/**
+ * trainBatches with batchSize 1 and plain SGD (no momentum, no clipping): rows
+ * order[first .. first+count). Returns the samples trained; stops before any update from a sample
+ * whose loss or gradient is not finite (T_STATUS says which).
+ */
+export function trainOnline(net: usize, xAll: usize, yAll: usize, order: usize, first: i32, count: i32): i32 {
+  const inputSize = <usize>headerWord(net, H_INPUT_SIZE);
+  const layers = <i32>headerWord(net, H_LAYER_COUNT);
+  const last = layers - 1;
+  const outputSize = <i32>layerWord(net, last, L_OUT);
+  const loss = <i32>headerWord(net, H_LOSS), outAct = <i32>layerWord(net, last, L_ACT);
+  const sampleLoss = headerWord(net, H_SAMPLE_LOSS);
+  const lr = getT(net, T_LR), wd = getT(net, T_WEIGHT_DECAY);
+  const metric = <i32>getT(net, T_METRIC);
+  const inputBound = getT(net, T_INPUT_BOUND);
+  let lossSum = getT(net, T_LOSS_SUM), correct = getT(net, T_CORRECT), seen = getT(net, T_SEEN);
+  let done = 0, lastLoss = getT(net, T_BATCH_LOSS);
+  for (; done < count; done++) {
+    const row = <usize>load<i32>(order + (<usize>(first + done) << 2));
+    const x = xAll + ((row * inputSize) << 3);
+    const y = yAll + ((row * <usize>outputSize) << 3);
+    // forward: z = W·a + b, then f(z)
+    let aPrev = x;
+    for (let l = 0; l < layers; l++) {
+      const nIn = <i32>layerWord(net, l, L_IN), nOut = <i32>layerWord(net, l, L_OUT), act = <i32>layerWord(net, l, L_ACT);
+      const w = layerWord(net, l, L_W), b = layerWord(net, l, L_B), z = layerWord(net, l, L_Z), a = layerWord(net, l, L_A);
+      denseForwardUnits(aPrev, w, b, z, 1, nIn, nOut, 0, nOut);
+      if (act == SOFTMAX) softmaxRows(z, a, 1, nOut);
+      else activateRange(z, a, nOut, act);
+      aPrev = a;
+    }
+    // output node errors and the loss
+    const sampleTotal = outputErrors(
+      loss, outAct, layerWord(net, last, L_Z), layerWord(net, last, L_A), y,
+      layerWord(net, last, L_E), layerWord(net, last, L_D), sampleLoss, 1, outputSize,
+    );
+    lastLoss = sampleTotal / 1.0;
+    if (!isFinite(lastLoss)) { setT(net, T_STATUS, STATUS_BAD_LOSS); break; }
+    // node errors back, each layer's deltas beside them; the gradient bound of every layer
+    let bounded = true;
+    for (let l = last; l >= 0; l--) {
+      const nOut = <i32>layerWord(net, l, L_OUT), d = layerWord(net, l, L_D);
+      if (l != last) hiddenDeltas(layerWord(net, l, L_E), layerWord(net, l, L_Z), layerWord(net, l, L_A), d, 1, nOut, <i32>layerWord(net, l, L_ACT));
+      const nIn = <i32>layerWord(net, l, L_IN);
+      const maxA = l == 0 ? (inputBound > 0 ? inputBound : largestMagnitude(x, nIn)) : largestMagnitude(layerWord(net, l - 1, L_A), nIn);
+      if (!(largestMagnitude(d, nOut) * maxA <= GRADIENT_BOUND)) bounded = false;
+      if (l > 0) propagateErrors(d, layerWord(net, l, L_W), layerWord(net, l - 1, L_E), 1, nIn, nOut);
+    }
+    if (!bounded) { setT(net, T_STATUS, STATUS_BAD_GRADIENT); break; }
+    // metrics (accumulateMetrics for one row), then the update (layerGradients APPLY_SGD)
+    lossSum += lastLoss * 1.0;
+    seen += 1;
+    if (metric != 0) {
+      const a = layerWord(net, last, L_A);
+      if (metric == METRIC_ARGMAX) {
+        let bestA = 0, bestY = 0;
+        for (let k = 1; k < outputSize; k++) {
+          const ko = <usize>k << 3;
+          if (load<f64>(a + ko) > load<f64>(a + (<usize>bestA << 3))) bestA = k;
+          if (load<f64>(y + ko) > load<f64>(y + (<usize>bestY << 3))) bestY = k;
+        }
+        if (bestA == bestY) correct += 1;
+      } else if (metric == METRIC_THRESHOLD) {
+        for (let k = 0; k < outputSize; k++) {
+          const ko = <usize>k << 3;
+          if ((load<f64>(a + ko) >= 0.5) == (load<f64>(y + ko) >= 0.5)) correct += 1;
+        }
+      }
+    }
+    for (let l = last; l >= 0; l--) {
+      weightGradients(
+        layerWord(net, l, L_D), l == 0 ? x : layerWord(net, l - 1, L_A), layerWord(net, l, L_W), layerWord(net, l, L_B),
+        1, <i32>layerWord(net, l, L_IN), <i32>layerWord(net, l, L_OUT), APPLY_SGD, lr, wd,
+      );
+    }
+  }
+  setT(net, T_BATCH_LOSS, lastLoss);
+  setT(net, T_LOSS_SUM, lossSum);
+  setT(net, T_CORRECT, correct);
+  setT(net, T_SEEN, seen);
+  setT(net, T_STEP, getT(net, T_STEP) + <f64>done);
+  return done;
+}
