@@ -67,6 +67,13 @@ export class BoundaryView {
     }
   }
 
+  /** Where training row `i` is drawn, in client (page viewport) coordinates. */
+  clientPoint(data: DataSet, i: number): [number, number] {
+    const box = this.canvas.getBoundingClientRect();
+    const [x, y] = this.toCanvas(data.train.inputs[2 * i]!, data.train.inputs[2 * i + 1]!);
+    return [box.left + x, box.top + y];
+  }
+
   /** The training row nearest to a click (within 12 px), or null. */
   pick(data: DataSet, event: MouseEvent): number | null {
     const box = this.canvas.getBoundingClientRect();

@@ -4,9 +4,13 @@
 //   window.playground.state()    → { dataset, epoch, loss[], accuracy[], valLoss[], valAccuracy[],
 //                                    training, backend, samplesPerSecond, speeds: { wasm, "wasm-fma", ts }, error }
 //   window.playground.backprop() → { status: "idle" | "running" | "done", example, target, loss,
-//                                    layers: [{ a[], e[] }, …] (layer 0 = inputs), errorsShown }
+//                                    layers: [{ a[], e[] }, …] (layer 0 = inputs), errorsShown, worst }
+//   window.playground.sampleLosses() → E of every example backprop can show (training points; for digits, the gallery's)
+//   window.playground.pointPosition(i) → where training point i is drawn (client coordinates)
+//   window.playground.article()  → null, or { step, numbers } of the article example on show (article.ts)
 // and <body data-training="true|false" data-backprop="idle|running|done" data-ready>.
 import { fmaSupported, wasmSupported, type BackendName } from "wasmlp";
+import { ARTICLE_STEPS, articleText, computeArticle, showArticleStep, type ArticleNumbers } from "./article";
 import { BackpropPlayer, traceExample, type PlayerStatus } from "./backprop";
 import { BoundaryView } from "./boundary";
 import { Charts } from "./charts";
@@ -32,6 +36,7 @@ const controls = {
   reset: $<HTMLButtonElement>("reset"),
   showBackprop: $<HTMLButtonElement>("show-backprop"),
   liveView: $<HTMLButtonElement>("live-view"),
+  article: $<HTMLButtonElement>("article"),
 };
 const backendInputs = [...document.querySelectorAll<HTMLInputElement>('input[name="backend"]')];
 
@@ -47,6 +52,10 @@ let trainer: Trainer;
 let seed = 1;
 /** The example whose back-propagation is on show (a training row; for digits, a gallery digit). */
 let selected: number | null = null;
+/** Whether `selected` was chosen as the worst-predicted example. */
+let selectedWorst = false;
+/** The article example on show (it replaces the network view until "Back to live weights"). */
+let article: { numbers: ArticleNumbers; step: number } | null = null;
 /** Views that cost more than a frame's share are drawn less often while training (see Throttle). */
 const boundaryDraws = new Throttle(0), networkDraws = new Throttle(100);
 
@@ -63,23 +72,57 @@ const BACKEND_LABELS: Record<BackendName, string> = { wasm: "WebAssembly", "wasm
 
 function architecture(): Architecture | null {
   const text = controls.hidden.value.trim();
-  const sizes = text === "" ? [] : text.split(/[\s,]+/).map(Number);
+  const sizes = text === "" || text.toLowerCase() === "none" ? [] : text.split(/[\s,]+/).map(Number);
   const valid = sizes.length <= 6 && sizes.every((n) => Number.isInteger(n) && n >= 1 && n <= 64);
-  controls.hidden.classList.toggle("invalid", !valid);
-  const message = $("network-error");
-  message.hidden = valid;
-  message.textContent = valid ? "" : "Hidden layers: up to 6 sizes from 1 to 64, e.g. 8,8";
+  mark(controls.hidden, $("network-error"), valid ? [] : [`Hidden layers "${text}": up to 6 sizes from 1 to 64, comma-separated (e.g. 8,8), or none.`]);
   return valid ? { hidden: sizes, activation: controls.activation.value as HiddenActivation, output: controls.output.value as Output } : null;
 }
 
+/** The training settings as typed, or null (with the reasons shown) when one is out of range: nothing is replaced silently. */
+function typedSettings(): TrainSettings | null {
+  const lrText = controls.lr.value.trim(), batchText = controls.batch.value.trim();
+  const lr = Number(lrText), batch = Number(batchText);
+  const lrOk = lrText !== "" && !controls.lr.validity.badInput && lr > 0 && lr <= 10;
+  const batchOk = batchText !== "" && !controls.batch.validity.badInput && Number.isInteger(batch) && batch >= 1 && batch <= 1024;
+  const shown = (text: string, input: HTMLInputElement) => (input.validity.badInput || text === "" ? "is not a number" : `${text} is out of range`);
+  const problems = [
+    ...(lrOk ? [] : [`Learning rate ${shown(lrText, controls.lr)}: use a number above 0 and at most 10.`]),
+    ...(batchOk ? [] : [`Batch size ${shown(batchText, controls.batch)}: use a whole number from 1 to 1024.`]),
+  ];
+  controls.lr.classList.toggle("invalid", !lrOk);
+  controls.batch.classList.toggle("invalid", !batchOk);
+  const message = $("training-error");
+  message.hidden = problems.length === 0;
+  message.textContent = problems.join(" ");
+  if (!lrOk || !batchOk) return null;
+  return { optimizer: controls.optimizer.value as TrainSettings["optimizer"], lr, batchSize: batch, epochsPerFrame: Number(controls.speed.value) };
+}
+
+function mark(input: HTMLInputElement, message: HTMLElement, problems: string[]): void {
+  input.classList.toggle("invalid", problems.length > 0);
+  input.setAttribute("aria-invalid", String(problems.length > 0));
+  message.hidden = problems.length === 0;
+  message.textContent = problems.join(" ");
+}
+
+/** The last valid settings: what a running trainer reads each frame (it is stopped when they turn invalid). */
+let lastSettings: TrainSettings = { optimizer: "adam", lr: 0.03, batchSize: 16, epochsPerFrame: 1 };
 function settings(): TrainSettings {
-  const lr = Number(controls.lr.value), batch = Math.round(Number(controls.batch.value));
-  return {
-    optimizer: controls.optimizer.value as TrainSettings["optimizer"],
-    lr: lr > 0 && lr <= 10 ? lr : 0.03,
-    batchSize: batch >= 1 && batch <= 1024 ? batch : 16,
-    epochsPerFrame: Number(controls.speed.value),
-  };
+  return (lastSettings = typedSettings() ?? lastSettings);
+}
+
+/** Whether training may start: every control valid, and the network on show is the one the controls describe. */
+function controlsValid(): boolean {
+  const arch = architecture(), typed = typedSettings();
+  const current = trainer?.architecture;
+  const same = arch !== null && current !== undefined && arch.hidden.join() === current.hidden.join() && arch.activation === current.activation && arch.output === current.output;
+  return arch !== null && typed !== null && same;
+}
+
+/** After any edit: an invalid control stops training and blocks Train until it is fixed. */
+function checkControls(): void {
+  if (!controlsValid() && trainer?.running) serial(() => trainer.stop());
+  draw();
 }
 
 const selectedBackend = () => (backendInputs.find((input) => input.checked)?.value ?? "wasm") as BackendName;
@@ -101,6 +144,7 @@ async function reset(newSeed: boolean): Promise<void> {
   const old = trainer as Trainer | undefined;
   await old?.stop();
   player.close();
+  closeArticle();
   selected = null;
   const name = controls.dataset.value as DataSetName;
   if (name === "digits" && old?.data.name !== "digits") showStatus("loading the digits…");
@@ -124,17 +168,86 @@ function describeData(data: DataSet): void {
     : "Green: predicted right, red: wrong. Click a digit to watch its back-propagation.";
 }
 
-/** Traces one example through the current weights and plays it on the network view. */
-function showBackprop(example?: number): void {
+/** The examples "Show back-propagation" chooses from: the training points (for digits, the gallery's test digits). */
+function showable(): { split: DataSet["train"]; rows: number } {
   const data = trainer.data, split = data.planar ? data.train : data.test;
-  const rows = data.planar ? split.rows : Math.min(GALLERY_SIZE, split.rows);
-  selected = example ?? selected ?? Math.floor(Math.random() * rows);
+  return { split, rows: data.planar ? split.rows : Math.min(GALLERY_SIZE, split.rows) };
+}
+
+/** E of each showable example under the current weights, by the library (forward, backward, sampleLosses). */
+function sampleLosses(): number[] {
+  const data = trainer.data, { split, rows } = showable();
+  const inputs = Array.from({ length: rows }, (_, r) => row(split, r));
+  const targets = Array.from({ length: rows }, (_, r) => target(split.labels[r]!, data.classes));
+  const net = trainer.viewNetwork();
+  net.forward(inputs);
+  net.backward(targets);
+  const losses = Array.from(net.sampleLosses());
+  net.zeroGrad();
+  return losses;
+}
+
+/**
+ * Traces one example through the current weights and plays it on the network view: the one
+ * clicked, else the worst-predicted (the most instructive: the largest node errors flow back).
+ */
+function showBackprop(example?: number): void {
+  closeArticle();
+  const data = trainer.data, { split } = showable();
+  if (example === undefined) {
+    const losses = sampleLosses();
+    selected = losses.reduce((worst, e, r) => (e > losses[worst]! ? r : worst), 0);
+    selectedWorst = true;
+  } else {
+    selected = example;
+    selectedWorst = false;
+  }
   const x = row(split, selected), y = target(split.labels[selected]!, data.classes);
   const trace = traceExample(trainer.viewNetwork(), x, y);
-  const what = data.planar ? `training point #${selected + 1}` : `test digit #${selected + 1}`;
+  const what = `${selectedWorst ? "the worst-predicted " : ""}${data.planar ? "training point" : "test digit"} #${selected + 1}`;
   controls.liveView.hidden = false;
-  void player.play(trace, `${what}, ${data.classNames[trace.label]}, weights of epoch ${trainer.epoch}`);
+  void player.play(trace, `${what}, ${data.classNames[trace.label]}, E = ${fmt(trace.error)}, weights of epoch ${trainer.epoch}${selectedWorst ? " (click any point to pick another)" : ""}`);
   draw(true);
+}
+
+// ——— the article example ———
+
+async function openArticle(): Promise<void> {
+  player.close();
+  selected = null;
+  const numbers = await computeArticle(trainer.backend);
+  networkView.build([{ size: 3, kind: "sigmoid input" }, { size: 4, kind: "sigmoid" }, { size: 2, kind: "sigmoid" }], ["x₁", "x₂", "x₃"], ["y₁", "y₂"]);
+  article = { numbers, step: 0 };
+  controls.liveView.hidden = false;
+  showArticle();
+}
+
+function showArticle(): void {
+  if (!article) return;
+  const { numbers, step } = article;
+  showArticleStep(networkView, numbers, step);
+  const caption = $("caption");
+  caption.innerHTML = `<div class="caption-title">The seed article's example: 3 → 4 → 2 sigmoid, squared error, one input · ` +
+    `<b>step ${step + 1} of ${ARTICLE_STEPS.length}: ${ARTICLE_STEPS[step]}</b></div>` +
+    `<div class="caption-text article-text">${articleText(numbers, step)}</div>` +
+    `<div class="article-buttons"><button id="article-back" ${step === 0 ? "disabled" : ""}>← Back</button>` +
+    `<button id="article-next" class="primary" ${step === ARTICLE_STEPS.length - 1 ? "disabled" : ""}>Next step →</button>` +
+    `<small>The same numbers as <code>npx wasmlp explain</code>.</small></div>`;
+  $("article-back").addEventListener("click", () => { article!.step--; showArticle(); });
+  $("article-next").addEventListener("click", () => { article!.step++; showArticle(); });
+  document.body.dataset.article = String(step);
+}
+
+/** Back to the trainer's network. */
+function closeArticle(): void {
+  if (!article) return;
+  article = null;
+  delete document.body.dataset.article;
+  $("caption").replaceChildren();
+  const data = trainer.data, arch = trainer.architecture;
+  networkView.build(
+    [{ size: data.features, kind: "input" }, ...arch.hidden.map((size) => ({ size, kind: arch.activation })), { size: data.classes, kind: arch.output }],
+    data.featureNames, data.classNames);
 }
 
 function onPlayerStatus(status: PlayerStatus): void {
@@ -156,7 +269,7 @@ function draw(everything = false): void {
   });
   networkDraws.run(force, () => {
     charts.update(h);
-    if (player.status !== "idle") return;
+    if (player.status !== "idle" || article) return;
     const view = trainer.viewNetwork(), layers = view.layers.map((_, l) => l + 1);
     networkView.showParameters(layers.map((l) => view.weights(l).data), layers.map((l) => view.biases(l)));
   });
@@ -182,7 +295,7 @@ function draw(everything = false): void {
 
   const running = trainer.running;
   document.body.dataset.training = String(running);
-  controls.train.disabled = running;
+  controls.train.disabled = running || !controlsValid();
   controls.stop.disabled = !running;
 }
 
@@ -208,16 +321,20 @@ for (const control of [controls.dataset, controls.activation, controls.output]) 
   control.addEventListener("change", () => serial(() => reset(false)));
 }
 controls.hidden.addEventListener("change", () => serial(() => reset(false)));
-controls.hidden.addEventListener("input", () => architecture()); // marks a bad value at once
+controls.hidden.addEventListener("input", checkControls); // marks a bad value at once, and blocks Train
+for (const input of [controls.lr, controls.batch]) input.addEventListener("input", checkControls);
 for (const input of backendInputs) {
   input.addEventListener("change", () => serial(async () => { await trainer.switchBackend(selectedBackend()); draw(true); }));
 }
 controls.showBackprop.addEventListener("click", () => showBackprop());
 controls.liveView.addEventListener("click", () => {
   player.close();
+  closeArticle();
   selected = null;
+  controls.liveView.hidden = true;
   draw(true);
 });
+controls.article.addEventListener("click", () => serial(openArticle));
 $("boundary").addEventListener("click", (event) => {
   const picked = boundary.pick(trainer.data, event);
   if (picked !== null) showBackprop(picked);
@@ -230,7 +347,7 @@ $("gallery").addEventListener("click", (event) => {
 // ——— the test hook ———
 
 declare global {
-  interface Window { playground: Readonly<{ state(): unknown; backprop(): unknown }> }
+  interface Window { playground: Readonly<{ state(): unknown; backprop(): unknown; sampleLosses(): number[]; pointPosition(i: number): [number, number]; article(): unknown }> }
 }
 window.playground = Object.freeze({
   state: () => {
@@ -255,7 +372,11 @@ window.playground = Object.freeze({
     loss: player.trace?.error ?? null,
     layers: player.trace?.layers.map((layer) => ({ a: [...layer.a], e: [...layer.e] })) ?? [],
     errorsShown: player.errorsShown,
+    worst: selectedWorst,
   }),
+  sampleLosses,
+  pointPosition: (i: number) => boundary.clientPoint(trainer.data, i),
+  article: () => (article ? { step: article.step, numbers: article.numbers } : null),
 });
 
 serial(async () => {

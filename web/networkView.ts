@@ -1,7 +1,9 @@
-// The network drawn in SVG: one column of nodes per layer, one line per weight (blue positive,
-// orange negative, thicker when larger). In live mode it follows training; in trace mode it shows
-// one example's activations (node fill) and node errors (ring), layer by layer, with the numbers.
-import { errorColour, signedColour, weightColour } from "./palette";
+// The network drawn in SVG: one column of nodes per layer, one line per weight (green positive,
+// purple negative, thicker when larger). In live mode it follows training (fill: the bias); in
+// trace mode it shows one example's activations (fill) and node errors (a red ring whose strength
+// is |e| on one absolute log scale, palette.ts), layer by layer, with the numbers. Output nodes
+// wear their class's colour as a border, as the data points do.
+import { classColour, css, ERROR_HUE, errorStrength, signedColour, weightColour } from "./palette";
 
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 640, HEIGHT = 392, TOP = 44, BOTTOM = 12, LEFT = 56, RIGHT = 150;
@@ -83,6 +85,10 @@ export class NetworkView {
         const ringWidth = Math.min(4, 0.5 * radius + 1);
         const ring = element("circle", { cx: x, cy: y, r: radius + ringWidth / 2 + 1, class: "ring", "stroke-width": ringWidth });
         const disc = element("circle", { cx: x, cy: y, r: radius, class: "disc" });
+        if (l === layers.length - 1) {
+          disc.setAttribute("stroke", classColour(n));
+          disc.setAttribute("stroke-width", String(Math.max(2, radius * 0.28)));
+        }
         const tip = element("title", {});
         group.append(ring, disc, tip);
         let text: SVGTextElement | null = null;
@@ -96,6 +102,7 @@ export class NetworkView {
             ? { x: x - radius - 9, y: y + 4, class: "node-name", "text-anchor": "end" }
             : { x: x + radius + 72, y: y + 4, class: "node-name" });
           name.textContent = names[n] ?? "";
+          if (l > 0) name.setAttribute("fill", classColour(n));
           group.append(name);
         }
         this.svg.append(group);
@@ -107,6 +114,7 @@ export class NetworkView {
   /** Live mode: weights as line colour and width, biases as node fill. */
   showParameters(weights: ArrayLike<number>[], biases: ArrayLike<number>[]): void {
     this.svg.classList.remove("trace");
+    this.svg.dataset.view = "live";
     let largest = 1e-9;
     for (const w of weights) for (let k = 0; k < w.length; k++) largest = Math.max(largest, Math.abs(w[k]!));
     weights.forEach((w, index) => {
@@ -138,13 +146,16 @@ export class NetworkView {
    */
   showTrace(values: LayerValues[], forwardUpTo: number, errorsFrom: number, flow: { layer: number; direction: "forward" | "backward" } | null): void {
     this.svg.classList.add("trace");
+    this.svg.dataset.view = "trace";
     values.forEach((layer, l) => {
-      const aScale = Math.max(1e-9, ...layer.a.map(Math.abs)), eScale = Math.max(1e-9, ...layer.e.map(Math.abs));
+      const aScale = Math.max(1e-9, ...layer.a.map(Math.abs));
       this.nodes[l]!.forEach((node, n) => {
         const showA = l <= forwardUpTo, showE = l >= errorsFrom;
         const a = layer.a[n]!, e = layer.e[n]!;
         node.disc.setAttribute("fill", showA ? signedColour(a, Math.max(aScale, 1)) : "#fff");
-        node.ring.setAttribute("stroke", showE ? errorColour(e, eScale) : "none");
+        const strength = errorStrength(e);
+        node.ring.setAttribute("stroke", showE && strength > 0 ? css(ERROR_HUE, strength) : "none");
+        node.ring.dataset.strength = showE ? strength.toFixed(4) : "";
         node.group.toggleAttribute("data-a", showA);
         node.group.toggleAttribute("data-e", showE);
         if (showA) node.group.dataset.a = String(a);

@@ -7,6 +7,8 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { launch, OUTPUT, ROOT, serve } from "./harness.js";
+import { Network, SGD } from "../../src/index.js";
+import seedExample from "../../data/seed-3-4-2.json";
 
 type Backend = "wasm" | "wasm-fma" | "ts";
 interface State {
@@ -16,9 +18,10 @@ interface State {
 }
 interface Backprop {
   status: "idle" | "running" | "done"; example: number | null; target: number[] | null; loss: number | null;
-  layers: { a: number[]; e: number[] }[]; errorsShown: number;
+  layers: { a: number[]; e: number[] }[]; errorsShown: number; worst: boolean;
 }
-declare const window: { playground: { state(): State; backprop(): Backprop } };
+interface Article { step: number; numbers: Record<string, number | number[] | number[][]> }
+declare const window: { playground: { state(): State; backprop(): Backprop; sampleLosses(): number[]; pointPosition(i: number): [number, number]; article(): Article | null } };
 
 let browser: Browser;
 let server: Awaited<ReturnType<typeof serve>>;
@@ -208,4 +211,142 @@ describe("the playground in Chromium", () => {
   it("raised no page errors", () => {
     expect(pageErrors).toEqual([]);
   });
+
+  it("starts back-propagation at the worst-predicted point, and draws node errors on one absolute scale", async () => {
+    // a trained network (the first test's circle is long gone: train it again)
+    await page.click("#live-view").catch(() => {});
+    await page.selectOption("#dataset", "circle");
+    await page.waitForFunction(() => window.playground.state().dataset === "circle");
+    await chooseBackend("wasm");
+    await page.waitForFunction(() => window.playground.state().backend === "wasm");
+    await page.selectOption("#speed", "10");
+    await page.click("#train");
+    await page.waitForFunction(() => window.playground.state().epoch >= 60 && window.playground.state().accuracy.at(-1)! >= 0.97, null, { timeout: 30_000 });
+    await stopTraining();
+    await page.selectOption("#speed", "Infinity"); // (the player's speed does not depend on it)
+    const losses = await page.evaluate(() => window.playground.sampleLosses());
+    const worst = losses.indexOf(Math.max(...losses)), best = losses.indexOf(Math.min(...losses));
+    await page.click("#show-backprop");
+    await page.waitForSelector('body[data-backprop="done"]', { timeout: 20_000 });
+    const shown = await backprop();
+    expect(shown.worst).toBe(true);
+    expect(shown.example).toBe(worst);
+    expect(shown.loss).toBe(losses[worst]);
+    expect(await page.textContent("#caption")).toContain(`the worst-predicted training point #${worst + 1}`);
+    await shot("worst-point");
+    // each ring's strength is |e| on the one log scale (10^-4 → 0, 1 → 1), whatever the layer
+    const rings = await page.$$eval("#network .node", (nodes) => nodes.map((n) => ({ layer: Number(n.getAttribute("data-layer")), e: Number(n.getAttribute("data-e")), strength: Number(n.querySelector(".ring")!.getAttribute("data-strength")) })));
+    const expected = (e: number) => (e === 0 ? 0 : Math.min(1, Math.max(0, (Math.log10(Math.abs(e)) + 4) / 4)));
+    for (const ring of rings) expect(ring.strength).toBeCloseTo(expected(ring.e), 4);
+    expect(Math.max(...rings.map((r) => r.strength))).toBeGreaterThan(0.5); // the worst point's errors are large
+    // a well-predicted point, picked by a click: its node errors are tiny, and so are its rings
+    const [x, y] = await page.evaluate((i) => window.playground.pointPosition(i), best);
+    await page.mouse.click(x, y);
+    await page.waitForFunction((i) => window.playground.backprop().example === i && window.playground.backprop().status === "done", best, { timeout: 20_000 });
+    expect((await backprop()).worst).toBe(false);
+    // (every layer but the output: under cross-entropy the output's e = −y/a is about −1 however good the
+    // fit — it is the softmax's Jacobian that cancels it, δ = a − y — and the scale shows that honestly)
+    const calm = await page.$$eval("#network .node", (list) => list.filter((n) => n.getAttribute("data-layer") !== "3").map((n) => Number(n.querySelector(".ring")!.getAttribute("data-strength"))));
+    expect(losses[best]!).toBeLessThan(1e-3);
+    expect(calm.length).toBe(18); // 2 inputs, 8 + 8 hidden
+    expect(Math.max(...calm)).toBeLessThan(0.4);
+    await shot("best-point");
+    // the legend of this view says what fill and ring mean, with the scale's numbers
+    expect(await page.isVisible(".legend-trace")).toBe(true);
+    expect(await page.isVisible(".legend-live")).toBe(false);
+    expect(await page.textContent(".legend-trace")).toMatch(/fill: activation a.*ring: node error \|e\|.*10⁻⁴.*1 log scale/s);
+    await page.click("#live-view");
+    expect(await page.isVisible(".legend-live")).toBe(true);
+    expect(await page.textContent(".legend-live")).toMatch(/edge: weight w.*fill: bias b.*output border: its class's colour/s);
+  });
+
+  it("steps through the seed article's example with the library's own numbers", async () => {
+    await page.click("#article");
+    await page.waitForSelector('body[data-article="0"]');
+    await shot("article-forward");
+    for (let step = 1; step < 5; step++) {
+      await page.click("#article-next");
+      await page.waitForSelector(`body[data-article="${step}"]`);
+      if (step === 2) await shot("article-hidden-errors");
+    }
+    await shot("article-step");
+    const shown = (await page.evaluate(() => window.playground.article()))!;
+    expect(shown.step).toBe(4);
+    // the same computation by the library in Node: the same bits (backend wasm is deterministic across hosts)
+    const net = await Network.fromJSON(seedExample.model, { backend: "wasm" });
+    const x = seedExample.batch.inputs[0]!, y = seedExample.batch.targets[0]!;
+    net.forward([x]);
+    const loss = net.backward([y]);
+    const n = shown.numbers;
+    expect(n.loss).toBe(loss);
+    for (const l of [1, 2]) {
+      expect((n.z as number[][])[l - 1]).toEqual(Array.from(net.preActivations(l).data));
+      expect((n.a as number[][])[l - 1]).toEqual(Array.from(net.activations(l).data));
+      expect((n.e as number[][])[l - 1]).toEqual(Array.from(net.nodeErrors(l).data));
+      expect((n.delta as number[][])[l - 1]).toEqual(Array.from(net.deltas(l).data));
+      expect((n.gradWeights as number[][])[l - 1]).toEqual(Array.from(net.gradients(l).weights.data));
+    }
+    // output node errors are a − y, as the caption of step 2 says
+    (n.e as number[][])[1]!.forEach((e, k) => expect(e).toBe((n.a as number[][])[1]![k]! - y[k]!));
+    new SGD(net, { lr: seedExample.optimizer.lr }).step();
+    for (const l of [1, 2]) expect((n.weightsAfter as number[][])[l - 1]).toEqual(Array.from(net.weights(l).data));
+    net.forward([x]);
+    expect(n.lossAfter).toBe(net.backward([y]));
+    expect(n.lossAfter as number).toBeLessThan(loss);
+    expect(await page.textContent("#caption")).toContain("step 5 of 5: One SGD step");
+    await page.click("#live-view");
+    await page.waitForFunction(() => window.playground.article() === null);
+  });
+
+  it("refuses bad settings with a message and trains nothing until they are fixed", async () => {
+    const epoch = (await state()).epoch;
+    await page.fill("#lr", "50");
+    expect(await page.isDisabled("#train")).toBe(true);
+    expect(await page.textContent("#training-error")).toBe("Learning rate 50 is out of range: use a number above 0 and at most 10.");
+    await page.click("#train", { force: true });
+    await page.fill("#lr", "0.03");
+    await page.fill("#batch", "0");
+    expect(await page.isDisabled("#train")).toBe(true);
+    expect(await page.textContent("#training-error")).toBe("Batch size 0 is out of range: use a whole number from 1 to 1024.");
+    await page.fill("#batch", "16");
+    await page.fill("#hidden", "8,x");
+    expect(await page.isDisabled("#train")).toBe(true);
+    expect(await page.textContent("#network-error")).toContain('Hidden layers "8,x": up to 6 sizes from 1 to 64');
+    await page.click("#train", { force: true });
+    await shot("invalid");
+    expect((await state()).epoch).toBe(epoch); // nothing trained
+    expect((await state()).training).toBe(false);
+    await page.fill("#hidden", "8,8");
+    await page.dispatchEvent("#hidden", "change");
+    await page.waitForFunction(() => !(document.querySelector("#train") as HTMLButtonElement).disabled);
+    expect(await page.isVisible("#network-error")).toBe(false);
+    expect(await page.isVisible("#training-error")).toBe(false);
+  });
+});
+
+describe("the playground's layout", () => {
+  for (const [width, height] of [[1280, 720], [390, 844]] as const) {
+    it(`at ${width}×${height}: Train in view, no sideways scrolling, every control labelled and reachable by keyboard`, async () => {
+      const small = await browser.newPage({ viewport: { width, height } });
+      await small.goto(`${server.url}/`);
+      await small.waitForSelector("body[data-ready]", { timeout: 20_000 });
+      await small.screenshot({ path: join(OUTPUT, `playground-${width}x${height}.png`) });
+      const train = (await small.locator("#train").boundingBox())!;
+      expect(train.y).toBeGreaterThanOrEqual(0);
+      expect(train.y + train.height).toBeLessThanOrEqual(height);
+      const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      const unlabelled = await small.$$eval(".controls input, .controls select", (list) =>
+        list.filter((c) => !c.closest("label") && !c.getAttribute("aria-label")).map((c) => c.id));
+      expect(unlabelled).toEqual([]);
+      // Tab reaches Train within the first few stops
+      let focused = "";
+      for (let i = 0; i < 8 && focused !== "train"; i++) {
+        await small.keyboard.press("Tab");
+        focused = await small.evaluate(() => document.activeElement?.id ?? "");
+      }
+      expect(focused).toBe("train");
+      await small.close();
+    });
+  }
 });
