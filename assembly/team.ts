@@ -35,7 +35,7 @@ let mayBlock: bool = false; // a browser's main thread must never block: it spin
 
 // Spins before a thread blocks at a barrier: a barrier of balanced work is usually met in
 // microseconds, well under the cost of sleeping and being woken.
-const SPINS: i32 = 20000;
+const SPINS: i32 = 200000;
 // A blocked thread wakes at least this often (ns) to look at J_FAILED.
 const WAKE_NS: i64 = 2_000_000;
 
