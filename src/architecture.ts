@@ -1,7 +1,7 @@
 // What makes a network well formed, checked in one place for Network.create and for model files.
 import { parseActivation, type Activation } from "./activation.js";
 import { parseLoss, REQUIRED_OUTPUT, type Loss } from "./loss.js";
-import { ConfigError } from "./errors.js";
+import { ConfigError, show } from "./errors.js";
 
 export interface LayerShape {
   size: number;
@@ -19,7 +19,7 @@ const MAX_WIDTH = 1 << 24;
 
 export function checkCount(value: unknown, where: string, Err: new (m: string) => Error = ConfigError): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_WIDTH) {
-    throw new Err(`${where} must be a positive integer (at most ${MAX_WIDTH}), got ${JSON.stringify(value)}`);
+    throw new Err(`${where} must be a positive integer (at most ${MAX_WIDTH}), got ${show(value)}`);
   }
   return value;
 }

@@ -58,6 +58,35 @@ export class WorkerError extends WasmlpError {
   }
 }
 
+/** The most characters of one value an error message echoes: a 10 MB field must not become a 10 MB error line. */
+export const MAX_ECHO = 80;
+
+/** `text` cut to `max` characters with an ellipsis and the full length, when longer. */
+export function clip(text: string, max = MAX_ECHO): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length.toLocaleString("en-US")} characters)`;
+}
+
+/**
+ * Any value as an error message shows it: JSON where JSON can say it (strings quoted), NaN, ±Infinity,
+ * −0, BigInt (1n), functions and symbols by name — never a throw (a BigInt, a cycle, a 10,000-level
+ * nesting) — and clipped to MAX_ECHO characters.
+ */
+export function show(value: unknown): string {
+  switch (typeof value) {
+    case "number": return Object.is(value, -0) ? "-0" : String(value);
+    case "bigint": return `${value}n`;
+    case "string": return value.length <= MAX_ECHO ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, MAX_ECHO))}… (${value.length.toLocaleString("en-US")} characters)`;
+    case "undefined": return "undefined";
+    case "function": return `a function${value.name ? ` (${clip(value.name)})` : ""}`;
+    case "symbol": return clip(String(value));
+  }
+  try {
+    return clip(JSON.stringify(value) ?? String(value));
+  } catch {
+    return Array.isArray(value) ? `an array of ${value.length}` : "an object that JSON cannot show";
+  }
+}
+
 /** "one of 'a', 'b', 'c'" — for messages about unknown names. */
 export function listNames(names: readonly string[]): string {
   return names.map((n) => `'${n}'`).join(", ");

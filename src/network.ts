@@ -7,7 +7,7 @@ import type { Activation } from "./activation.js";
 import { checkArchitecture, type LayerShape } from "./architecture.js";
 import { createBackend, type BackendChoice, type BackendName } from "./backend/index.js";
 import { bindEngine, Engine, unbindEngine } from "./engine.js";
-import { checkKeys, checkOptions, ConfigError, ModelFormatError, optionNames, StateError } from "./errors.js";
+import { checkKeys, checkOptions, ConfigError, ModelFormatError, optionNames, StateError, show } from "./errors.js";
 import type { Loss } from "./loss.js";
 import type { Matrix, MatrixInput } from "./matrix.js";
 import { jsonFromSaved, savedFromJSON, type ModelJSON } from "./io/modelJson.js";
@@ -110,14 +110,14 @@ export class Network {
     const arch = checkArchitecture(options, "options");
     const seed = options.seed ?? randomSeed();
     if (typeof seed !== "number" || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-      throw new ConfigError(`options.seed must be an integer in [0, 2^32), got ${JSON.stringify(options.seed)}`);
+      throw new ConfigError(`options.seed must be an integer in [0, 2^32), got ${show(options.seed)}`);
     }
     const inits = options.layers.map((layer, l) => {
       const init = layer.init ?? options.init ?? (RELU_LIKE.has(arch.layers[l]!.activation) ? "he" : "xavier");
-      if (!INITS.includes(init)) throw new ConfigError(`options.layers[${l}].init: unknown init ${JSON.stringify(init)}; expected 'xavier' or 'he'`);
+      if (!INITS.includes(init)) throw new ConfigError(`options.layers[${l}].init: unknown init ${show(init)}; expected 'xavier' or 'he'`);
       return init;
     });
-    const backend = await createBackend(options.backend);
+    const backend = await createBackend(backendChoice(options.backend));
     const engine = new Engine(arch, backend, checkCapacity(options.batchCapacity), seed);
     engine.initialise(new Random(seed), inits.map((init) => init === "he"));
     return new Network(engine);
@@ -180,7 +180,7 @@ export class Network {
   }
 
   private static async restore(saved: SavedNetwork, options: BackendOptions): Promise<{ network: Network; optimizer?: Optimizer }> {
-    const backend = await createBackend(options.backend);
+    const backend = await createBackend(backendChoice(options.backend));
     const engine = new Engine(saved.arch, backend, checkCapacity(options.batchCapacity), saved.training?.seed);
     engine.setParameters(saved.params);
     engine.epochs = saved.training?.epochs ?? 0;
@@ -334,7 +334,7 @@ export class Network {
   async toONNX(options: OnnxExportOptions = {}): Promise<Uint8Array> {
     interopOptions(options, ["precision", "inputScaling", "outputScaling"], "toONNX");
     if (options.precision !== undefined && options.precision !== "float64" && options.precision !== "float32") {
-      throw new ConfigError(`toONNX: precision must be 'float64' or 'float32', got ${JSON.stringify(options.precision)}`);
+      throw new ConfigError(`toONNX: precision must be 'float64' or 'float32', got ${show(options.precision)}`);
     }
     checkScaling(options, this.inputSize);
     const saved = this.snapshot(undefined);
@@ -404,8 +404,14 @@ function checkScaling(options: OnnxExportOptions, inputSize: number): void {
   if (o !== undefined && !(typeof o === "object" && o !== null && finite(o.mean) && finite(o.std) && o.std !== 0)) throw new ConfigError("toONNX: outputScaling must be { mean, std }, finite numbers, std not 0");
 }
 
+/** A backend name checked here: createBackend echoes a bad one with JSON.stringify, which throws on a BigInt. */
+function backendChoice(choice: unknown): BackendChoice | undefined {
+  if (choice === undefined || choice === "auto" || choice === "wasm" || choice === "wasm-fma" || choice === "ts") return choice;
+  throw new ConfigError(`backend: unknown backend ${show(choice)}; expected 'wasm', 'wasm-fma', 'ts' or 'auto'`);
+}
+
 function checkCapacity(value: number | undefined): number {
   if (value === undefined) return 1;
-  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`batchCapacity must be a positive integer, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`batchCapacity must be a positive integer, got ${show(value)}`);
   return value;
 }

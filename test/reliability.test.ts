@@ -1,13 +1,14 @@
-// Regression tests for the attack run of issue 18 (the findings fixed so far): a checkpoint's
-// Adam step count costs bounded time, concurrent saves never corrupt the target, load() reads only
-// regular files of bounded size, an aborted signal trains nothing, dispose() during training stops it.
+// Regression tests for the attack run of issue 18, one describe per finding (F1–F14): bounded
+// memory plans and loader time, safe saves, bounded file reads, no kept overflow, bounded metadata,
+// lazy schedules, files that read back as written, typed errors for every misuse, CLI exit codes.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Adam, DivergenceError, ModelFormatError, Network, SGD, StateError, WasmlpError } from "../src/index.js";
+import { Adam, ConfigError, DivergenceError, ModelFormatError, Network, SGD, StateError, WasmlpError } from "../src/index.js";
 import { load, loadCheckpoint, save } from "../src/node.js";
+import { ok, wasmlp } from "./cliRun.js";
 import { BACKENDS, blobs } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "wasmlp-reliability-"));
@@ -132,5 +133,43 @@ describe("F5: an update that overflows the weights", () => {
     expect(() => sgd.step()).toThrow(/step\(\): the update made a parameter infinite/);
     expect(params(net)).toEqual(before);
     expect(sgd.stepCount).toBe(0);
+  });
+});
+
+/** The error `f` throws or rejects with (undefined if none). */
+async function failure(f: () => unknown): Promise<unknown> {
+  try { await f(); } catch (e) { return e; }
+  return undefined;
+}
+
+describe("F13, F14: values in error messages", () => {
+  it("a BigInt anywhere gets a typed error that shows it, not a TypeError", async () => {
+    const json = (await create()).toJSON();
+    const cases: [() => unknown, new (m: string) => WasmlpError, RegExp][] = [
+      [() => Network.fromJSON({ ...json, inputSize: 4n }), ModelFormatError, /model.inputSize must be a positive integer \(at most \d+\), got 4n/],
+      [() => Network.create({ inputSize: 4n as never, loss: "squaredError", layers: [{ size: 1, activation: "identity" }] }), ConfigError, /got 4n/],
+      [() => Network.create({ inputSize: 4, loss: "squaredError", layers: [{ size: 1, activation: "identity" }], backend: 1n as never }), ConfigError, /unknown backend 1n/],
+      [async () => (await create()).fit([[1, 2, 3, 4]], [[1, 0, 0]], { optimizer: { type: "sgd", lr: 1n as never } }), ConfigError, /SGD lr must be a positive number, got 1n/],
+      [async () => (await create()).fit([[1, 2, 3, 4]], [[1, 0, 0]], { epochs: 2n as never }), ConfigError, /epochs must be a positive integer, got 2n/],
+    ];
+    for (const [f, type, message] of cases) {
+      const error = await failure(f);
+      expect(error).toBeInstanceOf(type);
+      expect((error as Error).message).toMatch(message);
+    }
+  });
+
+  it("a 10 MB field is echoed cut to 80 characters, in the library and on the command line", async () => {
+    const json = (await create()).toJSON();
+    const huge = "y".repeat(10_000_000);
+    const error = await failure(() => Network.fromJSON({ ...json, format: huge }));
+    expect(error).toBeInstanceOf(ModelFormatError);
+    expect((error as Error).message).toBe(`model.format must be 'wasmlp-model', got "${"y".repeat(80)}"… (10,000,000 characters)`);
+    const path = join(dir, "huge-format.json");
+    writeFileSync(path, JSON.stringify({ ...json, format: huge }));
+    const r = wasmlp("inspect", path);
+    expect(r.code).toBe(4);
+    expect(r.stderr.length).toBeLessThan(300);
+    expect(r.stderr).toContain("(10,000,000 characters)");
   });
 });

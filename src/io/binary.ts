@@ -23,7 +23,7 @@
 import { OptimizerId } from "../abi.js";
 import { activationFromId, activationId } from "../activation.js";
 import { checkArchitecture } from "../architecture.js";
-import { ConfigError, ModelFormatError } from "../errors.js";
+import { ConfigError, ModelFormatError, clip, show } from "../errors.js";
 import { lossFromId, lossId } from "../loss.js";
 import { checkOptimizerConfig, type OptimizerConfig } from "../optimizerConfig.js";
 import { crc32 } from "./crc32.js";
@@ -90,7 +90,7 @@ export function decodeBinary(input: Uint8Array | ArrayBuffer): SavedNetwork {
   if (bytes.length < HEADER_BYTES + 4) fail(`${bytes.length} bytes is too short for a header (truncated file?)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
-  if (magic !== BINARY_MAGIC) fail(`wrong magic bytes ${JSON.stringify(magic)}; a wasmlp binary model starts with "${BINARY_MAGIC}"`);
+  if (magic !== BINARY_MAGIC) fail(`wrong magic bytes ${show(magic)}; a wasmlp binary model starts with "${BINARY_MAGIC}"`);
   const version = view.getUint16(4, true);
   if (version !== BINARY_VERSION) fail(`format version ${version} is not supported; this wasmlp reads version ${BINARY_VERSION}`);
   const flags = view.getUint16(6, true);
@@ -137,7 +137,7 @@ export function decodeBinary(input: Uint8Array | ArrayBuffer): SavedNetwork {
     try {
       parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(metadataAt + 4, metadataAt + 4 + metadataLength)));
     } catch (e) {
-      fail(`the metadata block is not valid UTF-8 JSON (${(e as Error).message})`);
+      fail(`the metadata block is not valid UTF-8 JSON (${clip((e as Error).message, 160)})`);
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) fail("the metadata block must hold a JSON object");
     metadata = parsed as Record<string, unknown>;

@@ -1,6 +1,6 @@
 // The model format of the golden cases (test/golden/README.md): a plain JSON object, flat row-major weights.
 import { checkArchitecture } from "../architecture.js";
-import { ConfigError, ModelFormatError } from "../errors.js";
+import { ConfigError, ModelFormatError, clip, show } from "../errors.js";
 import type { Activation } from "../activation.js";
 import type { Loss } from "../loss.js";
 import { checkOptimizerConfig, type OptimizerConfig } from "../optimizerConfig.js";
@@ -52,7 +52,7 @@ function checkNumbers(value: unknown, length: number, where: string): number[] {
   for (let i = 0; i < length; i++) {
     const v: unknown = value[i];
     if (typeof v !== "number" || !Number.isFinite(v)) {
-      throw new ModelFormatError(`${where}[${i}] must be a finite number, got ${JSON.stringify(v) ?? String(v)}`);
+      throw new ModelFormatError(`${where}[${i}] must be a finite number, got ${show(v)}`);
     }
   }
   return value as number[];
@@ -96,16 +96,16 @@ export function savedFromJSON(input: unknown): SavedNetwork {
     try {
       parsed = JSON.parse(input);
     } catch (e) {
-      throw new ModelFormatError(`model: not valid JSON (${(e as Error).message})`);
+      throw new ModelFormatError(`model: not valid JSON (${clip((e as Error).message, 160)})`);
     }
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new ModelFormatError("model: expected a JSON object");
   const raw = parsed as Record<string, unknown>;
   if (raw.format !== MODEL_FORMAT) {
-    throw new ModelFormatError(`model.format must be '${MODEL_FORMAT}', got ${JSON.stringify(raw.format)}`);
+    throw new ModelFormatError(`model.format must be '${MODEL_FORMAT}', got ${show(raw.format)}`);
   }
   if (raw.version !== MODEL_VERSION) {
-    throw new ModelFormatError(`model.version ${JSON.stringify(raw.version)} is not supported; this wasmlp reads version ${MODEL_VERSION}`);
+    throw new ModelFormatError(`model.version ${show(raw.version)} is not supported; this wasmlp reads version ${MODEL_VERSION}`);
   }
   const arch = checkArchitecture(raw, "model", ModelFormatError);
   // Parameters in plan order (W¹ b¹ W² b² …), each array checked against the layer sizes.
@@ -139,10 +139,10 @@ function parseTraining(value: unknown, P: number): SavedTraining {
   const fail = (message: string): never => { throw new ModelFormatError(`model.training${message}`); };
   if (typeof value !== "object" || value === null) fail(" must be an object { epochs, seed?, optimizer? }");
   const t = value as Record<string, unknown>;
-  if (!Number.isInteger(t.epochs) || (t.epochs as number) < 0) fail(`.epochs must be a whole number ≥ 0, got ${JSON.stringify(t.epochs)}`);
+  if (!Number.isInteger(t.epochs) || (t.epochs as number) < 0) fail(`.epochs must be a whole number ≥ 0, got ${show(t.epochs)}`);
   const training: SavedTraining = { epochs: t.epochs as number };
   if (t.seed !== undefined) {
-    if (!Number.isInteger(t.seed) || (t.seed as number) < 0 || (t.seed as number) > 0xffffffff) fail(`.seed must be an integer in [0, 2^32), got ${JSON.stringify(t.seed)}`);
+    if (!Number.isInteger(t.seed) || (t.seed as number) < 0 || (t.seed as number) > 0xffffffff) fail(`.seed must be an integer in [0, 2^32), got ${show(t.seed)}`);
     training.seed = t.seed as number;
   }
   if (t.optimizer === undefined) return training;
@@ -154,8 +154,8 @@ function parseTraining(value: unknown, P: number): SavedTraining {
   } catch (e) {
     throw e instanceof ConfigError ? new ModelFormatError(`model.training.optimizer: ${e.message}`) : e;
   }
-  if (typeof baseLr !== "number" || !(baseLr > 0) || !Number.isFinite(baseLr)) fail(`.optimizer.baseLr must be a positive number, got ${JSON.stringify(baseLr)}`);
-  if (!Number.isInteger(step) || (step as number) < 0) fail(`.optimizer.step must be a whole number ≥ 0, got ${JSON.stringify(step)}`);
+  if (typeof baseLr !== "number" || !(baseLr > 0) || !Number.isFinite(baseLr)) fail(`.optimizer.baseLr must be a positive number, got ${show(baseLr)}`);
+  if (!Number.isInteger(step) || (step as number) < 0) fail(`.optimizer.step must be a whole number ≥ 0, got ${show(step)}`);
   training.optimizer = {
     config, baseLr: baseLr as number, step: step as number,
     ...betaPowersOf(beta1Power, beta2Power, fail),

@@ -6,7 +6,7 @@
 //   categorical columns one-hot over the training categories (an unseen one → all zeros, with a warning)
 //   blank cells         optionally one extra 0/1 column "<name> missing" per column that had blanks
 //   left out           constant columns, and text columns whose values are almost all distinct (ids, free text)
-import { ConfigError, DataError, checkKeys, checkOptions, optionNames } from "../errors.js";
+import { ConfigError, DataError, checkKeys, checkOptions, clip, optionNames, show } from "../errors.js";
 
 export type ColumnKind = "numeric" | "categorical";
 export type Task = "classification" | "regression";
@@ -99,9 +99,9 @@ export function parseNumber(text: string, decimalComma = false): number | undefi
 
 /** Why a cell is not a number, with a hint for the usual culprits. */
 export function notANumber(text: string): string {
-  if (THOUSANDS.test(text)) return `'${text}' is not a number (a thousands separator? write ${text.replaceAll(",", "")})`;
-  if (DECIMAL_COMMA.test(text)) return `'${text}' is not a number (a decimal comma? write ${text.replace(",", ".")}, or the file may use ';' between columns)`;
-  return `'${text}' is not a number`;
+  if (THOUSANDS.test(text)) return `'${clip(text)}' is not a number (a thousands separator? write ${clip(text.replaceAll(",", ""))})`;
+  if (DECIMAL_COMMA.test(text)) return `'${clip(text)}' is not a number (a decimal comma? write ${clip(text.replace(",", "."))}, or the file may use ';' between columns)`;
+  return `'${clip(text)}' is not a number`;
 }
 
 /** Class labels in natural order ("2" before "10"). */
@@ -159,8 +159,8 @@ export function fitTable(records: readonly TableRecord[], options: TableOptions)
   if (task === "classification") {
     target.classes = options.classes ? [...options.classes] : sortLabels(targetTexts);
     const stranger = options.classes && targetTexts.find((t) => !options.classes!.includes(t));
-    if (stranger !== undefined) throw new DataError(`the target '${options.target}' has the class '${stranger}', which is not among the classes given (${options.classes!.join(", ")})`);
-    if (target.classes.length < 2) throw new DataError(`the target '${options.target}' has ${target.classes.length === 0 ? "no values" : `a single class ('${target.classes[0]}')`}; there is nothing to learn`);
+    if (stranger !== undefined) throw new DataError(`the target '${options.target}' has the class '${clip(stranger)}', which is not among the classes given (${clip(options.classes!.join(", "))})`);
+    if (target.classes.length < 2) throw new DataError(`the target '${options.target}' has ${target.classes.length === 0 ? "no values" : `a single class ('${clip(target.classes[0]!)}')`}; there is nothing to learn`);
   } else {
     const values = targetTexts.map(number);
     const bad = targetTexts.find((_, i) => values[i] === undefined);
@@ -179,7 +179,7 @@ export function fitTable(records: readonly TableRecord[], options: TableOptions)
     const leaveOut = (why: string) => reports.push({ name, kind: "left out", missing, detail: why });
     if (distinct.size === 0) { leaveOut("every cell is blank"); continue; } // even when a kind was forced: nothing to fit
     if (distinct.size === 1 && !categorical.has(name) && !numeric.has(name)) {
-      leaveOut(`constant ('${[...distinct][0]}'): it cannot tell rows apart`);
+      leaveOut(`constant ('${clip([...distinct][0]!)}'): it cannot tell rows apart`);
       continue;
     }
     if (!decimalComma && !categorical.has(name)) refuseDecimalCommas(name, present);
@@ -214,20 +214,20 @@ export function checkTableOptions(records: readonly TableRecord[], options: Tabl
   const names = columnNames(records);
   const known = new Set(names);
   const columns = ` (the columns are ${names.join(", ")})`;
-  if (typeof options.target !== "string") throw new ConfigError(`target must be a column name, got ${JSON.stringify(options.target)}`);
+  if (typeof options.target !== "string") throw new ConfigError(`target must be a column name, got ${show(options.target)}`);
   if (records.length > 0 && !known.has(options.target)) throw new ConfigError(`target: no column named '${options.target}'${columns}`);
   for (const what of ["features", "ignore", "categorical", "numeric", "classes"] as const) {
     const list = options[what];
     if (list === undefined) continue;
-    if (!Array.isArray(list) || !list.every((n) => typeof n === "string")) throw new ConfigError(`${what} must be an array of ${what === "classes" ? "class names" : "column names"}, got ${JSON.stringify(list)}`);
+    if (!Array.isArray(list) || !list.every((n) => typeof n === "string")) throw new ConfigError(`${what} must be an array of ${what === "classes" ? "class names" : "column names"}, got ${show(list)}`);
     if (what !== "classes" && records.length > 0) for (const name of list) if (!known.has(name)) throw new ConfigError(`${what}: no column named '${name}'${columns}`);
   }
   for (const name of options.categorical ?? []) if (options.numeric?.includes(name)) throw new ConfigError(`column '${name}' is named both categorical and numeric`);
   if (options.task !== undefined && options.task !== "classification" && options.task !== "regression") {
-    throw new ConfigError(`task must be 'classification' or 'regression', got ${JSON.stringify(options.task)}`);
+    throw new ConfigError(`task must be 'classification' or 'regression', got ${show(options.task)}`);
   }
   for (const flag of ["missingIndicators", "decimalComma"] as const) {
-    if (options[flag] !== undefined && typeof options[flag] !== "boolean") throw new ConfigError(`${flag} must be true or false, got ${JSON.stringify(options[flag])}`);
+    if (options[flag] !== undefined && typeof options[flag] !== "boolean") throw new ConfigError(`${flag} must be true or false, got ${show(options[flag])}`);
   }
 }
 
@@ -238,7 +238,7 @@ function refuseDecimalCommas(column: string, present: readonly string[]): void {
   if (comma === undefined) return;
   const numeric = present.filter((t) => decimal(t) || parseNumber(t) !== undefined).length;
   if (numeric < 0.9 * present.length) return;
-  throw new DataError(`column '${column}': '${comma}' looks like a number with a decimal comma; read such numbers with --decimal-comma ` +
+  throw new DataError(`column '${clip(column)}': '${clip(comma)}' looks like a number with a decimal comma; read such numbers with --decimal-comma ` +
     `(library: decimalComma: true), or write ${comma.replace(",", ".")}`);
 }
 
@@ -307,7 +307,7 @@ export function encodeRecords(preparation: TablePreparation, records: readonly T
       } else {
         const k = index[i]!.get(text ?? column.fill);
         if (k === undefined) {
-          if (options.strict) return refuse(column.name, `unseen category '${text}' (training saw ${column.categories.length > 8 ? `${column.categories.length} others` : column.categories.join(", ")})`);
+          if (options.strict) return refuse(column.name, `unseen category '${clip(text!)}' (training saw ${column.categories.length > 8 ? `${column.categories.length} others` : clip(column.categories.join(", "))})`);
           rowUnseen.push(column.name);
         }
         x.fill(0, at, at + column.categories.length);
@@ -336,7 +336,7 @@ export function encodeTargets(preparation: TablePreparation, records: readonly T
     if (text === undefined) return fail("the target value is missing");
     if (classes) {
       const k = classes.indexOf(text);
-      return k < 0 ? fail(`unknown class '${text}' (the model knows ${classes.length > 20 ? `${classes.length} classes` : classes.join(", ")})`) : classes.map((_, i) => (i === k ? 1 : 0));
+      return k < 0 ? fail(`unknown class '${clip(text)}' (the model knows ${classes.length > 20 ? `${classes.length} classes` : clip(classes.join(", "))})`) : classes.map((_, i) => (i === k ? 1 : 0));
     }
     const value = parseNumber(text, preparation.decimalComma === true);
     return value === undefined ? fail(`${notANumber(text)} (the task is regression)`) : [(value - scaling!.mean) / scaling!.std];

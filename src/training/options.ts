@@ -2,7 +2,7 @@
 // the architecture and where training stands (epochs so far, the network's seed).
 import { MetricMode, type MetricModeId } from "../abi.js";
 import type { Architecture } from "../architecture.js";
-import { checkKeys, ConfigError, optionNames } from "../errors.js";
+import { checkKeys, ConfigError, optionNames, show } from "../errors.js";
 import type { MatrixInput } from "../matrix.js";
 import { Optimizer } from "../optimizer.js";
 import { checkOptimizerConfig, type OptimizerConfig } from "../optimizerConfig.js";
@@ -61,7 +61,7 @@ const EARLY_STOPPING_OPTIONS = optionNames<NonNullable<FitOptions["earlyStopping
 
 function count(value: unknown, name: string, fallback: number): number {
   const v = value ?? fallback;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new ConfigError(`${name} must be a positive integer, got ${String(value)}`);
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new ConfigError(`${name} must be a positive integer, got ${show(value)}`);
   return v;
 }
 
@@ -73,16 +73,16 @@ export function resolveFitOptions(options: FitOptions, state: TrainingState): Fi
   const batchSize = count(options.batchSize, "batchSize", 32);
   const shuffle = options.shuffle ?? true;
   const seed = options.seed ?? state.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new ConfigError(`seed must be an integer, got ${String(seed)}`);
+  if (!Number.isInteger(seed)) throw new ConfigError(`seed must be an integer, got ${show(seed)}`);
   const lrAt = scheduleFunction(options.schedule);
   const clipNorm = options.clipNorm ?? 0;
-  if (typeof clipNorm !== "number" || !(clipNorm >= 0) || !Number.isFinite(clipNorm)) throw new ConfigError(`clipNorm must be a positive number, got ${String(options.clipNorm)}`);
+  if (typeof clipNorm !== "number" || !(clipNorm >= 0) || !Number.isFinite(clipNorm)) throw new ConfigError(`clipNorm must be a positive number, got ${show(options.clipNorm)}`);
   const split = options.validationSplit;
-  if (split !== undefined && !(typeof split === "number" && split > 0 && split < 1)) throw new ConfigError(`validationSplit must be in (0, 1), got ${String(split)}`);
+  if (split !== undefined && !(typeof split === "number" && split > 0 && split < 1)) throw new ConfigError(`validationSplit must be in (0, 1), got ${show(split)}`);
   if (split !== undefined && options.validationData) throw new ConfigError("give validationSplit or validationData, not both");
   const classifier = accuracyMode(state.arch) !== MetricMode.none;
   const validationRows = options.validationRows ?? (classifier ? "stratified" : "shuffled");
-  if (!VALIDATION_ROWS.includes(validationRows)) throw new ConfigError(`validationRows must be 'stratified', 'shuffled' or 'last', got ${JSON.stringify(options.validationRows)}`);
+  if (!VALIDATION_ROWS.includes(validationRows)) throw new ConfigError(`validationRows must be 'stratified', 'shuffled' or 'last', got ${show(options.validationRows)}`);
   if (options.validationRows !== undefined && split === undefined) throw new ConfigError("validationRows says which rows validationSplit holds out: give validationSplit too");
   if (validationRows === "stratified" && !classifier) throw new ConfigError("validationRows 'stratified' needs a classifier output (softmax, sigmoid, or several outputs); use 'shuffled'");
   if (options.validationData !== undefined) {
@@ -95,14 +95,14 @@ export function resolveFitOptions(options: FitOptions, state: TrainingState): Fi
   if (earlyStopping?.monitor.endsWith("ccuracy") && !metrics.includes("accuracy")) metrics.push("accuracy");
   const mode = metricMode(state.arch, metrics);
   const yieldEveryMs = options.yieldEveryMs ?? 10;
-  if (typeof yieldEveryMs !== "number" || !(yieldEveryMs >= 0) || !Number.isFinite(yieldEveryMs)) throw new ConfigError(`yieldEveryMs must be a number ≥ 0, got ${String(options.yieldEveryMs)}`);
+  if (typeof yieldEveryMs !== "number" || !(yieldEveryMs >= 0) || !Number.isFinite(yieldEveryMs)) throw new ConfigError(`yieldEveryMs must be a number ≥ 0, got ${show(options.yieldEveryMs)}`);
   if (options.optimizer instanceof Optimizer) state.checkOptimizer?.(options.optimizer);
   const optimizer = options.optimizer instanceof Optimizer ? options.optimizer : checkOptimizerConfig(options.optimizer ?? DEFAULT_OPTIMIZER);
   const baseLr = optimizer instanceof Optimizer ? optimizer.baseLr : optimizer.lr!;
   const learningRates = Array.from({ length: epochs }, (_, e) => {
     const lr = lrAt(state.epochs + e, baseLr);
     if (typeof lr !== "number" || !(lr > 0) || !Number.isFinite(lr)) {
-      throw new ConfigError(`schedule: the learning rate of epoch ${state.epochs + e + 1} would be ${String(lr)}; it must stay a positive number (for cosine, set minLr > 0)`);
+      throw new ConfigError(`schedule: the learning rate of epoch ${state.epochs + e + 1} would be ${show(lr)}; it must stay a positive number (for cosine, set minLr > 0)`);
     }
     return lr;
   });
@@ -118,10 +118,10 @@ function stoppingRule(early: NonNullable<FitOptions["earlyStopping"]>, hasValida
   if (typeof early !== "object") throw new ConfigError("earlyStopping must be an object { monitor?, patience?, minDelta?, restoreBestWeights? }");
   checkKeys(early, EARLY_STOPPING_OPTIONS, "earlyStopping");
   const monitor: Monitor = early.monitor ?? (hasValidation ? "valLoss" : "loss");
-  if (!MONITORS.includes(monitor)) throw new ConfigError(`earlyStopping.monitor must be 'loss', 'accuracy', 'valLoss' or 'valAccuracy', got ${JSON.stringify(monitor)}`);
+  if (!MONITORS.includes(monitor)) throw new ConfigError(`earlyStopping.monitor must be 'loss', 'accuracy', 'valLoss' or 'valAccuracy', got ${show(monitor)}`);
   if (monitor.startsWith("val") && !hasValidation) throw new ConfigError(`earlyStopping.monitor '${monitor}' needs validationSplit or validationData`);
   const patience = count(early.patience, "earlyStopping.patience", 5);
   const minDelta = early.minDelta ?? 0;
-  if (typeof minDelta !== "number" || !(minDelta >= 0)) throw new ConfigError(`earlyStopping.minDelta must be a number ≥ 0, got ${String(minDelta)}`);
+  if (typeof minDelta !== "number" || !(minDelta >= 0)) throw new ConfigError(`earlyStopping.minDelta must be a number ≥ 0, got ${show(minDelta)}`);
   return { monitor, patience, minDelta, restoreBestWeights: early.restoreBestWeights ?? true };
 }
