@@ -13,6 +13,8 @@ import type { Matrix, MatrixInput } from "./matrix.js";
 import { jsonFromSaved, savedFromJSON, type ModelJSON } from "./io/modelJson.js";
 import { decodeBinary, encodeBinary } from "./io/binary.js";
 import type { SavedNetwork } from "./io/saved.js";
+import { jsonText } from "./io/jsonText.js";
+import { copyMetadata } from "./io/metadata.js";
 import type { OnnxExportOptions } from "./interop/onnx.js";
 import { createOptimizer, type Optimizer } from "./optimizer.js";
 import { Random, randomSeed } from "./random.js";
@@ -81,13 +83,21 @@ export class Network {
   /** Seed the weights were drawn from (undefined for a network loaded from a model). */
   readonly seed: number | undefined;
   readonly backendName: BackendName;
-  /**
-   * The application's own JSON-serialisable object, saved and loaded with the model (the CLI keeps
-   * its feature scaling and class names here). Empty by default.
-   */
-  metadata: Record<string, unknown> = {};
-
   private readonly engine: Engine;
+  private metadataObject: Record<string, unknown> = {};
+
+  /**
+   * The application's own JSON object, saved and loaded with the model (the CLI keeps its feature
+   * scaling and class names here). Empty by default. Plain JSON only, nested at most
+   * MAX_METADATA_DEPTH levels, numbers finite: anything else is refused here and when saved.
+   */
+  get metadata(): Record<string, unknown> {
+    return this.metadataObject;
+  }
+  set metadata(value: Record<string, unknown>) {
+    copyMetadata(value, "metadata", refuseMetadata);
+    this.metadataObject = value;
+  }
 
   private constructor(engine: Engine) {
     this.engine = engine;
@@ -320,6 +330,11 @@ export class Network {
     return jsonFromSaved(this.snapshot(typeof options === "string" ? undefined : saveOptions(options, "toJSON")));
   }
 
+  /** toJSON() as JSON text that reads back bit-exact (JSON.stringify would write −0 as 0). */
+  toJSONText(options?: SaveOptions): string {
+    return jsonText(this.toJSON(saveOptions(options, "toJSONText")));
+  }
+
   /** The compact binary format (see src/io/binary.ts); with `{ optimizer }` a checkpoint. */
   toBinary(options?: SaveOptions): Uint8Array {
     return encodeBinary(this.snapshot(saveOptions(options, "toBinary")));
@@ -362,11 +377,9 @@ export class Network {
       arch: { inputSize: this.inputSize, layers: this.layers.map((l) => ({ ...l })), loss: this.loss },
       params: engine.parameters(),
     };
-    if (Object.keys(this.metadata ?? {}).length > 0) {
-      if (typeof this.metadata !== "object" || Array.isArray(this.metadata)) throw new ConfigError("metadata must be a plain object");
-      // a deep copy through JSON: what is saved is exactly what loads back
-      saved.metadata = JSON.parse(JSON.stringify(this.metadata)) as Record<string, unknown>;
-    }
+    // checked again (the object may have changed since it was set) and copied: what is saved is exactly what loads back
+    const metadata = copyMetadata(this.metadataObject, "metadata", refuseMetadata);
+    if (Object.keys(metadata).length > 0) saved.metadata = metadata;
     const seed = this.seed === undefined ? {} : { seed: this.seed };
     const optimizer = options?.optimizer;
     if (optimizer !== undefined) {
@@ -409,6 +422,8 @@ function backendChoice(choice: unknown): BackendChoice | undefined {
   if (choice === undefined || choice === "auto" || choice === "wasm" || choice === "wasm-fma" || choice === "ts") return choice;
   throw new ConfigError(`backend: unknown backend ${show(choice)}; expected 'wasm', 'wasm-fma', 'ts' or 'auto'`);
 }
+
+const refuseMetadata = (why: string): never => { throw new ConfigError(why); };
 
 function checkCapacity(value: number | undefined): number {
   if (value === undefined) return 1;

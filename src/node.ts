@@ -33,7 +33,7 @@ export const MAX_MODEL_FILE_BYTES = 2 ** 31;
  * removed if anything fails.
  */
 export async function save(net: Network, path: string, options?: SaveOptions): Promise<void> {
-  const data = isJson(path) ? JSON.stringify(net.toJSON(options)) : net.toBinary(options);
+  const data = isJson(path) ? net.toJSONText(options) : net.toBinary(options);
   const temporary = `${path}.${process.pid}.${randomUUID()}.tmp`;
   try {
     await writeFile(temporary, data);

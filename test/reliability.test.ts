@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Adam, ConfigError, DivergenceError, ModelFormatError, Network, SGD, StateError, WasmlpError } from "../src/index.js";
 import { load, loadCheckpoint, save } from "../src/node.js";
+import { MAX_METADATA_DEPTH } from "../src/io/metadata.js";
+import { crc32 } from "../src/io/crc32.js";
 import { ok, wasmlp } from "./cliRun.js";
 import { BACKENDS, blobs } from "./helpers.js";
 
@@ -171,5 +173,90 @@ describe("F13, F14: values in error messages", () => {
     expect(r.code).toBe(4);
     expect(r.stderr.length).toBeLessThan(300);
     expect(r.stderr).toContain("(10,000,000 characters)");
+  });
+});
+
+/** `depth` levels of nesting: the metadata object itself is level 1 ({ a: { a: … } }). */
+const nested = (depth: number): Record<string, unknown> => {
+  let value: Record<string, unknown> = {};
+  for (let level = 1; level < depth; level++) value = { a: value };
+  return value;
+};
+
+/** A binary model whose metadata block holds `text` (a valid length and checksum around any text). */
+function withMetadataText(net: Network, text: string): Uint8Array {
+  const marker = { m: 1 };
+  net.metadata = marker;
+  const bytes = net.toBinary();
+  const old = new TextEncoder().encode(JSON.stringify(marker)), block = new TextEncoder().encode(text);
+  const at = bytes.length - 4 - old.length - 4;
+  const out = new Uint8Array(at + 4 + block.length + 4);
+  out.set(bytes.subarray(0, at));
+  const view = new DataView(out.buffer);
+  view.setUint32(at, block.length, true);
+  out.set(block, at + 4);
+  view.setUint32(out.length - 4, crc32(out.subarray(0, out.length - 4)), true);
+  return out;
+}
+
+describe("F6: metadata", () => {
+  it("nested deeper than MAX_METADATA_DEPTH is refused by every reader, typed, at once", async () => {
+    const net = await create();
+    const deepText = `{"a":${"[".repeat(10_000)}${"]".repeat(10_000)}}`;
+    const json = net.toJSON();
+    const text = JSON.stringify({ ...json, metadata: { m: 1 } }).replace('{"m":1}', deepText);
+    const why = /nests deeper than 100 levels/;
+    await expect(Network.fromJSON(text)).rejects.toThrow(ModelFormatError);
+    await expect(Network.fromJSON(text)).rejects.toThrow(why);
+    await expect(Network.fromBinary(withMetadataText(net, deepText))).rejects.toThrow(why);
+    writeFileSync(join(dir, "deep.json"), text);
+    await expect(load(join(dir, "deep.json"))).rejects.toThrow(why);
+    expect(MAX_METADATA_DEPTH).toBe(100);
+    // exactly the maximum is written and read back by every format; one more is refused by every writer
+    net.metadata = nested(MAX_METADATA_DEPTH);
+    expect((await Network.fromJSON(net.toJSONText())).metadata).toEqual(nested(MAX_METADATA_DEPTH));
+    expect((await Network.fromBinary(net.toBinary())).metadata).toEqual(nested(MAX_METADATA_DEPTH));
+    expect((await Network.fromONNX(await net.toONNX())).metadata).toEqual(nested(MAX_METADATA_DEPTH));
+    expect((await Network.fromSafetensors(await net.toSafetensors())).metadata).toEqual(nested(MAX_METADATA_DEPTH));
+    expect(() => { net.metadata = nested(MAX_METADATA_DEPTH + 1); }).toThrow(ConfigError);
+    (net.metadata as { a: unknown }).a = nested(MAX_METADATA_DEPTH); // changed after it was set
+    for (const write of [() => net.toJSON(), () => net.toBinary(), () => net.toJSONText()]) expect(write).toThrow(why);
+    await expect(net.toONNX()).rejects.toThrow(why);
+    await expect(save(net, join(dir, "deep.wasmlp"))).rejects.toThrow(ConfigError);
+    expect(readdirSync(dir).filter((f) => f.startsWith("deep.wasmlp"))).toEqual([]);
+  });
+
+  it("a non-finite number or anything JSON cannot hold is refused where it enters, never saved as null", async () => {
+    const net = await create();
+    expect(() => { net.metadata = { scaling: { std: [1, Number.NaN] } }; }).toThrow("metadata.scaling.std[1] is NaN: metadata numbers must be finite");
+    expect(net.metadata).toEqual({});
+    net.metadata = { std: 1 };
+    net.metadata.std = Infinity;
+    expect(() => net.toJSON()).toThrow(ConfigError);
+    expect(() => net.toBinary()).toThrow("metadata.std is Infinity");
+    for (const bad of [{ when: new Date(0) }, { n: 1n }, { f: () => 1 }, { list: [1, undefined] }]) {
+      expect(() => { net.metadata = bad as never; }).toThrow(ConfigError);
+    }
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(() => { net.metadata = cycle; }).toThrow(/metadata.self contains itself/);
+    const json = { ...(await create()).toJSON(), metadata: { std: Number.NaN } };
+    await expect(Network.fromJSON(json)).rejects.toThrow("model.metadata.std is NaN");
+  });
+
+  it("a model given as an object does not share the caller's metadata", async () => {
+    const metadata = { classes: ["a", "b"] };
+    const net = await Network.fromJSON({ ...(await create()).toJSON(), metadata });
+    metadata.classes.push("c");
+    expect(net.metadata).toEqual({ classes: ["a", "b"] });
+  });
+
+  it("CLI train: a target whose standard deviation overflows is bad data (exit 3), and no model is saved", () => {
+    const data = join(dir, "overflow.csv"), model = join(dir, "overflow.wasmlp");
+    writeFileSync(data, "x,y\n" + Array.from({ length: 40 }, (_, i) => `${i},${((i % 7) - 3) * 1e200 + i / 3}`).join("\n") + "\n");
+    const r = wasmlp("train", data, "--task", "regression", "--epochs", "2", "--out", model);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("error: the target 'y': its values are out of float64's range for standardising (the standard deviation overflows to Infinity)");
+    expect(readdirSync(dir).filter((f) => f.startsWith("overflow.wasmlp"))).toEqual([]);
   });
 });

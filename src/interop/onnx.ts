@@ -11,6 +11,7 @@ import { checkArchitecture, type LayerShape } from "../architecture.js";
 import { ConfigError, ModelFormatError } from "../errors.js";
 import type { Loss } from "../loss.js";
 import type { SavedNetwork } from "../io/saved.js";
+import { jsonText } from "../io/jsonText.js";
 import { defaultLoss, MAX_VALUES, metadataObject, readFloats } from "./common.js";
 import { int64s, readMessage, text, Wire, Writer, type Field } from "./protobuf.js";
 
@@ -83,7 +84,7 @@ export function encodeONNX(saved: SavedNetwork, options: OnnxExportOptions = {})
   const metadata: [string, string][] = [
     ["wasmlp.loss", arch.loss],
     ["wasmlp.inputs", options.inputScaling ? "raw values, standardised inside the graph (no blank cells)" : "as the network takes them"],
-    ...(saved.metadata ? [["wasmlp.metadata", JSON.stringify(saved.metadata)] as [string, string]] : []),
+    ...(saved.metadata ? [["wasmlp.metadata", jsonText(saved.metadata)] as [string, string]] : []),
   ];
   const model = new Writer()
     .int(Model.irVersion, IR_VERSION)

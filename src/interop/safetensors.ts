@@ -7,6 +7,7 @@ import { ACTIVATIONS, type Activation } from "../activation.js";
 import { checkArchitecture, type Architecture, type LayerShape } from "../architecture.js";
 import { ConfigError, ModelFormatError, clip, show } from "../errors.js";
 import type { SavedNetwork } from "../io/saved.js";
+import { jsonText } from "../io/jsonText.js";
 import { LOSSES, type Loss } from "../loss.js";
 import { defaultLoss, MAX_VALUES, metadataObject, readFloats } from "./common.js";
 
@@ -29,7 +30,7 @@ export function encodeSafetensors(saved: SavedNetwork): Uint8Array {
     __metadata__: {
       format: "pt",
       "wasmlp.architecture": JSON.stringify({ inputSize: arch.inputSize, layers: arch.layers.map((l) => ({ size: l.size, activation: l.activation })), loss: arch.loss }),
-      ...(saved.metadata ? { "wasmlp.metadata": JSON.stringify(saved.metadata) } : {}),
+      ...(saved.metadata ? { "wasmlp.metadata": jsonText(saved.metadata) } : {}),
     },
   };
   let offset = 0, fanIn = arch.inputSize;

@@ -27,6 +27,8 @@ import { ConfigError, ModelFormatError, clip, show } from "../errors.js";
 import { lossFromId, lossId } from "../loss.js";
 import { checkOptimizerConfig, type OptimizerConfig } from "../optimizerConfig.js";
 import { crc32 } from "./crc32.js";
+import { jsonText } from "./jsonText.js";
+import { copyMetadata } from "./metadata.js";
 import { parameterCount, type SavedNetwork } from "./saved.js";
 
 export const BINARY_MAGIC = "WMLP";
@@ -43,7 +45,7 @@ export function encodeBinary(saved: SavedNetwork): Uint8Array {
   const P = params.length;
   const headerEnd = HEADER_BYTES + 8 * arch.layers.length;
   const paramsAt = headerEnd + (optimizer ? TRAINING_BYTES : 0);
-  const metadata = saved.metadata === undefined ? undefined : new TextEncoder().encode(JSON.stringify(saved.metadata));
+  const metadata = saved.metadata === undefined ? undefined : new TextEncoder().encode(jsonText(saved.metadata));
   const metadataAt = paramsAt + 8 * P * (optimizer ? 3 : 1);
   const total = metadataAt + (metadata ? 4 + metadata.length : 0) + 4;
   const bytes = new Uint8Array(total);
@@ -139,8 +141,7 @@ export function decodeBinary(input: Uint8Array | ArrayBuffer): SavedNetwork {
     } catch (e) {
       fail(`the metadata block is not valid UTF-8 JSON (${clip((e as Error).message, 160)})`);
     }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) fail("the metadata block must hold a JSON object");
-    metadata = parsed as Record<string, unknown>;
+    metadata = copyMetadata(parsed, "metadata", fail);
   }
   const seed = view.getFloat64(24, true);
   if (!Number.isNaN(seed) && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) fail(`seed ${seed} is not an integer in [0, 2^32)`);

@@ -6,6 +6,7 @@ import type { Loss } from "../loss.js";
 import { checkOptimizerConfig, type OptimizerConfig } from "../optimizerConfig.js";
 import { parameterCount, type SavedNetwork, type SavedTraining } from "./saved.js";
 import { readBetaPowers } from "./binary.js";
+import { copyMetadata } from "./metadata.js";
 
 export const MODEL_FORMAT = "wasmlp-model";
 export const MODEL_VERSION = 1;
@@ -124,10 +125,8 @@ export function savedFromJSON(input: unknown): SavedNetwork {
   });
   const saved: SavedNetwork = { arch, params };
   if (raw.metadata !== undefined) {
-    if (typeof raw.metadata !== "object" || raw.metadata === null || Array.isArray(raw.metadata)) {
-      throw new ModelFormatError("model.metadata must be a JSON object");
-    }
-    saved.metadata = raw.metadata as Record<string, unknown>;
+    // a copy: a model given as an object never shares the caller's metadata
+    saved.metadata = copyMetadata(raw.metadata, "model.metadata", (why) => { throw new ModelFormatError(why); });
   }
   if (raw.training !== undefined) {
     saved.training = parseTraining(raw.training, params.length);

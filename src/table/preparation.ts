@@ -165,7 +165,7 @@ export function fitTable(records: readonly TableRecord[], options: TableOptions)
     const values = targetTexts.map(number);
     const bad = targetTexts.find((_, i) => values[i] === undefined);
     if (bad !== undefined) throw new DataError(`target '${options.target}': ${notANumber(bad)} (the task is regression)`);
-    target.scaling = meanStd(values as number[]);
+    target.scaling = finiteMeanStd(values as number[], `the target '${clip(options.target)}'`);
   }
   if (task === "regression" && options.classes) throw new ConfigError("classes: a regression target has no classes");
 
@@ -190,7 +190,7 @@ export function fitTable(records: readonly TableRecord[], options: TableOptions)
     if (kind === "numeric") {
       const values = numbers.filter((v): v is number => v !== undefined);
       if (values.length === 0) throw new DataError(`column '${name}' is to be numeric but has no number in the training rows`);
-      const { mean, std } = meanStd(values);
+      const { mean, std } = finiteMeanStd(values, `column '${clip(name)}'`);
       columns.push({ name, kind, mean, std, fill: median(values), missingIndicator });
       reports.push({ name, kind, missing });
     } else {
@@ -354,6 +354,18 @@ export function meanStd(values: readonly number[]): { mean: number; std: number 
   let variance = 0;
   for (const v of values) variance += (v - mean) ** 2;
   return { mean, std: Math.sqrt(variance / values.length) };
+}
+
+/**
+ * meanStd, refused (a DataError) when float64 cannot hold it: values so far apart that the mean or
+ * the spread overflows to Infinity, or so close that the spread underflows to 0. A model keeping
+ * such a scaling would be one its own readers refuse.
+ */
+function finiteMeanStd(values: readonly number[], what: string): { mean: number; std: number } {
+  const { mean, std } = meanStd(values);
+  if (Number.isFinite(mean) && Number.isFinite(std) && std > 0) return { mean, std };
+  const why = !Number.isFinite(mean) ? "the mean overflows to Infinity" : std > 0 ? "the standard deviation overflows to Infinity" : "the standard deviation underflows to 0";
+  throw new DataError(`${what}: its values are out of float64's range for standardising (${why}); rescale them, e.g. to other units`);
 }
 
 function median(values: readonly number[]): number {
