@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Adam, ConfigError, DivergenceError, ModelFormatError, Network, SGD, StateError, WasmlpError } from "../src/index.js";
 import { load, loadCheckpoint, save } from "../src/node.js";
+import { MAX_LAYERS, MAX_PARAMETERS } from "../src/architecture.js";
+import { MAX_PLAN_BYTES } from "../src/memoryPlan.js";
 import { MAX_METADATA_DEPTH } from "../src/io/metadata.js";
 import { crc32 } from "../src/io/crc32.js";
 import { ok, wasmlp } from "./cliRun.js";
@@ -258,5 +260,76 @@ describe("F6: metadata", () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toContain("error: the target 'y': its values are out of float64's range for standardising (the standard deviation overflows to Infinity)");
     expect(readdirSync(dir).filter((f) => f.startsWith("overflow.wasmlp"))).toEqual([]);
+  });
+});
+
+/** A copy of `bytes` changed by `change`, with its checksum made right again (so only the change is judged). */
+function patched(bytes: Uint8Array, change: (view: DataView) => void): Uint8Array {
+  const out = bytes.slice();
+  const view = new DataView(out.buffer);
+  change(view);
+  view.setUint32(out.length - 4, crc32(out.subarray(0, out.length - 4)), true);
+  return out;
+}
+
+describe("F9: whatever wasmlp writes, it reads back", () => {
+  it("one maximum layer count for create and every reader: 65,536 layers round-trip, 65,537 are refused at create", async () => {
+    expect(MAX_LAYERS).toBe(65_536);
+    const layers = (n: number) => Array.from({ length: n }, () => ({ size: 1, activation: "identity" as const }));
+    await expect(Network.create({ inputSize: 1, loss: "squaredError", layers: layers(MAX_LAYERS + 1), backend: "ts" }))
+      .rejects.toThrow(new ConfigError("options.layers: 65537 layers, more than the 65536 a network may have"));
+    const net = await Network.create({ inputSize: 1, seed: 3, loss: "squaredError", layers: layers(MAX_LAYERS), backend: "ts" });
+    const back = await Network.fromBinary(net.toBinary(), { backend: "ts" });
+    expect(back.toBinary()).toEqual(net.toBinary());
+    const json = net.toJSON();
+    await expect(Network.fromJSON({ ...json, layers: [...json.layers, json.layers[0]!] }, { backend: "ts" })).rejects.toThrow(ModelFormatError);
+  });
+
+  it("JSON training.epochs and optimizer.step are bounded by what the binary format holds, so nothing wraps", async () => {
+    const net = await create();
+    const json = net.toJSON();
+    for (const epochs of [2 ** 32 + 5, 1e300]) {
+      await expect(Network.fromJSON({ ...json, training: { epochs } })).rejects.toThrow(/model.training.epochs must be a whole number in \[0, 4294967295\]/);
+    }
+    const most = await Network.fromJSON({ ...json, training: { epochs: 2 ** 32 - 1 } });
+    expect((await Network.fromBinary(most.toBinary())).epochsTrained).toBe(2 ** 32 - 1);
+    const checkpoint = net.toJSON({ optimizer: new Adam(net) });
+    const o = checkpoint.training!.optimizer!;
+    await expect(Network.loadCheckpoint({ ...checkpoint, training: { ...checkpoint.training!, optimizer: { ...o, step: 1e300 } } }))
+      .rejects.toThrow(/optimizer.step must be a whole number in \[0, 2\^53\], got 1e\+300/);
+  });
+
+  it("−0 survives a JSON round trip (text and file), as it does a binary one", async () => {
+    const net = await create();
+    net.setParameters(1, { biases: [-0, 0, -0, 1, -0] });
+    net.metadata = { offset: -0 };
+    const isNegativeZero = (n: Network) => Object.is(n.biases(1)[0], -0) && Object.is(n.biases(1)[2], -0) && Object.is(n.metadata.offset, -0);
+    expect(isNegativeZero(await Network.fromJSON(net.toJSONText()))).toBe(true);
+    expect(isNegativeZero(await Network.fromBinary(net.toBinary()))).toBe(true);
+    await save(net, join(dir, "negative-zero.json"));
+    expect(readFileSync(join(dir, "negative-zero.json"), "utf8")).toContain('"biases":[-0,0,-0,1,-0]');
+    expect(isNegativeZero(await load(join(dir, "negative-zero.json")))).toBe(true);
+  });
+
+  it("a JSON model claiming 2^24 × 2^24 weights is refused from its sizes, before any allocation", async () => {
+    const claim = { format: "wasmlp-model", version: 1, inputSize: 2 ** 24, loss: "squaredError", layers: [{ size: 2 ** 24, activation: "identity", weights: [], biases: [] }] };
+    const error = await failure(() => Network.fromJSON(claim));
+    expect(error).toBeInstanceOf(ModelFormatError);
+    expect((error as Error).message).toBe(`model: 281474993487872 parameters, more than the ${MAX_PARAMETERS} a network may have (its parameters, gradients and optimizer state must fit in 2 GiB)`);
+    expect(MAX_PARAMETERS * 32).toBe(MAX_PLAN_BYTES);
+    // under the maximum, the arrays are checked against the sizes before the parameters are allocated
+    await expect(Network.fromJSON({ ...claim, inputSize: 8000, layers: [{ ...claim.layers[0]!, size: 8000 }] })).rejects.toThrow("model.layers[0].weights has 0 numbers, the layer sizes need 64000000");
+  });
+
+  it("binary: a non-zero reserved field, a nesterov that is neither 0 nor 1, or a setting of the other optimizer is refused", async () => {
+    const net = await create();
+    const sgd = net.toBinary({ optimizer: new SGD(net, { lr: 0.1, momentum: 0.9, nesterov: true }) });
+    const block = 32 + 8 * net.layers.length; // the optimizer block follows the header and the layer table
+    expect((await Network.loadCheckpoint(sgd)).optimizer).toMatchObject({ nesterov: true });
+    await expect(Network.loadCheckpoint(patched(sgd, (v) => v.setUint32(block + 4, 7, true)))).rejects.toThrow("binary model: the reserved field after the optimizer id is 7, not 0");
+    await expect(Network.loadCheckpoint(patched(sgd, (v) => v.setFloat64(block + 8 + 8 * 4, 0.5, true)))).rejects.toThrow("binary model: optimizer field nesterov is 0.5; it must be 0 or 1");
+    await expect(Network.loadCheckpoint(patched(sgd, (v) => v.setFloat64(block + 8 + 8 * 6, 0.9, true)))).rejects.toThrow("binary model: optimizer field beta1 is 0.9, but an SGD checkpoint has none (it must be 0)");
+    const adam = net.toBinary({ optimizer: new Adam(net) });
+    await expect(Network.loadCheckpoint(patched(adam, (v) => v.setFloat64(block + 8 + 8 * 4, 1, true)))).rejects.toThrow("binary model: optimizer field nesterov is 1, but an Adam checkpoint has none (it must be 0)");
   });
 });

@@ -22,14 +22,14 @@
 // before it trusts anything, and returns nothing half-built.
 import { OptimizerId } from "../abi.js";
 import { activationFromId, activationId } from "../activation.js";
-import { checkArchitecture } from "../architecture.js";
+import { checkArchitecture, MAX_LAYERS } from "../architecture.js";
 import { ConfigError, ModelFormatError, clip, show } from "../errors.js";
 import { lossFromId, lossId } from "../loss.js";
 import { checkOptimizerConfig, type OptimizerConfig } from "../optimizerConfig.js";
 import { crc32 } from "./crc32.js";
 import { jsonText } from "./jsonText.js";
 import { copyMetadata } from "./metadata.js";
-import { parameterCount, type SavedNetwork } from "./saved.js";
+import { MAX_EPOCHS_TRAINED, MAX_STEPS, parameterCount, type SavedNetwork } from "./saved.js";
 
 export const BINARY_MAGIC = "WMLP";
 export const BINARY_VERSION = 1;
@@ -37,11 +37,13 @@ const FLAG_CHECKPOINT = 1;
 const FLAG_METADATA = 2;
 const HEADER_BYTES = 32;
 const TRAINING_BYTES = 96;
-const MAX_LAYERS = 1 << 16;
 
 export function encodeBinary(saved: SavedNetwork): Uint8Array {
   const { arch, params, training } = saved;
   const optimizer = training?.optimizer;
+  // what the fields cannot hold is refused, never wrapped (the readers would read something else)
+  const epochs = training?.epochs ?? 0;
+  if (!(Number.isInteger(epochs) && epochs >= 0 && epochs <= MAX_EPOCHS_TRAINED)) throw new ConfigError(`toBinary: ${show(epochs)} epochs trained cannot be stored (at most ${MAX_EPOCHS_TRAINED})`);
   const P = params.length;
   const headerEnd = HEADER_BYTES + 8 * arch.layers.length;
   const paramsAt = headerEnd + (optimizer ? TRAINING_BYTES : 0);
@@ -60,7 +62,7 @@ export function encodeBinary(saved: SavedNetwork): Uint8Array {
   view.setUint32(8, arch.inputSize, true);
   view.setUint32(12, arch.layers.length, true);
   view.setUint32(16, lossId(arch.loss), true);
-  view.setUint32(20, training?.epochs ?? 0, true);
+  view.setUint32(20, epochs, true);
   view.setFloat64(24, training?.seed ?? NaN, true);
   arch.layers.forEach((layer, l) => {
     view.setUint32(HEADER_BYTES + 8 * l, layer.size, true);
@@ -154,9 +156,17 @@ export function decodeBinary(input: Uint8Array | ArrayBuffer): SavedNetwork {
   const f = (i: number) => view.getFloat64(at + 8 + 8 * i, true);
   const type = view.getUint32(at, true);
   if (type !== OptimizerId.sgd && type !== OptimizerId.adam) fail(`unknown optimizer id ${type}`);
+  const reserved = view.getUint32(at + 4, true);
+  if (reserved !== 0) fail(`the reserved field after the optimizer id is ${reserved}, not 0`);
   const [step, baseLr, lr, momentum, nesterov, weightDecay, beta1, beta2, eps, beta1Power, beta2Power] = Array.from({ length: 11 }, (_, i) => f(i)) as number[];
+  // the settings of the other optimizer are written as 0, and must read so (no value is ignored)
+  const unused = type === OptimizerId.adam ? { momentum, nesterov } : { beta1, beta2, eps, beta1Power, beta2Power };
+  for (const [name, value] of Object.entries(unused)) {
+    if (!Object.is(value, 0)) fail(`optimizer field ${name} is ${show(value)}, but ${type === OptimizerId.adam ? "an Adam" : "an SGD"} checkpoint has none (it must be 0)`);
+  }
+  if (nesterov !== 0 && nesterov !== 1) fail(`optimizer field nesterov is ${show(nesterov)}; it must be 0 or 1`);
   const betaPowers = readBetaPowers(beta1Power!, beta2Power!, fail);
-  if (!Number.isInteger(step) || step! < 0) fail(`optimizer step count ${step} is not a whole number ≥ 0`);
+  if (!Number.isInteger(step) || step! < 0 || step! > MAX_STEPS) fail(`optimizer step count ${show(step)} is not a whole number in [0, 2^53]`);
   if (!(baseLr! > 0) || !Number.isFinite(baseLr)) fail(`optimizer base learning rate ${baseLr} is not a positive number`);
   let config: OptimizerConfig;
   try {

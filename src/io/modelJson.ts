@@ -4,7 +4,7 @@ import { ConfigError, ModelFormatError, clip, show } from "../errors.js";
 import type { Activation } from "../activation.js";
 import type { Loss } from "../loss.js";
 import { checkOptimizerConfig, type OptimizerConfig } from "../optimizerConfig.js";
-import { parameterCount, type SavedNetwork, type SavedTraining } from "./saved.js";
+import { MAX_EPOCHS_TRAINED, MAX_STEPS, parameterCount, type SavedNetwork, type SavedTraining } from "./saved.js";
 import { readBetaPowers } from "./binary.js";
 import { copyMetadata } from "./metadata.js";
 
@@ -109,20 +109,22 @@ export function savedFromJSON(input: unknown): SavedNetwork {
     throw new ModelFormatError(`model.version ${show(raw.version)} is not supported; this wasmlp reads version ${MODEL_VERSION}`);
   }
   const arch = checkArchitecture(raw, "model", ModelFormatError);
-  // Parameters in plan order (W¹ b¹ W² b² …), each array checked against the layer sizes.
-  const params = new Float64Array(parameterCount(arch));
-  let fanIn = arch.inputSize, offset = 0;
-  arch.layers.forEach((shape, l) => {
+  // Parameters in plan order (W¹ b¹ W² b² …): every array checked against the layer sizes first,
+  // so that sizes the file only claims never cost an allocation.
+  let fanIn = arch.inputSize;
+  const arrays = arch.layers.flatMap((shape, l) => {
     const layer = (raw.layers as Record<string, unknown>[])[l]!;
     const at = `model.layers[${l}]`;
     const weights = checkNumbers(layer.weights, shape.size * fanIn, `${at}.weights`);
-    params.set(weights, offset);
-    offset += weights.length;
-    const biases = checkNumbers(layer.biases, shape.size, `${at}.biases`);
-    params.set(biases, offset);
-    offset += biases.length;
     fanIn = shape.size;
+    return [weights, checkNumbers(layer.biases, shape.size, `${at}.biases`)];
   });
+  const params = new Float64Array(parameterCount(arch));
+  let offset = 0;
+  for (const values of arrays) {
+    params.set(values, offset);
+    offset += values.length;
+  }
   const saved: SavedNetwork = { arch, params };
   if (raw.metadata !== undefined) {
     // a copy: a model given as an object never shares the caller's metadata
@@ -138,7 +140,9 @@ function parseTraining(value: unknown, P: number): SavedTraining {
   const fail = (message: string): never => { throw new ModelFormatError(`model.training${message}`); };
   if (typeof value !== "object" || value === null) fail(" must be an object { epochs, seed?, optimizer? }");
   const t = value as Record<string, unknown>;
-  if (!Number.isInteger(t.epochs) || (t.epochs as number) < 0) fail(`.epochs must be a whole number ≥ 0, got ${show(t.epochs)}`);
+  if (!Number.isInteger(t.epochs) || (t.epochs as number) < 0 || (t.epochs as number) > MAX_EPOCHS_TRAINED) {
+    fail(`.epochs must be a whole number in [0, ${MAX_EPOCHS_TRAINED}], got ${show(t.epochs)}`);
+  }
   const training: SavedTraining = { epochs: t.epochs as number };
   if (t.seed !== undefined) {
     if (!Number.isInteger(t.seed) || (t.seed as number) < 0 || (t.seed as number) > 0xffffffff) fail(`.seed must be an integer in [0, 2^32), got ${show(t.seed)}`);
@@ -154,7 +158,7 @@ function parseTraining(value: unknown, P: number): SavedTraining {
     throw e instanceof ConfigError ? new ModelFormatError(`model.training.optimizer: ${e.message}`) : e;
   }
   if (typeof baseLr !== "number" || !(baseLr > 0) || !Number.isFinite(baseLr)) fail(`.optimizer.baseLr must be a positive number, got ${show(baseLr)}`);
-  if (!Number.isInteger(step) || (step as number) < 0) fail(`.optimizer.step must be a whole number ≥ 0, got ${show(step)}`);
+  if (!Number.isInteger(step) || (step as number) < 0 || (step as number) > MAX_STEPS) fail(`.optimizer.step must be a whole number in [0, 2^53], got ${show(step)}`);
   training.optimizer = {
     config, baseLr: baseLr as number, step: step as number,
     ...betaPowersOf(beta1Power, beta2Power, fail),
