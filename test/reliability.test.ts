@@ -1,7 +1,7 @@
 // Regression tests for the attack run of issue 18, one describe per finding (F1–F14): bounded
 // memory plans and loader time, safe saves, bounded file reads, no kept overflow, bounded metadata,
 // lazy schedules, files that read back as written, typed errors for every misuse, CLI exit codes.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +13,8 @@ import { MAX_PLAN_BYTES } from "../src/memoryPlan.js";
 import { MAX_METADATA_DEPTH } from "../src/io/metadata.js";
 import { crc32 } from "../src/io/crc32.js";
 import { ok, wasmlp } from "./cliRun.js";
-import { BACKENDS, blobs } from "./helpers.js";
+import { SCHEDULE_CHECKED_AHEAD } from "../src/training/options.js";
+import { BACKENDS, blobs, ROOT } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "wasmlp-reliability-"));
 const create = (backend = "ts" as const) => Network.create({ inputSize: 4, seed: 2, backend, loss: "crossEntropy", layers: [{ size: 5, activation: "tanh" }, { size: 3, activation: "softmax" }] });
@@ -331,5 +332,97 @@ describe("F9: whatever wasmlp writes, it reads back", () => {
     await expect(Network.loadCheckpoint(patched(sgd, (v) => v.setFloat64(block + 8 + 8 * 6, 0.9, true)))).rejects.toThrow("binary model: optimizer field beta1 is 0.9, but an SGD checkpoint has none (it must be 0)");
     const adam = net.toBinary({ optimizer: new Adam(net) });
     await expect(Network.loadCheckpoint(patched(adam, (v) => v.setFloat64(block + 8 + 8 * 4, 1, true)))).rejects.toThrow("binary model: optimizer field nesterov is 1, but an Adam checkpoint has none (it must be 0)");
+  });
+});
+
+/** Runs the CLI until `ready` appears on stdout, then sends SIGINT; resolves with the whole run. */
+function interruptWhen(ready: RegExp, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["dist/cli.js", ...args], { cwd: ROOT });
+    let stdout = "", stderr = "", sent = false;
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (!sent && ready.test(stdout)) { sent = true; child.kill("SIGINT"); }
+    });
+    child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("F8: epochs", () => {
+  it("no rate array up front: 2^32 − 1 epochs start at once, and stop on a callback", async () => {
+    const { inputs, targets } = blobs(12, 5);
+    const net = await create();
+    const schedule = { type: "cosine", period: 2 ** 32, minLr: 1e-5 } as const;
+    const history = net.fit(inputs, targets, { epochs: 2 ** 32 - 1, onEpochEnd: (log) => log.epoch < 3, schedule });
+    expect(history).toMatchObject({ stopReason: "callback" });
+    const cosine = (e: number) => 1e-5 + ((0.001 - 1e-5) * (1 + Math.cos((Math.PI * e) / 2 ** 32))) / 2;
+    expect(history.epochs.map((e) => e.lr)).toEqual([0, 1, 2].map(cosine));
+  });
+
+  it("epochs: Infinity trains until a stop condition: abort, early stopping, or the most epochs a life may count", async () => {
+    const { inputs, targets } = blobs(12, 6);
+    const net = await create();
+    const controller = new AbortController();
+    const aborted = await net.fitAsync(inputs, targets, { epochs: Infinity, signal: controller.signal, onEpochEnd: (log) => { if (log.epoch === 4) controller.abort(); } });
+    expect([aborted.stopReason, aborted.epochs.length]).toEqual(["aborted", 4]);
+    const early = net.fit(inputs, targets, { epochs: Infinity, earlyStopping: { monitor: "loss", patience: 1, minDelta: 10 } });
+    expect([early.stopReason, early.epochs.length]).toEqual(["earlyStopping", 2]);
+    const old = await Network.fromJSON({ ...net.toJSON(), training: { epochs: 2 ** 32 - 3 } });
+    const rest = old.fit(inputs, targets, { epochs: Infinity });
+    expect([rest.stopReason, rest.epochs.length, old.epochsTrained]).toEqual(["completed", 2, 2 ** 32 - 1]);
+    expect((await Network.fromBinary(old.toBinary())).epochsTrained).toBe(2 ** 32 - 1);
+  });
+
+  it("a run past the count a model file holds is refused at once, typed, training nothing", async () => {
+    const { inputs, targets } = blobs(12, 7);
+    const net = await create();
+    const before = params(net);
+    expect(() => net.fit(inputs, targets, { epochs: 2 ** 32 })).toThrow(ConfigError);
+    expect(() => net.fit(inputs, targets, { epochs: 2 ** 32 })).toThrow(/epochs: 4294967296 more would make 4294967296, more than the 4294967295 a network's life may count/);
+    expect([params(net), net.epochsTrained]).toEqual([before, 0]);
+  });
+
+  it("schedules are computed per epoch: a built-in's first bad rate is named before training, a function's when its epoch comes", async () => {
+    const { inputs, targets } = blobs(12, 8);
+    const net = await create();
+    expect(() => net.fit(inputs, targets, { epochs: 2 ** 32 - 1, schedule: { type: "exponential", gamma: 0.5 } }))
+      .toThrow("schedule: the learning rate of epoch 1067 would be 0; it must stay a positive number (for cosine, set minLr > 0)");
+    expect(net.epochsTrained).toBe(0);
+    const late = SCHEDULE_CHECKED_AHEAD + 5; // beyond what is tried before training
+    expect(() => net.fit(inputs, targets, { epochs: late + 10, schedule: (epoch) => (epoch < late ? 0.01 : Number.NaN) }))
+      .toThrow(`schedule: the learning rate of epoch ${late + 1} would be NaN; it must stay a positive number (for cosine, set minLr > 0). Training stopped before that epoch; the network keeps its weights after epoch ${late}`);
+    expect(net.epochsTrained).toBe(late);
+  });
+
+  it("CLI --epochs: 2,000,000,000 trains (Ctrl-C stops it and saves), 1e300 is a usage error", async () => {
+    const model = join(dir, "many-epochs.wasmlp");
+    const run = await interruptWhen(/^epoch 2\//m, "train", "data/iris.csv", "--epochs", "2000000000", "--out", model);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/training: interrupted after \d+ epochs/);
+    expect(ok("inspect", model)).toMatch(/epochs trained: \d+/);
+    const r = wasmlp("train", "data/iris.csv", "--epochs", "1e300");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("expected a positive integer up to 4294967295");
+  });
+});
+
+describe("F13: misuse gets a typed error before anything changes", () => {
+  it("a callback that is not a function, a signal that is no AbortSignal, a shuffle that is no boolean: refused before any training", async () => {
+    const { inputs, targets } = blobs(12, 9);
+    const net = await create();
+    const before = params(net);
+    const cases: [object, string][] = [
+      [{ onEpochEnd: 5 }, "onEpochEnd must be a function, got 5"],
+      [{ onBatchEnd: "log" }, 'onBatchEnd must be a function, got "log"'],
+      [{ signal: { abort: true } }, 'signal must be an AbortSignal, got {"abort":true}'],
+      [{ shuffle: "yes" }, 'shuffle must be true or false, got "yes"'],
+    ];
+    for (const [options, message] of cases) {
+      expect(() => net.fit(inputs, targets, { epochs: 2, ...options } as never)).toThrow(new ConfigError(message));
+      await expect(net.fitAsync(inputs, targets, { epochs: 2, ...options } as never)).rejects.toThrow(message);
+    }
+    expect([params(net), net.epochsTrained]).toEqual([before, 0]);
   });
 });

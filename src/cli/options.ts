@@ -4,10 +4,20 @@ import { InvalidArgumentError } from "commander";
 import { parseNumber } from "./rows.js";
 import { DELIMITERS } from "./csv.js";
 import { ACTIVATIONS, type Activation } from "../index.js";
+import { MAX_EPOCHS_TRAINED } from "../io/saved.js";
 
 export function positiveInteger(text: string): number {
   const value = parseNumber(text);
   if (value === undefined || !Number.isInteger(value) || value < 1) throw new InvalidArgumentError("expected a positive integer.");
+  return value;
+}
+
+/** --epochs: a positive integer, at most what a model file can count. */
+export function epochCount(text: string): number {
+  const value = parseNumber(text);
+  if (value === undefined || !Number.isInteger(value) || value < 1 || value > MAX_EPOCHS_TRAINED) {
+    throw new InvalidArgumentError(`expected a positive integer up to ${MAX_EPOCHS_TRAINED} (what a model file can count).`);
+  }
   return value;
 }
 
