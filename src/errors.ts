@@ -11,7 +11,8 @@ export type WasmlpErrorCode =
   | "MODEL_FORMAT" // a model file whose fields, sizes or numbers do not add up
   | "STATE" //       a call in the wrong order, on a disposed network, with a detached optimizer
   | "BACKEND" //     the requested backend cannot run here
-  | "DIVERGED"; //   a training run met a NaN or infinite loss or gradient
+  | "DIVERGED" //    a training run met a NaN or infinite loss or gradient
+  | "CALLBACK"; //   a callback of the caller's threw (trainInWorker: on the page, while the worker trained)
 
 export class WasmlpError extends Error {
   readonly code: WasmlpErrorCode;
@@ -48,6 +49,14 @@ export class BackendError extends WasmlpError {
 export class DivergenceError extends WasmlpError {
   constructor(message: string, readonly epoch: number, readonly batch: number | "validation", readonly history: History) {
     super("DIVERGED", message);
+  }
+}
+
+/** A callback of the caller's threw, and the work it watched was stopped; `cause` is what it threw. */
+export class CallbackError extends WasmlpError {
+  constructor(message: string, cause: unknown) {
+    super("CALLBACK", message);
+    this.cause = cause;
   }
 }
 

@@ -17,7 +17,7 @@ export type { BackendChoice, BackendName } from "./backend/index.js";
 export { fmaSupported, wasmSupported } from "./backend/index.js";
 export {
   WasmlpError, ShapeError, NonFiniteError, DataError, ConfigError, ModelFormatError, StateError, BackendError,
-  DivergenceError, WorkerError,
+  DivergenceError, WorkerError, CallbackError,
 } from "./errors.js";
 export type { WasmlpErrorCode } from "./errors.js";
 export { trainInWorker } from "./worker/trainInWorker.js";

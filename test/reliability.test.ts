@@ -426,3 +426,58 @@ describe("F13: misuse gets a typed error before anything changes", () => {
     expect([params(net), net.epochsTrained]).toEqual([before, 0]);
   });
 });
+
+describe("F11: trainInWorker (Node, worker_threads; the built library, as users run it)", async () => {
+  const built = (await import(`${ROOT}dist/node.js`)) as typeof import("../src/node.js");
+  const flat = (rows: number[][]) => Float64Array.from(rows.flat());
+  const job = async () => {
+    const { inputs, targets } = blobs(12, 10);
+    const net = await built.Network.create({ inputSize: 4, seed: 2, backend: "ts", loss: "crossEntropy", layers: [{ size: 5, activation: "tanh" }, { size: 3, activation: "softmax" }] });
+    return { net, inputs: flat(inputs), targets: flat(targets) };
+  };
+
+  it("a throwing onEpochEnd fails `done` with a typed CallbackError, and nothing escapes as an uncaught error", async () => {
+    const uncaught: unknown[] = [];
+    const onUncaught = (e: unknown) => uncaught.push(e);
+    process.on("uncaughtException", onUncaught);
+    try {
+      const { net, inputs, targets } = await job();
+      const before = net.toBinary();
+      const boom = new Error("boom");
+      const training = built.trainInWorker(net, inputs, targets, { epochs: 50, backend: "ts", onEpochEnd: (log) => { if (log.epoch === 2) throw boom; } });
+      const error = await training.done.then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(built.CallbackError);
+      expect(error).toMatchObject({ code: "CALLBACK", cause: boom, message: "trainInWorker: onEpochEnd (epoch 2) threw Error: boom; training was stopped (the network is unchanged)" });
+      expect(net.toBinary()).toEqual(before);
+      await new Promise((resolve) => setTimeout(resolve, 50)); // any later message of the worker is ignored
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off("uncaughtException", onUncaught);
+    }
+  });
+
+  it("an option a worker cannot receive, such as a schedule function, is named at once; so are bad callbacks and shared buffers", async () => {
+    const { net, inputs, targets } = await job();
+    const refuse = (options: object, message: string, data: [Float64Array, Float64Array] = [inputs, targets]) => {
+      const error = (() => { try { built.trainInWorker(net, data[0], data[1], options as never); } catch (e) { return e; } return undefined; })();
+      expect(error).toBeInstanceOf(built.WasmlpError);
+      expect((error as Error).message).toBe(message);
+    };
+    refuse({ schedule: (epoch: number) => 0.01 / (epoch + 1) },
+      "trainInWorker options: schedule is a function, which cannot be sent to a worker: use a built-in schedule ({ type: 'step' | 'exponential' | 'cosine', … }), or train with fit() / fitAsync()");
+    refuse({ earlyStopping: { monitor: "loss", patience: () => 3 } }, "trainInWorker options: earlyStopping.patience is a function, which cannot be sent to a worker");
+    refuse({ onEpochEnd: "log" }, 'trainInWorker options: onEpochEnd must be a function, got "log"');
+    refuse({ snapshotEvery: -1 }, "trainInWorker options: snapshotEvery must be a whole number ≥ 0, got -1");
+    refuse({ epochs: 2 ** 32 }, "epochs: 4294967296 more would make 4294967296, more than the 4294967295 a network's life may count (a model file stores the count in 32 bits); use epochs: Infinity to train until a stop condition");
+    const shared = new Float64Array(48 + 36);
+    refuse({}, "trainInWorker: inputs and targets share one buffer, which can be transferred to the worker only once; pass copies", [shared.subarray(0, 48), shared.subarray(48)]);
+    expect(inputs.length).toBe(48); // nothing was transferred
+  });
+
+  it("epochs: Infinity runs in the worker until the page stops it", async () => {
+    const { net, inputs, targets } = await job();
+    const result = await built.trainInWorker(net, inputs, targets, { epochs: Infinity, backend: "ts", onEpochEnd: (log) => log.epoch < 3 }).done;
+    expect(result.stopReason).toBe("aborted");
+    expect(result.epochs.length).toBeGreaterThanOrEqual(3);
+  });
+});
