@@ -46,6 +46,19 @@ export function batchRows(input: MatrixInput, cols: number, what: string): numbe
 }
 
 /**
+ * Throws the NonFiniteError copyBatch() would, with the row counted in the whole batch: for callers
+ * that copy a typed batch in chunks (whose copyBatch would count rows within the chunk).
+ */
+export function checkFiniteRows(input: MatrixInput, cols: number, what: string): void {
+  if (!(input instanceof Matrix || input instanceof Float64Array)) return; // number[][] is copied whole first
+  const data = input instanceof Matrix ? input.data : input;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v - v !== 0) throw new NonFiniteError(`${what}: row ${Math.floor(i / cols)}, column ${i % cols} is not finite (got ${v})`); // v − v is NaN for ±∞ and NaN
+  }
+}
+
+/**
  * Copies a batch already checked by batchRows() into `dest` at element `at`, checking every value
  * with `check` (finite by default). Throws before returning if any value is rejected; what was
  * already copied is then garbage the caller must not use. Returns the largest magnitude copied

@@ -9,14 +9,14 @@ import { createBackend, type BackendChoice, type BackendName } from "./backend/i
 import { bindEngine, Engine, unbindEngine } from "./engine.js";
 import { checkKeys, checkOptions, ConfigError, ModelFormatError, optionNames, StateError, show } from "./errors.js";
 import type { Loss } from "./loss.js";
-import type { Matrix, MatrixInput } from "./matrix.js";
+import { batchRows, checkFiniteRows, type Matrix, type MatrixInput } from "./matrix.js";
 import { jsonFromSaved, savedFromJSON, type ModelJSON } from "./io/modelJson.js";
 import { decodeBinary, encodeBinary } from "./io/binary.js";
 import type { SavedNetwork } from "./io/saved.js";
 import { jsonText } from "./io/jsonText.js";
 import { copyMetadata } from "./io/metadata.js";
 import type { OnnxExportOptions } from "./interop/onnx.js";
-import { createOptimizer, type Optimizer } from "./optimizer.js";
+import { createOptimizer, registerNetwork, type Optimizer } from "./optimizer.js";
 import { Random, randomSeed } from "./random.js";
 import { evaluate } from "./training/data.js";
 import { trainLoop } from "./training/fit.js";
@@ -108,6 +108,7 @@ export class Network {
     this.seed = engine.seed;
     this.backendName = engine.backend.name;
     bindEngine(this, engine);
+    registerNetwork(this);
   }
 
   /** Creates a network with freshly initialised weights. */
@@ -287,6 +288,10 @@ export class Network {
    * forward state behind: backward() needs its own forward().
    */
   predict(inputs: MatrixInput): Matrix {
+    this.engine.live();
+    // the engine copies typed input chunk by chunk: a bad value is named here by its row in the whole input
+    batchRows(inputs, this.inputSize, "inputs");
+    checkFiniteRows(inputs, this.inputSize, "inputs");
     return this.engine.predict(inputs);
   }
 

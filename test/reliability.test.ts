@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Adam, ConfigError, DivergenceError, ModelFormatError, Network, SGD, StateError, WasmlpError } from "../src/index.js";
+import { Adam, ConfigError, DivergenceError, encodeRecords, ModelFormatError, Network, prepareTable, SGD, StateError, WasmlpError } from "../src/index.js";
 import { load, loadCheckpoint, save } from "../src/node.js";
 import { MAX_LAYERS, MAX_PARAMETERS } from "../src/architecture.js";
 import { MAX_PLAN_BYTES } from "../src/memoryPlan.js";
@@ -424,6 +424,39 @@ describe("F13: misuse gets a typed error before anything changes", () => {
       await expect(net.fitAsync(inputs, targets, { epochs: 2, ...options } as never)).rejects.toThrow(message);
     }
     expect([params(net), net.epochsTrained]).toEqual([before, 0]);
+  });
+});
+
+describe("F13: errors that say what and where", () => {
+  it.each(BACKENDS)("predict names a bad row by its place in the whole input, not in its chunk (%s)", async (backend) => {
+    const net = await create(backend as "ts");
+    const flatInputs = new Float64Array(1000 * 4).fill(0.5);
+    flatInputs[600 * 4 + 2] = Number.NaN;
+    expect(() => net.predict(flatInputs)).toThrow("inputs: row 600, column 2 is not finite (got NaN)");
+    const rows = Array.from({ length: 1000 }, () => [0.5, 0.5, 0.5, 0.5]);
+    rows[700]![1] = Infinity;
+    expect(() => net.predict(rows)).toThrow("inputs: row 700, column 1 is not finite (got Infinity)");
+    expect(net.predict(new Float64Array(1000 * 4).fill(0.5)).rows).toBe(1000);
+  });
+
+  it("new Adam({}) says the argument is not a Network; a disposed network is still called disposed", async () => {
+    expect(() => new Adam({} as never)).toThrow(new ConfigError("Adam: the first argument must be a Network (from Network.create or a loader), got {}"));
+    expect(() => new SGD(null as never, { lr: 0.1 })).toThrow("SGD: the first argument must be a Network (from Network.create or a loader), got null");
+    const net = await create();
+    net.dispose();
+    expect(() => new Adam(net)).toThrow(new StateError("this network has been disposed"));
+  });
+
+  it("null options, own keys named like Object.prototype's: typed errors or plain success, never a TypeError", async () => {
+    const net = await create();
+    expect(() => net.setParameters(1, null as never)).toThrow(ConfigError);
+    await expect(Network.fromJSON(net.toJSON(), null as never)).rejects.toThrow(ConfigError);
+    const json = net.toJSON();
+    expect(params(await Network.fromJSON({ ...json, constructor: 1, metadata: { constructor: "x", toString: 2 } }))).toEqual(params(net));
+    // a table column named "constructor": a record without it has no such key (Object.prototype's constructor is no cell)
+    const records = Array.from({ length: 30 }, (_, i) => ({ constructor: String(i % 3), x: i / 7, y: i % 2 ? "a" : "b" }));
+    const prepared = prepareTable(records, { target: "y", categorical: ["constructor"] });
+    expect(encodeRecords(prepared.preparation, [{ x: 1, y: "a" }]).problems).toEqual([{ row: 0, column: "constructor", message: "the record has no such key (give every column, blank if unknown)" }]);
   });
 });
 

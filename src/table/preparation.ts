@@ -82,6 +82,9 @@ const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const THOUSANDS = /^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$/;
 const DECIMAL_COMMA = /^[-+]?\d+,\d+$/;
 
+/** A record's own cell (a column named "constructor" or "toString" must not find Object.prototype's). */
+export const cellOf = (record: TableRecord, column: string): unknown => (Object.hasOwn(record, column) ? record[column] : undefined);
+
 /** The cell as text, or undefined when blank. */
 export function cellText(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
@@ -152,7 +155,7 @@ export function fitTable(records: readonly TableRecord[], options: TableOptions)
   const features = options.features ? named(options.features) : undefined;
   const indicators = options.missingIndicators ?? true;
 
-  const targetTexts = records.map((r) => cellText(r[options.target])).filter((t): t is string => t !== undefined);
+  const targetTexts = records.map((r) => cellText(cellOf(r, options.target))).filter((t): t is string => t !== undefined);
   if (!decimalComma) refuseDecimalCommas(options.target, targetTexts);
   const task = options.task ?? inferTask(targetTexts, decimalComma);
   const target: TablePreparation["target"] = { name: options.target, task };
@@ -172,7 +175,7 @@ export function fitTable(records: readonly TableRecord[], options: TableOptions)
   const columns: PreparedColumn[] = [], reports: ColumnReport[] = [];
   for (const name of names) {
     if (name === options.target || ignore.has(name) || (features && !features.has(name))) continue;
-    const texts = records.map((r) => cellText(r[name]));
+    const texts = records.map((r) => cellText(cellOf(r, name)));
     const present = texts.filter((t): t is string => t !== undefined);
     const missing = texts.length - present.length;
     const distinct = new Set(present);
@@ -297,8 +300,8 @@ export function encodeRecords(preparation: TablePreparation, records: readonly T
       x.fill(0, kept.length * width, (kept.length + 1) * width);
     };
     for (const [i, column] of preparation.columns.entries()) {
-      if (!(column.name in record)) return refuse(column.name, "the record has no such key (give every column, blank if unknown)");
-      const text = cellText(record[column.name]);
+      if (!Object.hasOwn(record, column.name)) return refuse(column.name, "the record has no such key (give every column, blank if unknown)");
+      const text = cellText(cellOf(record, column.name));
       if (text === undefined && !column.missingIndicator) rowFilled.push(column.name);
       if (column.kind === "numeric") {
         const value = text === undefined ? column.fill : parseNumber(text, decimalComma);
@@ -331,7 +334,7 @@ export function encodeTargets(preparation: TablePreparation, records: readonly T
   const { name, classes, scaling } = preparation.target;
   const problems: RowProblem[] = [];
   const y = records.map((record, r) => {
-    const text = cellText(record[name]);
+    const text = cellText(cellOf(record, name));
     const fail = (message: string) => { problems.push({ row: r, column: name, message }); return undefined; };
     if (text === undefined) return fail("the target value is missing");
     if (classes) {
