@@ -460,6 +460,53 @@ describe("F13: errors that say what and where", () => {
   });
 });
 
+describe("F14: hand-edited models on the command line", () => {
+  const trained = join(dir, "iris-f14.json");
+  const edited = (name: string, edit: (metadata: Record<string, any>) => void): string => {
+    if (!readdirSync(dir).includes("iris-f14.json")) ok("train", "data/iris.csv", "--epochs", "2", "--out", trained);
+    const model = JSON.parse(readFileSync(trained, "utf8")) as { metadata: Record<string, any> };
+    edit(model.metadata);
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(model));
+    return path;
+  };
+
+  it("get the model-file exit code (4) and a one-line error naming the file, never exit 1 or a TypeError", () => {
+    const legacy = (m: Record<string, any>, change: (l: Record<string, any>) => void) => {
+      const p = m.preparation;
+      const l: Record<string, any> = { producer: "wasmlp train", task: "classification", target: "species", classes: p.target.classes, features: p.columns.map((c: { name: string }) => c.name),
+        featureScaling: { mean: p.columns.map((c: { mean: number }) => c.mean), std: p.columns.map((c: { std: number }) => c.std) } };
+      change(l);
+      for (const key of Object.keys(m)) delete m[key];
+      Object.assign(m, l);
+    };
+    const cases: [string, (m: Record<string, any>) => void, string[]][] = [
+      ["classes.json", (m) => { m.preparation.target.classes = [1, 2, 3]; }, ["predict", "evaluate", "inspect"]],
+      ["std0.json", (m) => { m.preparation.columns[0].std = 0; }, ["predict", "evaluate", "inspect"]],
+      ["legacy-classes.json", (m) => legacy(m, (l) => { l.classes = [1, 2, 3]; }), ["predict", "evaluate", "inspect"]],
+      ["legacy-std0.json", (m) => legacy(m, (l) => { l.featureScaling.std[0] = 0; }), ["predict", "evaluate", "inspect"]],
+      ["record.json", (m) => { m.training.seconds = null; }, ["inspect", "predict"]],
+      ["record-true.json", (m) => { m.training = true; }, ["inspect"]],
+    ];
+    for (const [name, edit, commands] of cases) {
+      const model = edited(name, edit);
+      for (const command of commands) {
+        const r = command === "inspect" ? wasmlp("inspect", model) : wasmlp(command, model, "data/iris.csv");
+        expect([command, name, r.code]).toEqual([command, name, 4]);
+        expect(r.stderr).toMatch(new RegExp(`^error: ${model.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: [^\n]+\n$`));
+      }
+    }
+  });
+
+  it("a 10 MB class name is cut in the error line", () => {
+    const model = edited("huge-class.json", (m) => { m.preparation.target.classes[0] = "s".repeat(10_000_000); });
+    const r = wasmlp("predict", model, "data/iris.csv");
+    expect(r.code).toBe(3);
+    expect(r.stderr.length).toBeLessThan(400);
+    expect(r.stderr).toContain("unknown class 'setosa' (the model knows ssssssss");
+  });
+});
+
 describe("F11: trainInWorker (Node, worker_threads; the built library, as users run it)", async () => {
   const built = (await import(`${ROOT}dist/node.js`)) as typeof import("../src/node.js");
   const flat = (rows: number[][]) => Float64Array.from(rows.flat());
