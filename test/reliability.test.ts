@@ -561,3 +561,22 @@ describe("F11: trainInWorker (Node, worker_threads; the built library, as users 
     expect(result.epochs.length).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe("found by the loader fuzzer (test/fuzz.test.ts)", () => {
+  it("a -0 epoch count, step or seed reads as 0, so a JSON file saves and reloads bit-identically", async () => {
+    const net = await create();
+    const checkpoint = net.toJSON({ optimizer: new Adam(net) });
+    const edited = { ...checkpoint, training: { ...checkpoint.training!, epochs: -0, seed: -0, optimizer: { ...checkpoint.training!.optimizer!, step: -0 } } };
+    const { network, optimizer } = await Network.loadCheckpoint(edited);
+    const text = network.toJSONText({ optimizer });
+    expect(text).toContain('"training":{"epochs":0,"seed":0,');
+    const again = await Network.loadCheckpoint(network.toBinary({ optimizer }));
+    expect(again.network.toJSONText({ optimizer: again.optimizer })).toBe(text);
+  });
+
+  it("ONNX: an input scaling whose std folds the weights to Infinity is refused, not loaded as a network no writer can save", async () => {
+    const net = await Network.create({ inputSize: 2, seed: 1, backend: "ts", loss: "squaredError", layers: [{ size: 2, activation: "identity" }] });
+    const onnx = await net.toONNX({ inputScaling: { mean: [0, 0], std: [1, 1e-320] } });
+    await expect(Network.fromONNX(onnx)).rejects.toThrow(/^ONNX: folding wasmlp's input or output scaling into the weights makes parameter 1 -?Infinity/);
+  });
+});

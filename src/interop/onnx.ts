@@ -251,6 +251,9 @@ export function decodeONNX(bytes: Uint8Array | ArrayBuffer, loss?: Loss): SavedN
   const params = new Float64Array(weights.reduce((sum, w) => sum + w.length, 0));
   let at = 0;
   for (const w of weights) { params.set(w, at); at += w.length; }
+  // folding a scaling with a tiny (or zero) std into the weights can overflow them
+  const bad = params.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new ModelFormatError(`ONNX: folding wasmlp's input or output scaling into the weights makes parameter ${bad} ${params[bad]} (a std of 0 or too small?)`);
   return { arch: checked, params, ...(metadata ? { metadata } : {}) };
 }
 

@@ -148,7 +148,7 @@ export function decodeBinary(input: Uint8Array | ArrayBuffer): SavedNetwork {
   const seed = view.getFloat64(24, true);
   if (!Number.isNaN(seed) && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) fail(`seed ${seed} is not an integer in [0, 2^32)`);
   const epochs = view.getUint32(20, true);
-  const training = { epochs, ...(Number.isNaN(seed) ? {} : { seed }) };
+  const training = { epochs, ...(Number.isNaN(seed) ? {} : { seed: seed + 0 }) }; // + 0: a seed of -0 is 0
   const extra = metadata === undefined ? {} : { metadata };
   if (!checkpoint) return { arch, params, ...extra, ...(epochs > 0 || training.seed !== undefined ? { training } : {}) };
 
@@ -180,7 +180,7 @@ export function decodeBinary(input: Uint8Array | ArrayBuffer): SavedNetwork {
     arch, params, ...extra,
     training: {
       ...training,
-      optimizer: { config, baseLr: baseLr!, step: step!, ...(betaPowers ? { betaPowers } : {}), state1: readF64s(paramsAt + 8 * P, "optimizer state 1"), state2: readF64s(paramsAt + 16 * P, "optimizer state 2") },
+      optimizer: { config, baseLr: baseLr!, step: step! + 0, ...(betaPowers ? { betaPowers } : {}), state1: readF64s(paramsAt + 8 * P, "optimizer state 1"), state2: readF64s(paramsAt + 16 * P, "optimizer state 2") },
     },
   };
 }

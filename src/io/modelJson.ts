@@ -143,10 +143,11 @@ function parseTraining(value: unknown, P: number): SavedTraining {
   if (!Number.isInteger(t.epochs) || (t.epochs as number) < 0 || (t.epochs as number) > MAX_EPOCHS_TRAINED) {
     fail(`.epochs must be a whole number in [0, ${MAX_EPOCHS_TRAINED}], got ${show(t.epochs)}`);
   }
-  const training: SavedTraining = { epochs: t.epochs as number };
+  // + 0: a -0 written by hand reads as 0, as the binary format's integers read it
+  const training: SavedTraining = { epochs: (t.epochs as number) + 0 };
   if (t.seed !== undefined) {
     if (!Number.isInteger(t.seed) || (t.seed as number) < 0 || (t.seed as number) > 0xffffffff) fail(`.seed must be an integer in [0, 2^32), got ${show(t.seed)}`);
-    training.seed = t.seed as number;
+    training.seed = (t.seed as number) + 0;
   }
   if (t.optimizer === undefined) return training;
   if (typeof t.optimizer !== "object" || t.optimizer === null) fail(".optimizer must be an object");
@@ -160,7 +161,7 @@ function parseTraining(value: unknown, P: number): SavedTraining {
   if (typeof baseLr !== "number" || !(baseLr > 0) || !Number.isFinite(baseLr)) fail(`.optimizer.baseLr must be a positive number, got ${show(baseLr)}`);
   if (!Number.isInteger(step) || (step as number) < 0 || (step as number) > MAX_STEPS) fail(`.optimizer.step must be a whole number in [0, 2^53], got ${show(step)}`);
   training.optimizer = {
-    config, baseLr: baseLr as number, step: step as number,
+    config, baseLr: baseLr as number, step: (step as number) + 0,
     ...betaPowersOf(beta1Power, beta2Power, fail),
     state1: Float64Array.from(checkNumbers(state1, P, "model.training.optimizer.state1")),
     state2: Float64Array.from(checkNumbers(state2, P, "model.training.optimizer.state2")),
