@@ -13,7 +13,7 @@ import { batchRows, checkFiniteRows, type Matrix, type MatrixInput } from "./mat
 import { jsonFromSaved, savedFromJSON, type ModelJSON } from "./io/modelJson.js";
 import { decodeBinary, encodeBinary } from "./io/binary.js";
 import type { SavedNetwork } from "./io/saved.js";
-import { jsonText } from "./io/jsonText.js";
+import { modelText } from "./io/jsonText.js";
 import { copyMetadata } from "./io/metadata.js";
 import type { OnnxExportOptions } from "./interop/onnx.js";
 import { createOptimizer, registerNetwork, type Optimizer } from "./optimizer.js";
@@ -337,7 +337,7 @@ export class Network {
 
   /** toJSON() as JSON text that reads back bit-exact (JSON.stringify would write −0 as 0). */
   toJSONText(options?: SaveOptions): string {
-    return jsonText(this.toJSON(saveOptions(options, "toJSONText")));
+    return modelText(this.toJSON(saveOptions(options, "toJSONText")));
   }
 
   /** The compact binary format (see src/io/binary.ts); with `{ optimizer }` a checkpoint. */

@@ -4,6 +4,7 @@ import { open, rename, rm, stat, writeFile } from "node:fs/promises";
 import { setFlagsFromString } from "node:v8";
 import { fmaSupported } from "./backend/wasm.js";
 import { ModelFormatError } from "./errors.js";
+import { MAX_JSON_TEXT_BYTES } from "./io/jsonText.js";
 import { Network, type BackendOptions, type SaveOptions } from "./network.js";
 import type { Optimizer } from "./optimizer.js";
 
@@ -69,11 +70,8 @@ async function readModelFile(path: string): Promise<Uint8Array> {
   }
 }
 
-/** JSON text longer than this cannot be one JS string: such models must use the binary format. */
-const MAX_JSON_BYTES = 2 ** 28;
-
 function utf8(bytes: Uint8Array): string {
-  if (bytes.length > MAX_JSON_BYTES) throw new ModelFormatError(`a JSON model of ${bytes.length} bytes is too large to parse (at most ${MAX_JSON_BYTES}); save large models in the binary format`);
+  if (bytes.length > MAX_JSON_TEXT_BYTES) throw new ModelFormatError(`a JSON model of ${bytes.length} bytes is too large to parse (at most ${MAX_JSON_TEXT_BYTES}); save large models in the binary format`);
   return new TextDecoder().decode(bytes);
 }
 

@@ -11,6 +11,7 @@ import { load, loadCheckpoint, save } from "../src/node.js";
 import { MAX_LAYERS, MAX_PARAMETERS } from "../src/architecture.js";
 import { MAX_PLAN_BYTES } from "../src/memoryPlan.js";
 import { MAX_METADATA_DEPTH } from "../src/io/metadata.js";
+import { MAX_JSON_TEXT_BYTES, modelText } from "../src/io/jsonText.js";
 import { crc32 } from "../src/io/crc32.js";
 import { ok, wasmlp } from "./cliRun.js";
 import { SCHEDULE_CHECKED_AHEAD } from "../src/training/options.js";
@@ -578,5 +579,18 @@ describe("found by the loader fuzzer (test/fuzz.test.ts)", () => {
     const net = await Network.create({ inputSize: 2, seed: 1, backend: "ts", loss: "squaredError", layers: [{ size: 2, activation: "identity" }] });
     const onnx = await net.toONNX({ inputScaling: { mean: [0, 0], std: [1, 1e-320] } });
     await expect(Network.fromONNX(onnx)).rejects.toThrow(/^ONNX: folding wasmlp's input or output scaling into the weights makes parameter 1 -?Infinity/);
+  });
+});
+
+describe("JSON text: one maximum length for the writer and the readers", () => {
+  it("toJSONText refuses what load() would refuse (a typed error pointing to the binary format)", async () => {
+    const net = await create();
+    const text = net.toJSONText();
+    expect(modelText(net.toJSON(), text.length)).toBe(text);
+    expect(() => modelText(net.toJSON(), text.length - 1)).toThrow(new ConfigError(`the model as JSON text would be ${text.length} bytes, more than the ${text.length - 1} bytes a JSON model may have; save it in the binary format`));
+    net.metadata = { name: "é".repeat(100) }; // 2 bytes each in UTF-8
+    const accented = net.toJSONText();
+    expect(() => modelText(net.toJSON(), accented.length + 50)).toThrow(ConfigError);
+    expect(MAX_JSON_TEXT_BYTES).toBe(2 ** 28);
   });
 });
