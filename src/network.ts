@@ -173,6 +173,7 @@ export class Network {
   /** Loads a model from a Blob holding the binary format (browser downloads, file inputs). */
   static async fromBlob(blob: Blob, options?: BackendOptions): Promise<Network> {
     const checked = backendOptions(options, "Network.fromBlob");
+    if (typeof (blob as Partial<Blob> | null)?.arrayBuffer !== "function") throw new ConfigError(`Network.fromBlob: expected a Blob, got ${show(blob)}`);
     return Network.fromBinary(new Uint8Array(await blob.arrayBuffer()), checked);
   }
 

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Adam, ConfigError, DivergenceError, encodeRecords, ModelFormatError, Network, prepareTable, SGD, StateError, WasmlpError } from "../src/index.js";
+import { Adam, ConfigError, DivergenceError, encodeRecords, encodeTargets, fitTable, ModelFormatError, Network, prepareTable, SGD, StateError, WasmlpError } from "../src/index.js";
 import { load, loadCheckpoint, save } from "../src/node.js";
 import { MAX_LAYERS, MAX_PARAMETERS } from "../src/architecture.js";
 import { MAX_PLAN_BYTES } from "../src/memoryPlan.js";
@@ -446,6 +446,24 @@ describe("F13: errors that say what and where", () => {
     const net = await create();
     net.dispose();
     expect(() => new Adam(net)).toThrow(new StateError("this network has been disposed"));
+  });
+
+  it("the table functions and fromBlob refuse what they cannot read with a typed error, not a TypeError", async () => {
+    const records = Array.from({ length: 20 }, (_, i) => ({ x: i, y: i % 2 ? "a" : "b" }));
+    const { preparation } = prepareTable(records, { target: "y" });
+    const cases: [() => unknown, string][] = [
+      [() => fitTable(null as never, { target: "y" }), "records must be an array of objects (column name → cell), got null"],
+      [() => prepareTable([...records, null as never], { target: "y" }), "records[20] must be an object (column name → cell), got null"],
+      [() => encodeRecords(preparation, [null as never]), "records[0] must be an object (column name → cell), got null"],
+      [() => encodeRecords({ columns: null } as never, []), "preparation: not a complete table preparation (use what fitTable or prepareTable returns, or a model's metadata.preparation)"],
+      [() => encodeTargets(preparation, "records" as never), 'records must be an array of objects (column name → cell), got "records"'],
+    ];
+    for (const [f, message] of cases) {
+      const error = await failure(f);
+      expect(error).toBeInstanceOf(WasmlpError);
+      expect((error as Error).message).toBe(message);
+    }
+    await expect(Network.fromBlob(null as never)).rejects.toThrow(new ConfigError("Network.fromBlob: expected a Blob, got null"));
   });
 
   it("null options, own keys named like Object.prototype's: typed errors or plain success, never a TypeError", async () => {

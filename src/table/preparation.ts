@@ -287,6 +287,8 @@ export interface EncodedRecords {
  */
 export function encodeRecords(preparation: TablePreparation, records: readonly TableRecord[], options: EncodeOptions = {}): EncodedRecords {
   checkOptions(options, ["strict"], "encode options");
+  checkPreparation(preparation);
+  checkRecords(records);
   const width = inputWidth(preparation), decimalComma = preparation.decimalComma === true;
   const x = new Float64Array(records.length * width);
   const kept: number[] = [], problems: RowProblem[] = [], unseen: Record<string, number> = {}, filled: Record<string, number> = {};
@@ -331,6 +333,8 @@ export function encodeRecords(preparation: TablePreparation, records: readonly T
  * A record with a blank or unknown target is a problem of its row.
  */
 export function encodeTargets(preparation: TablePreparation, records: readonly TableRecord[]): { y: (number[] | undefined)[]; problems: RowProblem[] } {
+  checkPreparation(preparation);
+  checkRecords(records);
   const { name, classes, scaling } = preparation.target;
   const problems: RowProblem[] = [];
   const y = records.map((record, r) => {
@@ -384,7 +388,21 @@ function mostFrequent(values: readonly string[]): string {
   return best;
 }
 
+/** Records must be an array of objects (column name → cell): a DataError names the first that is not. */
+function checkRecords(records: readonly TableRecord[]): void {
+  if (!Array.isArray(records)) throw new DataError(`records must be an array of objects (column name → cell), got ${show(records)}`);
+  records.forEach((record, r) => {
+    if (typeof record !== "object" || record === null || Array.isArray(record)) throw new DataError(`records[${r}] must be an object (column name → cell), got ${show(record)}`);
+  });
+}
+
+/** The preparation handed to encodeRecords / encodeTargets: what fitTable made, or a model's metadata.preparation. */
+function checkPreparation(preparation: TablePreparation): void {
+  if (!isTablePreparation(preparation)) throw new ConfigError("preparation: not a complete table preparation (use what fitTable or prepareTable returns, or a model's metadata.preparation)");
+}
+
 function columnNames(records: readonly TableRecord[]): string[] {
+  checkRecords(records);
   const names: string[] = [], seen = new Set<string>();
   for (const record of records) for (const name of Object.keys(record)) if (!seen.has(name)) { seen.add(name); names.push(name); }
   return names;
