@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run fuzz [-- --seed N] [--runs M] [--time-bound MS] [--stats]: the loader fuzz suite of
-// test/fuzz.test.ts with a longer budget (npm test runs it with seed 18 and 120 inputs per
+// test/fuzz.test.ts with a longer budget (npm test runs it with seed 18 and 500 inputs per
 // property). Without --seed a random seed is drawn and printed, so a failure can be replayed.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";

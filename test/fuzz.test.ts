@@ -6,6 +6,11 @@
 // bytes. For every input the loader must answer within TIME_BOUND_MS with either a typed
 // WasmlpError or a network that saves and reloads bit-identically (binary and JSON text).
 //
+// The command line gets the same treatment in process: models made by `wasmlp train`, their JSON
+// edited by hand (fields replaced as above), read by inspect, predict, evaluate, explain and export,
+// must end in success or in an error whose exit code is the README's for a bad model, bad data or a
+// bad command line (2, 3, 4), never 1 (a TypeError).
+//
 // In `npm test` it runs with a fixed seed and a small budget; `npm run fuzz -- --seed N --runs M`
 // (scripts/fuzz.mjs) runs it longer: FUZZ_SEED, FUZZ_RUNS and FUZZ_TIME_BOUND_MS set the same here.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -18,11 +23,18 @@ import { load, loadCheckpoint } from "../src/node.js";
 import { crc32 } from "../src/io/crc32.js";
 import { ROOT } from "./helpers.js";
 import { readFileSync } from "node:fs";
+import { errorLine, exitCodeFor } from "../src/cli/errors.js";
+import { evaluate } from "../src/cli/commands/evaluate.js";
+import { explain } from "../src/cli/commands/explain.js";
+import { inspect } from "../src/cli/commands/inspect.js";
+import { exportModel } from "../src/cli/commands/interop.js";
+import { predict } from "../src/cli/commands/predict.js";
+import { train } from "../src/cli/commands/train.js";
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const SEED = env("FUZZ_SEED", 18);
-/** Inputs per property (there are eight properties); `npm test` keeps the whole suite to a few seconds. */
-const RUNS = env("FUZZ_RUNS", 120);
+/** Inputs per property (the command-line one takes half); `npm test` keeps the whole suite to a few seconds. */
+const RUNS = env("FUZZ_RUNS", 500);
 const TIME_BOUND_MS = env("FUZZ_TIME_BOUND_MS", 2000);
 const TIMEOUT = 60_000 + RUNS * 100;
 /** FUZZ_STATS=1: print how the inputs ended (loaded, or which refusal), to see how deep the mutations reach. */
@@ -261,5 +273,39 @@ describe(`fuzzing the loaders (seed ${SEED}, ${RUNS} inputs per property)`, () =
       file.set(body, 8 + edited.length);
       await judge(() => Network.fromSafetensors(file, { ...BACKEND, activations: safetensorsActivations(seed % headers.length) }));
     }), PARAMETERS);
+  }, TIMEOUT);
+
+  it("the command line (in process) on hand-edited models of 'wasmlp train': exit codes 0, 2, 3 or 4, never 1", async () => {
+    const quiet = { log: console.log, error: console.error };
+    console.log = console.error = () => {};
+    try {
+      const iris = join(ROOT, "data/iris.csv");
+      const trained = [join(tmp, "classes.json"), join(tmp, "values.json")];
+      const common = { missingIndicators: true, layers: [4], activation: "relu", optimizer: "adam", epochs: 1, batchSize: 32, valSplit: 0.2, testSplit: 0.2, seed: 1, backend: "ts", skipBadRows: false } as const;
+      await train(iris, { ...common, out: trained[0] });
+      await train(iris, { ...common, target: "petal_width", out: trained[1] });
+      const models = trained.map((path) => new Uint8Array(readFileSync(path)));
+      const commands: [string, (model: string) => Promise<void>][] = [
+        ["inspect", (model) => inspect(model)],
+        ["predict", (model) => predict(model, iris, { out: join(tmp, "predictions.csv"), probabilities: false, backend: "ts", skipBadRows: false, strict: false })],
+        ["evaluate", (model) => evaluate(model, iris, { backend: "ts", skipBadRows: true, strict: false })],
+        ["explain", (model) => explain({ model, input: "5.1,3.5,1.4,0.2", targetValues: "setosa", digits: 4, backend: "ts" })],
+        ["export", (model) => exportModel(model, { out: join(tmp, "exported.onnx") })],
+      ];
+      await fc.assert(fc.asyncProperty(fieldReplacement(models), fc.nat(), async (model, which) => {
+        const path = join(tmp, "edited.json");
+        writeFileSync(path, asText(model));
+        const [name, command] = commands[which % commands.length]!;
+        try {
+          await command(path);
+          tally(`cli ${name}: ok`);
+        } catch (error) {
+          tally(`cli ${name}: exit ${exitCodeFor(error)}: ${errorLine(error).replace(/\d+/g, "N").slice(0, 80)}`);
+          expect([name, exitCodeFor(error), errorLine(error)]).toEqual([name, expect.toSatisfy((code: number) => [2, 3, 4].includes(code)), expect.not.stringMatching(/TypeError|RangeError|\n/)]);
+        }
+      }), { ...PARAMETERS, numRuns: Math.ceil(RUNS / 2) });
+    } finally {
+      Object.assign(console, quiet);
+    }
   }, TIMEOUT);
 });
