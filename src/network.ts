@@ -83,9 +83,6 @@ export class Network {
   /** Seed the weights were drawn from (undefined for a network loaded from a model). */
   readonly seed: number | undefined;
   readonly backendName: BackendName;
-  private readonly engine: Engine;
-  private metadataObject: Record<string, unknown> = {};
-
   /**
    * The application's own JSON object, saved and loaded with the model (the CLI keeps its feature
    * scaling and class names here). Empty by default. Plain JSON only, nested at most
@@ -98,6 +95,9 @@ export class Network {
     copyMetadata(value, "metadata", refuseMetadata);
     this.metadataObject = value;
   }
+  private metadataObject: Record<string, unknown> = {};
+
+  private readonly engine: Engine;
 
   private constructor(engine: Engine) {
     this.engine = engine;

@@ -595,7 +595,10 @@ describe("found by the loader fuzzer (test/fuzz.test.ts)", () => {
 
   it("ONNX: an input scaling whose std folds the weights to Infinity is refused, not loaded as a network no writer can save", async () => {
     const net = await Network.create({ inputSize: 2, seed: 1, backend: "ts", loss: "squaredError", layers: [{ size: 2, activation: "identity" }] });
-    const onnx = await net.toONNX({ inputScaling: { mean: [0, 0], std: [1, 1e-320] } });
+    const onnx = await net.toONNX({ inputScaling: { mean: [0, 0], std: [1, 0.75] } });
+    // a hand edit: the std 0.75 becomes 1e-320 (toONNX itself refuses to write such a file)
+    const pattern = new Uint8Array(Float64Array.of(0.75).buffer), at = Buffer.from(onnx).indexOf(Buffer.from(pattern));
+    new DataView(onnx.buffer, onnx.byteOffset).setFloat64(at, 1e-320, true);
     await expect(Network.fromONNX(onnx)).rejects.toThrow(/^ONNX: folding wasmlp's input or output scaling into the weights makes parameter 1 -?Infinity/);
   });
 });
@@ -610,5 +613,16 @@ describe("JSON text: one maximum length for the writer and the readers", () => {
     const accented = net.toJSONText();
     expect(() => modelText(net.toJSON(), accented.length + 50)).toThrow(ConfigError);
     expect(MAX_JSON_TEXT_BYTES).toBe(2 ** 28);
+  });
+});
+
+describe("ONNX: whatever toONNX writes, fromONNX reads", () => {
+  it("a weight that float32 rounds to Infinity, or a scaling that would fold into infinite weights, is refused when writing", async () => {
+    const net = await Network.create({ inputSize: 2, seed: 1, backend: "ts", loss: "squaredError", layers: [{ size: 2, activation: "identity" }] });
+    net.setParameters(1, { weights: [[1e39, 0], [0, 1]] });
+    await expect(net.toONNX({ precision: "float32" })).rejects.toThrow(new ConfigError("toONNX: the file would not read back (initializer 'W1': its value 0 is Infinity)"));
+    expect((await Network.fromONNX(await net.toONNX())).weights(1).get(0, 0)).toBe(1e39);
+    net.setParameters(1, { weights: [[1, 0], [0, 1]] });
+    await expect(net.toONNX({ inputScaling: { mean: [0, 0], std: [1, 1e-320] } })).rejects.toThrow(/^toONNX: the file would not read back \(folding wasmlp's input or output scaling into the weights makes parameter 3 Infinity/);
   });
 });

@@ -109,7 +109,16 @@ export function encodeONNX(saved: SavedNetwork, options: OnnxExportOptions = {})
     })
     .message(Model.opsetImport, (o) => o.string(1, "").int(2, OPSET));
   for (const [key, v] of metadata) model.message(Model.metadataProps, (p) => p.string(1, key).string(2, v));
-  return model.finish();
+  const bytes = model.finish();
+  // Whatever wasmlp writes it must read back: float32 can round a weight to Infinity, and folding a
+  // scaling with a tiny std into the weights on import can overflow them. Reading the file is cheap.
+  try {
+    decodeONNX(bytes);
+  } catch (error) {
+    if (error instanceof ModelFormatError) throw new ConfigError(`toONNX: the file would not read back (${error.message.replace(/^ONNX: /, "")})`);
+    throw error;
+  }
+  return bytes;
 }
 
 function rawData(values: ArrayLike<number>, float32: boolean): Uint8Array {
