@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { open, rename, rm, stat, writeFile } from "node:fs/promises";
 import { setFlagsFromString } from "node:v8";
 import { fmaSupported } from "./backend/wasm.js";
-import { ModelFormatError } from "./errors.js";
+import { ConfigError, ModelFormatError } from "./errors.js";
 import { MAX_JSON_TEXT_BYTES } from "./io/jsonText.js";
 import { Network, type BackendOptions, type SaveOptions } from "./network.js";
 import type { Optimizer } from "./optimizer.js";
@@ -35,6 +35,7 @@ export const MAX_MODEL_FILE_BYTES = 2 ** 31;
  */
 export async function save(net: Network, path: string, options?: SaveOptions): Promise<void> {
   const data = isJson(path) ? net.toJSONText(options) : net.toBinary(options);
+  if (data.length > MAX_MODEL_FILE_BYTES) throw new ConfigError(`save: the model takes ${data.length} bytes, more than the ${MAX_MODEL_FILE_BYTES} load() reads`);
   const temporary = `${path}.${process.pid}.${randomUUID()}.tmp`;
   try {
     await writeFile(temporary, data);

@@ -42,6 +42,7 @@ export function encodeSafetensors(saved: SavedNetwork): Uint8Array {
   });
   const json = new TextEncoder().encode(JSON.stringify(header));
   const headerBytes = new Uint8Array(json.length + ((8 - ((8 + json.length) % 8)) % 8)).fill(0x20); // spaces: the data starts 8-byte aligned
+  if (headerBytes.length > MAX_HEADER) throw new ConfigError(`toSafetensors: the header (the architecture and the metadata) would take ${headerBytes.length} bytes, more than the ${MAX_HEADER} a reader accepts`);
   headerBytes.set(json);
   const out = new Uint8Array(8 + headerBytes.length + 8 * params.length);
   const view = new DataView(out.buffer);
