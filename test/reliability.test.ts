@@ -506,6 +506,11 @@ describe("F14: hand-edited models on the command line", () => {
       ["legacy-std0.json", (m) => legacy(m, (l) => { l.featureScaling.std[0] = 0; }), ["predict", "evaluate", "inspect"]],
       ["record.json", (m) => { m.training.seconds = null; }, ["inspect", "predict"]],
       ["record-true.json", (m) => { m.training = true; }, ["inspect"]],
+      // found by the fuzzer: a number written as a string passed "> 0", then inspect's toPrecision threw
+      ["std-string.json", (m) => { m.preparation.columns[1].std = "2"; }, ["inspect", "predict"]],
+      ["scaling-string.json", (m) => { m.preparation.target = { name: "species", task: "regression", scaling: { mean: 1, std: "1" } }; }, ["inspect"]],
+      ["duplicate-classes.json", (m) => { m.preparation.target.classes = ["setosa", "setosa", "virginica"]; }, ["predict"]],
+      ["indicator-string.json", (m) => { m.preparation.columns[0].missingIndicator = "yes"; }, ["predict"]],
     ];
     for (const [name, edit, commands] of cases) {
       const model = edited(name, edit);

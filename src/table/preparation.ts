@@ -411,12 +411,16 @@ function columnNames(records: readonly TableRecord[]): string[] {
 /** Checks a preparation read from a model file (a ModelFormatError is the caller's to raise). */
 export function isTablePreparation(value: unknown): value is TablePreparation {
   const p = value as TablePreparation;
+  // (a hand-edited file may hold anything: "1" > 0 is true, so every number is checked to be one)
+  const positive = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v > 0;
+  const distinctStrings = (list: unknown) => Array.isArray(list) && list.every((k) => typeof k === "string") && new Set(list).size === list.length;
   return typeof p === "object" && p !== null && p.format === "wasmlp-table" && p.version === 1 && Array.isArray(p.columns) &&
     (p.decimalComma === undefined || p.decimalComma === true) &&
-    p.columns.every((c) => typeof c?.name === "string" && (c.kind === "numeric"
-      ? [c.mean, c.std, c.fill].every(Number.isFinite) && c.std > 0
-      : c.kind === "categorical" && Array.isArray(c.categories) && c.categories.length > 0 && c.categories.every((k) => typeof k === "string") && c.categories.includes(c.fill))) &&
+    p.columns.every((c) => typeof c?.name === "string" && typeof c.missingIndicator === "boolean" && (c.kind === "numeric"
+      ? [c.mean, c.fill].every(Number.isFinite) && positive(c.std)
+      : c.kind === "categorical" && distinctStrings(c.categories) && c.categories.length > 0 && c.categories.includes(c.fill))) &&
+    distinctStrings(p.columns.map((c) => c.name)) &&
     typeof p.target?.name === "string" && (p.target.task === "classification"
-      ? Array.isArray(p.target.classes) && p.target.classes.every((k) => typeof k === "string")
-      : p.target.task === "regression" && Number.isFinite(p.target.scaling?.mean) && (p.target.scaling?.std ?? 0) > 0);
+      ? distinctStrings(p.target.classes)
+      : p.target.task === "regression" && Number.isFinite(p.target.scaling?.mean) && positive(p.target.scaling?.std));
 }
