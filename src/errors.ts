@@ -130,7 +130,7 @@ export function nearestName(name: string, known: readonly string[]): string | un
   const key = squash(name);
   const same = known.find((k) => squash(k) === key);
   if (same) return same;
-  const alias = ALIASES[key];
+  const alias = Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined; // not Object.prototype's "constructor"
   if (alias && known.includes(alias)) return alias;
   const part = key.length >= 4 ? known.find((k) => squash(k).endsWith(key) || squash(k).startsWith(key)) : undefined;
   if (part) return part;
