@@ -15,6 +15,7 @@ import { MAX_JSON_TEXT_BYTES, modelText } from "../src/io/jsonText.js";
 import { crc32 } from "../src/io/crc32.js";
 import { ok, wasmlp } from "./cliRun.js";
 import { SCHEDULE_CHECKED_AHEAD } from "../src/training/options.js";
+import { MAX_HISTORY_EPOCHS } from "../src/training/fit.js";
 import { BACKENDS, blobs, ROOT } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "wasmlp-reliability-"));
@@ -373,6 +374,13 @@ describe("F8: epochs", () => {
     const rest = old.fit(inputs, targets, { epochs: Infinity });
     expect([rest.stopReason, rest.epochs.length, old.epochsTrained]).toEqual(["completed", 2, 2 ** 32 - 1]);
     expect((await Network.fromBinary(old.toBinary())).epochsTrained).toBe(2 ** 32 - 1);
+  });
+
+  it("a long run keeps the logs of the last 100,000 epochs, so memory stays bounded; onEpochEnd sees every epoch", async () => {
+    const net = await Network.create({ inputSize: 1, seed: 1, backend: "wasm", loss: "squaredError", layers: [{ size: 1, activation: "identity" }] });
+    let seen = 0;
+    const history = net.fit([[1]], [[1]], { epochs: MAX_HISTORY_EPOCHS + 5, optimizer: { type: "sgd", lr: 0.01 }, onEpochEnd: () => { seen++; } });
+    expect([seen, history.epochs.length, history.epochs[0]!.epoch, history.epochs.at(-1)!.epoch]).toEqual([MAX_HISTORY_EPOCHS + 5, MAX_HISTORY_EPOCHS, 6, MAX_HISTORY_EPOCHS + 5]);
   });
 
   it("a run past the count a model file holds is refused at once, typed, training nothing", async () => {

@@ -66,6 +66,9 @@ export function* trainLoop(
       const { log } = result;
       engine.epochs = epoch + 1;
       history.epochs.push(log);
+      // a long run (epochs: Infinity) keeps the last MAX_HISTORY_EPOCHS logs: memory stays bounded,
+      // trimmed once per MAX_HISTORY_EPOCHS epochs so that the cost per epoch stays constant
+      if (history.epochs.length >= 2 * MAX_HISTORY_EPOCHS) history.epochs.splice(0, MAX_HISTORY_EPOCHS);
 
       let stop = false;
       if (stopper) {
@@ -87,10 +90,15 @@ export function* trainLoop(
     if (best && stopper?.bestEpoch !== undefined && changedSinceBest) best.restore();
     return history;
   } finally {
+    // (also for the history a DivergenceError carries)
+    if (history.epochs.length > MAX_HISTORY_EPOCHS) history.epochs.splice(0, history.epochs.length - MAX_HISTORY_EPOCHS);
     // (a network disposed by a callback has no memory left to tidy)
     if (!engine.disposed) block.set({ clipNorm: 0, metric: MetricMode.none, inputBound: 0 });
   }
 }
+
+/** history.epochs holds the logs of at most this many epochs, the last ones (onEpochEnd sees every one). */
+export const MAX_HISTORY_EPOCHS = 100_000;
 
 /** The rate of an epoch after the first, checked as it begins: a bad one stops the run, keeping what trained. */
 function laterRate(plan: FitPlan, epoch: number): number {
