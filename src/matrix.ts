@@ -1,9 +1,12 @@
 // Batches go in as number[][] or flat row-major Float64Array / Matrix; results come out as Matrix.
-import { DataError, NonFiniteError, ShapeError } from "./errors.js";
+import { DataError, NonFiniteError, ShapeError, show } from "./errors.js";
 
 /** A row-major batch: `rows` samples of `cols` values each. */
 export class Matrix {
   constructor(readonly rows: number, readonly cols: number, readonly data: Float64Array) {
+    const size = (n: unknown) => typeof n === "number" && Number.isInteger(n) && n >= 0;
+    if (!size(rows) || !size(cols)) throw new ShapeError(`Matrix: rows and cols must be whole numbers, got ${show(rows)} × ${show(cols)}`);
+    if (!(data instanceof Float64Array)) throw new ShapeError(`Matrix: data must be a Float64Array, got ${show(data)}`);
     if (data.length !== rows * cols) throw new ShapeError(`Matrix: ${rows}×${cols} needs ${rows * cols} values, got ${data.length}`);
   }
   get(row: number, col: number): number {

@@ -7,7 +7,7 @@ import type { Activation } from "./activation.js";
 import { checkArchitecture, type LayerShape } from "./architecture.js";
 import { createBackend, type BackendChoice, type BackendName } from "./backend/index.js";
 import { bindEngine, Engine, unbindEngine } from "./engine.js";
-import { checkKeys, checkOptions, ConfigError, ModelFormatError, optionNames, StateError, show } from "./errors.js";
+import { checkKeys, checkOptions, ConfigError, ModelFormatError, optionNames, ShapeError, StateError, show } from "./errors.js";
 import type { Loss } from "./loss.js";
 import { batchRows, checkFiniteRows, type Matrix, type MatrixInput } from "./matrix.js";
 import { jsonFromSaved, savedFromJSON, type ModelJSON } from "./io/modelJson.js";
@@ -235,27 +235,27 @@ export class Network {
    * backward(), per sample (no 1/B), one row per sample.
    */
   nodeErrors(layer: number): Matrix {
-    return this.engine.readLayer("nodeErrors", layer);
+    return this.engine.readLayer("nodeErrors", layerNumber(layer, this.layers.length));
   }
 
   /** Deltas ∂E_s/∂z = nodeErrors ⊙ f'(z) of layer 1..L, one row per sample. */
   deltas(layer: number): Matrix {
-    return this.engine.readLayer("deltas", layer);
+    return this.engine.readLayer("deltas", layerNumber(layer, this.layers.length));
   }
 
   /** The accumulated gradients of layer 1..L. */
   gradients(layer: number): LayerGradients {
-    return { weights: this.engine.readLayer("weightGradients", layer), biases: this.engine.readLayer("biasGradients", layer).data };
+    return { weights: this.engine.readLayer("weightGradients", layerNumber(layer, this.layers.length)), biases: this.engine.readLayer("biasGradients", layerNumber(layer, this.layers.length)).data };
   }
 
   /** Pre-activations z of layer 1..L from the last forward(). */
   preActivations(layer: number): Matrix {
-    return this.engine.readLayer("preActivations", layer);
+    return this.engine.readLayer("preActivations", layerNumber(layer, this.layers.length));
   }
 
   /** Activations a of layer 0..L from the last forward() (0 gives the inputs). */
   activations(layer: number): Matrix {
-    return this.engine.readLayer("activations", layer);
+    return this.engine.readLayer("activations", layerNumber(layer, this.layers.length));
   }
 
   /** Per-sample losses of the last backward(). */
@@ -265,12 +265,12 @@ export class Network {
 
   /** Weights of layer 1..L, size × fan-in (a copy). */
   weights(layer: number): Matrix {
-    return this.engine.readLayer("weights", layer);
+    return this.engine.readLayer("weights", layerNumber(layer, this.layers.length));
   }
 
   /** Biases of layer 1..L (a copy). */
   biases(layer: number): Float64Array {
-    return this.engine.readLayer("biases", layer).data;
+    return this.engine.readLayer("biases", layerNumber(layer, this.layers.length)).data;
   }
 
   /**
@@ -279,9 +279,12 @@ export class Network {
    */
   setParameters(layer: number, values: { weights?: MatrixInput; biases?: ArrayLike<number> }): void {
     this.engine.live();
-    if (typeof values !== "object" || values === null) throw new ConfigError(`setParameters(${layer}, …): expected { weights?, biases? }`);
-    checkKeys(values, ["weights", "biases"], `setParameters(${layer}, …)`);
-    this.engine.setLayer(layer, values);
+    if (typeof values !== "object" || values === null) throw new ConfigError(`setParameters(${show(layer)}, …): expected { weights?, biases? }`);
+    checkKeys(values, ["weights", "biases"], `setParameters(${show(layer)}, …)`);
+    if (values.biases !== undefined && !isShortArrayLike(values.biases)) {
+      throw new ShapeError(`layer ${show(layer)} biases: expected an array of numbers or a Float64Array, got ${show(values.biases)}`);
+    }
+    this.engine.setLayer(layerNumber(layer, this.layers.length), values);
   }
 
   /**
@@ -430,6 +433,18 @@ function backendChoice(choice: unknown): BackendChoice | undefined {
 }
 
 const refuseMetadata = (why: string): never => { throw new ConfigError(why); };
+
+/** An array, typed array or array-like no longer than a layer can be wide (2^24): what the engine may copy with Array.from. */
+function isShortArrayLike(value: unknown): boolean {
+  const length: unknown = typeof value === "object" && value !== null ? (value as { length?: unknown }).length : undefined;
+  return typeof length === "number" && Number.isInteger(length) && length >= 0 && length <= 2 ** 24;
+}
+
+/** A layer number as the engine takes it: anything but a number (a Symbol, say) is named here, typed. */
+function layerNumber(layer: unknown, layers: number): number {
+  if (typeof layer !== "number") throw new ShapeError(`layer ${show(layer)} does not exist: layers are numbered 1..${layers} (0 is the input)`);
+  return layer;
+}
 
 function checkCapacity(value: number | undefined): number {
   if (value === undefined) return 1;

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Adam, ConfigError, DivergenceError, encodeRecords, encodeTargets, fitTable, ModelFormatError, Network, prepareTable, SGD, StateError, WasmlpError } from "../src/index.js";
+import { Adam, ConfigError, DivergenceError, encodeRecords, encodeTargets, fitTable, Matrix, ModelFormatError, Network, predictRecords, prepareTable, SGD, StateError, WasmlpError } from "../src/index.js";
 import { load, loadCheckpoint, save } from "../src/node.js";
 import { MAX_LAYERS, MAX_PARAMETERS } from "../src/architecture.js";
 import { MAX_PLAN_BYTES } from "../src/memoryPlan.js";
@@ -474,6 +474,43 @@ describe("F13: errors that say what and where", () => {
     await expect(Network.fromBlob(null as never)).rejects.toThrow(new ConfigError("Network.fromBlob: expected a Blob, got null"));
   });
 
+  it("every public entry point answers ill-typed arguments with a typed error (or takes them), never a TypeError or RangeError", async () => {
+    const weird: unknown[] = [null, undefined, 1n, "x", {}, [], Number.NaN, Symbol("s"), () => 1, -1, 0, 1.5, Infinity, [[1n]], [[null]], { length: 3 },
+      new Float64Array(3), true, Object.create(null), { length: 2 ** 40 }];
+    const net = await Network.create({ inputSize: 2, seed: 1, backend: "ts", loss: "squaredError", layers: [{ size: 3, activation: "tanh" }, { size: 1, activation: "identity" }] });
+    const x = [[1, 2]], y = [[1]];
+    const fit = (options: object) => net.fit(x, y, { epochs: 1, ...options });
+    const entries: Record<string, (a: never) => unknown> = {
+      forward: (a) => net.forward(a), backward: (a) => { net.forward(x); return net.backward(a); }, predict: (a) => net.predict(a),
+      evaluateInputs: (a) => net.evaluate(a, y), evaluateOptions: (a) => net.evaluate(x, y, a), fitInputs: (a) => net.fit(a, y, { epochs: 1 }),
+      fitTargets: (a) => net.fit(x, a, { epochs: 1 }), fitOptions: (a) => net.fit(x, y, a), batchSize: (a) => fit({ batchSize: a }),
+      optimizer: (a) => fit({ optimizer: a }), schedule: (a) => fit({ schedule: a }), validationData: (a) => fit({ validationData: a }),
+      validationInputs: (a) => fit({ validationData: { inputs: a, targets: y } }), earlyStopping: (a) => fit({ earlyStopping: a }), metrics: (a) => fit({ metrics: a }),
+      seed: (a) => fit({ seed: a }), clipNorm: (a) => fit({ clipNorm: a }), validationSplit: (a) => fit({ validationSplit: a }), onEpochEnd: (a) => fit({ onEpochEnd: a }),
+      yieldEveryMs: (a) => net.fitAsync(x, y, { epochs: 1, yieldEveryMs: a }), weights: (a) => net.weights(a), biases: (a) => net.biases(a), nodeErrors: (a) => net.nodeErrors(a),
+      setParameters: (a) => net.setParameters(1, a), setWeights: (a) => net.setParameters(1, { weights: a }), setBiases: (a) => net.setParameters(1, { biases: a }),
+      setLayer: (a) => net.setParameters(a, {}), toJSON: (a) => net.toJSON(a), toBinary: (a) => net.toBinary(a), toJSONText: (a) => net.toJSONText(a),
+      toONNX: (a) => net.toONNX(a), inputScaling: (a) => net.toONNX({ inputScaling: a }), fromJSON: (a) => Network.fromJSON(a), fromJSONOptions: (a) => Network.fromJSON(net.toJSON(), a),
+      fromBinary: (a) => Network.fromBinary(a), fromONNX: (a) => Network.fromONNX(a), fromSafetensors: (a) => Network.fromSafetensors(a), fromBlob: (a) => Network.fromBlob(a),
+      activations: async (a) => Network.fromSafetensors(await net.toSafetensors(), { activations: a }), loadCheckpoint: (a) => Network.loadCheckpoint(a),
+      create: (a) => Network.create(a), layers: (a) => Network.create({ inputSize: 2, loss: "squaredError", layers: a }), layer: (a) => Network.create({ inputSize: 2, loss: "squaredError", layers: [a] }),
+      batchCapacity: (a) => Network.create({ inputSize: 2, loss: "squaredError", layers: [{ size: 1, activation: "identity" }], batchCapacity: a }),
+      sgd: (a) => new SGD(net, a), adam: (a) => new Adam(net, a), optimizerNetwork: (a) => new SGD(a, { lr: 0.1 }), metadata: (a) => { net.metadata = a; }, metadataValue: (a) => { net.metadata = { a }; },
+      matrix: (a) => new Matrix(a, 1, new Float64Array(1)), fitTable: (a) => fitTable([{ a: 1, y: "a" }, { a: 2, y: "b" }], a), records: (a) => fitTable(a, { target: "y" }),
+      encodeRecords: (a) => encodeRecords(a, []), predictRecords: (a) => predictRecords(net, a),
+      savePath: (a) => (typeof a === "string" ? undefined : save(net, a)), loadPath: (a) => (typeof a === "string" ? undefined : load(a)),
+    };
+    const untyped: string[] = [];
+    for (const [name, entry] of Object.entries(entries)) {
+      for (const [i, value] of weird.entries()) {
+        const error = await failure(() => entry(value as never));
+        if (error !== undefined && !(error instanceof WasmlpError)) untyped.push(`${name}(weird[${i}]): ${(error as Error).name}: ${(error as Error).message}`);
+      }
+    }
+    net.metadata = {};
+    expect(untyped).toEqual([]);
+  });
+
   it("null options, own keys named like Object.prototype's: typed errors or plain success, never a TypeError", async () => {
     const net = await create();
     expect(() => net.setParameters(1, null as never)).toThrow(ConfigError);
@@ -584,6 +621,15 @@ describe("F11: trainInWorker (Node, worker_threads; the built library, as users 
     const shared = new Float64Array(48 + 36);
     refuse({}, "trainInWorker: inputs and targets share one buffer, which can be transferred to the worker only once; pass copies", [shared.subarray(0, 48), shared.subarray(48)]);
     expect(inputs.length).toBe(48); // nothing was transferred
+  });
+
+  it("a falsy callback is no callback, as in fit(); a data shape the worker would refuse is named on the page", async () => {
+    const { net, inputs, targets } = await job();
+    const result = await built.trainInWorker(net, inputs, targets, { epochs: 2, backend: "ts", onEpochEnd: Number.NaN as never, onSnapshot: false as never }).done;
+    expect(result.stopReason).toBe("completed");
+    const { net: other, inputs: moreInputs, targets: moreTargets } = await job();
+    expect(() => built.trainInWorker(other, moreInputs.subarray(0, 47), moreTargets)).toThrow(new built.ShapeError("training inputs: a flat array of 47 values is not a whole number of rows of 4"));
+    expect(() => built.trainInWorker(other, moreInputs, moreTargets.subarray(0, 33))).toThrow("trainInWorker: 12 training input rows but 11 target rows");
   });
 
   it("epochs: Infinity runs in the worker until the page stops it", async () => {

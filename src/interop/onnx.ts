@@ -12,6 +12,7 @@ import { ConfigError, ModelFormatError } from "../errors.js";
 import type { Loss } from "../loss.js";
 import type { SavedNetwork } from "../io/saved.js";
 import { jsonText } from "../io/jsonText.js";
+import { bytesOf } from "../io/binary.js";
 import { defaultLoss, MAX_VALUES, metadataObject, readFloats } from "./common.js";
 import { int64s, readMessage, text, Wire, Writer, type Field } from "./protobuf.js";
 
@@ -142,7 +143,7 @@ interface Initializer { dims: number[]; values: Float64Array }
  * carries the table preparation they came from, which does the same outside the network.
  */
 export function decodeONNX(bytes: Uint8Array | ArrayBuffer, loss?: Loss): SavedNetwork {
-  const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const data = bytesOf(bytes, (why) => { throw new ModelFormatError(`ONNX: ${why}`); });
   const model = readMessage(data, "model");
   const graphField = model.find((f) => f.field === Model.graph && f.wire === Wire.Bytes);
   if (!graphField) throw new ModelFormatError("ONNX: the file has no graph (is it an ONNX model?)");

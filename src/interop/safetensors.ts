@@ -8,6 +8,7 @@ import { checkArchitecture, type Architecture, type LayerShape } from "../archit
 import { ConfigError, ModelFormatError, clip, show } from "../errors.js";
 import type { SavedNetwork } from "../io/saved.js";
 import { jsonText } from "../io/jsonText.js";
+import { bytesOf } from "../io/binary.js";
 import { LOSSES, type Loss } from "../loss.js";
 import { defaultLoss, MAX_VALUES, metadataObject, readFloats } from "./common.js";
 
@@ -60,8 +61,8 @@ interface TensorEntry { dtype: string; shape: number[]; data_offsets: [number, n
  * to those wasmlp recorded in __metadata__; the loss is the file's, else the default for the output.
  */
 export function decodeSafetensors(bytes: Uint8Array | ArrayBuffer, activationsGiven?: readonly Activation[]): SavedNetwork {
-  const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const fail = (why: string): never => { throw new ModelFormatError(`safetensors: ${why}`); };
+  const data = bytesOf(bytes, fail);
   if (data.length < 8) fail(`${data.length} bytes cannot hold the header length`);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const length = view.getBigUint64(0, true);

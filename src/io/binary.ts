@@ -89,8 +89,8 @@ export function encodeBinary(saved: SavedNetwork): Uint8Array {
 }
 
 export function decodeBinary(input: Uint8Array | ArrayBuffer): SavedNetwork {
-  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   const fail = (message: string): never => { throw new ModelFormatError(`binary model: ${message}`); };
+  const bytes = bytesOf(input, fail);
   if (bytes.length < HEADER_BYTES + 4) fail(`${bytes.length} bytes is too short for a header (truncated file?)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
@@ -183,6 +183,14 @@ export function decodeBinary(input: Uint8Array | ArrayBuffer): SavedNetwork {
       optimizer: { config, baseLr: baseLr!, step: step! + 0, ...(betaPowers ? { betaPowers } : {}), state1: readF64s(paramsAt + 8 * P, "optimizer state 1"), state2: readF64s(paramsAt + 16 * P, "optimizer state 2") },
     },
   };
+}
+
+/** The bytes of a file given as a Uint8Array (a Buffer is one), another typed array or DataView, or an ArrayBuffer; anything else fails. */
+export function bytesOf(input: unknown, fail: (why: string) => never): Uint8Array {
+  if (input instanceof Uint8Array) return input;
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  if (input instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && input instanceof SharedArrayBuffer)) return new Uint8Array(input);
+  return fail(`expected the file's bytes (a Uint8Array or an ArrayBuffer), got ${show(input)}`);
 }
 
 /** Stored β1^t, β2^t: both 0 (not stored), or both in (0, 1]. */

@@ -14,6 +14,7 @@ export function accuracyMode(arch: Architecture): MetricModeId {
 
 /** The mode that counts `metrics` (none when no metric is asked for); a ConfigError for what cannot be counted. */
 export function metricMode(arch: Architecture, metrics: readonly Metric[] | undefined): MetricModeId {
+  if (metrics !== undefined && metrics !== null && !Array.isArray(metrics)) throw new ConfigError(`metrics must be an array such as ['accuracy'], got ${show(metrics)}`);
   if (!metrics || metrics.length === 0) return MetricMode.none;
   for (const m of metrics) if (m !== "accuracy") throw new ConfigError(`metrics: unknown metric ${show(m)}; expected 'accuracy'`);
   const mode = accuracyMode(arch);

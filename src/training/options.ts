@@ -111,7 +111,10 @@ export function resolveFitOptions(options: FitOptions, state: TrainingState): Fi
     checkKeys(options.validationData, ["inputs", "targets"], "validationData");
   }
   const hasValidation = split !== undefined || options.validationData !== undefined;
-  const earlyStopping = options.earlyStopping && stoppingRule(options.earlyStopping, hasValidation);
+  // (null and false are "off", as undefined is; any other value must be the rule's object)
+  const early: unknown = options.earlyStopping;
+  const earlyStopping = early === undefined || early === null || early === false ? undefined : stoppingRule(early as NonNullable<FitOptions["earlyStopping"]>, hasValidation);
+  if (options.metrics !== undefined && !Array.isArray(options.metrics)) throw new ConfigError(`metrics must be an array such as ['accuracy'], got ${show(options.metrics)}`);
   const metrics: Metric[] = [...(options.metrics ?? [])];
   if (earlyStopping?.monitor.endsWith("ccuracy") && !metrics.includes("accuracy")) metrics.push("accuracy");
   const mode = metricMode(state.arch, metrics);
@@ -153,7 +156,7 @@ export function resolveFitOptions(options: FitOptions, state: TrainingState): Fi
 }
 
 function stoppingRule(early: NonNullable<FitOptions["earlyStopping"]>, hasValidation: boolean): StoppingRule {
-  if (typeof early !== "object") throw new ConfigError("earlyStopping must be an object { monitor?, patience?, minDelta?, restoreBestWeights? }");
+  if (typeof early !== "object" || early === null) throw new ConfigError("earlyStopping must be an object { monitor?, patience?, minDelta?, restoreBestWeights? }");
   checkKeys(early, EARLY_STOPPING_OPTIONS, "earlyStopping");
   const monitor: Monitor = early.monitor ?? (hasValidation ? "valLoss" : "loss");
   if (!MONITORS.includes(monitor)) throw new ConfigError(`earlyStopping.monitor must be 'loss', 'accuracy', 'valLoss' or 'valAccuracy', got ${show(monitor)}`);

@@ -6,6 +6,7 @@ import { BackendError, CallbackError, checkOptions, clip, ConfigError, optionNam
 import { Network, type BackendOptions } from "../network.js";
 import { Optimizer } from "../optimizer.js";
 import { resolveFitOptions } from "../training/options.js";
+import { batchRows } from "../matrix.js";
 import type { EpochLog, StopReason } from "../training/types.js";
 import type { FromWorker, ToWorker, WorkerFitOptions } from "./protocol.js";
 
@@ -69,10 +70,14 @@ export function trainWith(spawn: () => TrainingWorker, network: Network, inputs:
   for (const [name, callback] of [["onEpochEnd", onEpochEnd], ["onSnapshot", onSnapshot]] as const) {
     if (callback && typeof callback !== "function") throw new ConfigError(`trainInWorker options: ${name} must be a function, got ${show(callback)}`);
   }
+  // a falsy callback (say, verbose && log) is no callback, as in fit()
+  const epochCallback = typeof onEpochEnd === "function" ? onEpochEnd : undefined, snapshotCallback = typeof onSnapshot === "function" ? onSnapshot : undefined;
   if (!(Number.isInteger(snapshotEvery) && snapshotEvery >= 0)) throw new ConfigError(`trainInWorker options: snapshotEvery must be a whole number ≥ 0, got ${show(snapshotEvery)}`);
   const isOptimizer = optimizer instanceof Optimizer;
   const workerOptions = { ...fitOptions, ...(optimizer !== undefined && !isOptimizer ? { optimizer } : {}) } as WorkerFitOptions;
   const transfer = transferList(inputs, targets, fitOptions.validationData);
+  checkRows(network, inputs, targets, "training");
+  if (fitOptions.validationData) checkRows(network, fitOptions.validationData.inputs, fitOptions.validationData.targets, "validation");
   refuseUncloneable(workerOptions);
   // the worker's fit() would refuse the same options, but only after it started
   resolveFitOptions(isOptimizer ? { ...workerOptions, optimizer: { ...optimizer.toConfig(), lr: optimizer.baseLr } } : workerOptions, { arch: { inputSize: network.inputSize, layers: network.layers.map((l) => ({ ...l })), loss: network.loss }, epochs: network.epochsTrained, seed: network.seed });
@@ -103,10 +108,10 @@ export function trainWith(spawn: () => TrainingWorker, network: Network, inputs:
       const message = event.data;
       if (message.type === "epoch") {
         call(`onEpochEnd (epoch ${message.log.epoch})`, () => {
-          if (onEpochEnd?.(message.log) === false) worker.postMessage({ type: "stop" } satisfies ToWorker);
+          if (epochCallback?.(message.log) === false) worker.postMessage({ type: "stop" } satisfies ToWorker);
         });
       } else if (message.type === "snapshot") {
-        call(`onSnapshot (epoch ${message.epoch})`, () => onSnapshot?.(message.parameters, message.epoch));
+        call(`onSnapshot (epoch ${message.epoch})`, () => snapshotCallback?.(message.parameters, message.epoch));
       } else if (message.type === "done") {
         settled = true;
         if (!given) worker.terminate();
@@ -161,6 +166,13 @@ function transferList(inputs: unknown, targets: unknown, validation: WorkerFitOp
     owners.set(array.buffer, name);
   }
   return [...owners.keys()] as ArrayBuffer[];
+}
+
+/** Whole rows, as many targets as inputs: what the worker's fit() would check, checked before the data leave. */
+function checkRows(network: Network, inputs: Float64Array, targets: Float64Array, what: string): void {
+  const rows = batchRows(inputs, network.inputSize, `${what} inputs`);
+  const targetRows = batchRows(targets, network.outputSize, `${what} targets`);
+  if (targetRows !== rows) throw new ShapeError(`trainInWorker: ${rows} ${what} input rows but ${targetRows} target rows`);
 }
 
 /** Options must cross to the worker by structured clone: a function (a schedule function, say) cannot. */
