@@ -4,7 +4,8 @@
 // flips, truncations, deletions, splices from other files, fields overwritten with extreme values
 // (with the binary checksum made right again, so the checks behind it are reached) — and random
 // bytes. For every input the loader must answer within TIME_BOUND_MS with either a typed
-// WasmlpError or a network that saves and reloads bit-identically (binary and JSON text).
+// WasmlpError or a network that saves and reloads bit-identically (binary and JSON text). ONNX files
+// are also edited as a protobuf tree, so that fields deep inside are replaced, removed or swapped.
 //
 // The command line gets the same treatment in process: models made by `wasmlp train`, their JSON
 // edited by hand (fields replaced as above), read by inspect, predict, evaluate, explain and export,
@@ -21,6 +22,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Adam, Network, SGD, WasmlpError, type Activation, type Optimizer } from "../src/index.js";
 import { load, loadCheckpoint } from "../src/node.js";
 import { crc32 } from "../src/io/crc32.js";
+import { readMessage } from "../src/interop/protobuf.js";
 import { ROOT } from "./helpers.js";
 import { readFileSync } from "node:fs";
 import { errorLine, exitCodeFor } from "../src/cli/errors.js";
@@ -179,6 +181,72 @@ const fieldReplacement = (seeds: readonly Uint8Array[]) => fc.record({ seed: fc.
     return model;
   });
 
+// ONNX files as a protobuf tree (the messages an MLP uses), so that a field deep inside — a node's
+// input name, an initializer's dims or data type, an attribute — can be replaced, removed,
+// duplicated or swapped, and the file written again with every length right.
+interface ProtoField { field: number; wire: number; int: number; bytes: Uint8Array; children?: ProtoField[] }
+const ONNX_MESSAGES: Record<string, Record<number, string>> = {
+  model: { 7: "graph", 8: "opset", 14: "property" }, graph: { 1: "node", 5: "tensor", 11: "value", 12: "value" }, node: { 5: "attribute" },
+  attribute: { 5: "tensor" }, value: { 2: "type" }, type: { 1: "tensorType" }, tensorType: { 2: "shape" }, shape: { 1: "dimension" },
+};
+
+function protoTree(bytes: Uint8Array, kind: string): ProtoField[] {
+  return readMessage(bytes, kind).map((f) => {
+    const child = ONNX_MESSAGES[kind]?.[f.field];
+    return child && f.wire === 2 ? { ...f, children: protoTree(f.bytes, child) } : { ...f };
+  });
+}
+
+function protoBytes(fields: readonly ProtoField[]): Uint8Array {
+  const out: number[] = [];
+  const varint = (value: number) => {
+    let v = BigInt.asUintN(64, BigInt(Math.trunc(value)));
+    do { const b = Number(v & 0x7fn); v >>= 7n; out.push(v > 0n ? b | 0x80 : b); } while (v > 0n);
+  };
+  for (const f of fields) {
+    varint(f.field * 8 + f.wire);
+    if (f.wire === 0) varint(f.int);
+    else if (f.wire === 5) { const b = new Uint8Array(4); new DataView(b.buffer).setUint32(0, f.int >>> 0, true); out.push(...b); }
+    else if (f.wire === 1) out.push(...f.bytes);
+    else { const body = f.children ? protoBytes(f.children) : f.bytes; varint(body.length); out.push(...body); }
+  }
+  return Uint8Array.from(out);
+}
+
+const ONNX_INTS = [0, 1, -1, 2, 7, 11, 13, 2 ** 31, 2 ** 32 + 5, 2 ** 53, 1 << 24, (1 << 24) + 1, 65_537];
+const ONNX_TEXTS = ["", "input", "output", "W1", "b1", "z1", "a1", "Gemm", "MatMul", "Add", "Relu", "Softmax", "LeakyRelu", "Identity", "Mul", "Max",
+  "wasmlp.prepare.sub", "wasmlp.unscale.add", "ai.onnx.ml", "x".repeat(5000), "\u00ff\ud800"];
+type TreeEdit = { pick: number; op: "number" | "text" | "float" | "remove" | "duplicate" | "swap"; value: number; other: number };
+const treeEdit: fc.Arbitrary<TreeEdit> = fc.record({
+  pick: fc.nat(), op: fc.constantFrom("number", "text", "float", "remove", "duplicate", "swap"), value: fc.nat(), other: fc.nat(),
+}) as fc.Arbitrary<TreeEdit>;
+
+function editTree(tree: ProtoField[], edit: TreeEdit): void {
+  const all: [ProtoField[], number][] = [];
+  const visit = (list: ProtoField[]) => list.forEach((f, i) => { all.push([list, i]); if (f.children) visit(f.children); });
+  visit(tree);
+  if (all.length === 0) return;
+  const [list, i] = all[edit.pick % all.length]!;
+  const f = list[i]!;
+  switch (edit.op) {
+    case "number":
+      if (f.wire === 0) f.int = ONNX_INTS[edit.value % ONNX_INTS.length]!;
+      break;
+    case "float": {
+      const v = F64S[edit.value % F64S.length]!;
+      if (f.wire === 5) { const b = new DataView(new ArrayBuffer(4)); b.setFloat32(0, v, true); f.int = b.getUint32(0, true); }
+      if (f.wire === 1) { const b = new Uint8Array(8); new DataView(b.buffer).setFloat64(0, v, true); f.bytes = b; }
+      break;
+    }
+    case "text":
+      if (f.wire === 2) { delete f.children; f.bytes = utf8(ONNX_TEXTS[edit.value % ONNX_TEXTS.length]!); }
+      break;
+    case "remove": list.splice(i, 1); break;
+    case "duplicate": list.splice(i, 0, structuredClone(f)); break;
+    case "swap": { const j = edit.other % list.length; [list[i], list[j]] = [list[j]!, list[i]!]; break; }
+  }
+}
+
 /** JSON text of an object that may hold a BigInt or a non-finite number (written as strings and null, as a hand edit might). */
 const asText = (model: unknown) => JSON.stringify(model, (_, v: unknown) => (typeof v === "bigint" ? `${v}` : v));
 
@@ -256,6 +324,16 @@ describe(`fuzzing the loaders (seed ${SEED}, ${RUNS} inputs per property)`, () =
 
   it("ONNX (Network.fromONNX)", async () => {
     await fc.assert(fc.asyncProperty(mutatedFile(SEEDS.onnx), async ({ bytes }) => judge(() => Network.fromONNX(bytes, BACKEND))), PARAMETERS);
+  }, TIMEOUT);
+
+  it("ONNX: fields anywhere in the protobuf tree replaced, removed, duplicated or swapped", async () => {
+    const trees = SEEDS.onnx.map((bytes) => protoTree(bytes, "model"));
+    await fc.assert(fc.asyncProperty(fc.nat(), fc.array(treeEdit, { minLength: 1, maxLength: 3 }), async (seed, edits) => {
+      const tree = structuredClone(trees[seed % trees.length]!);
+      for (const edit of edits) editTree(tree, edit);
+      const bytes = protoBytes(tree);
+      await judge(() => Network.fromONNX(bytes, BACKEND));
+    }), PARAMETERS);
   }, TIMEOUT);
 
   it("safetensors (Network.fromSafetensors): mutated bytes, and header fields replaced", async () => {
