@@ -1,7 +1,7 @@
 // Activation names. Their numeric ids (kernels, binary files) are the explicit table ActivationId
 // of abi.ts, not positions in this list.
 import { ActivationId } from "./abi.js";
-import { ConfigError, listNames } from "./errors.js";
+import { ConfigError, listNames, show } from "./errors.js";
 
 export const ACTIVATIONS = ["identity", "sigmoid", "tanh", "relu", "leakyRelu", "softmax"] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
@@ -18,5 +18,5 @@ export function activationFromId(id: number): Activation | undefined {
 
 export function parseActivation(name: unknown, where: string): Activation {
   if (typeof name === "string" && (ACTIVATIONS as readonly string[]).includes(name)) return name as Activation;
-  throw new ConfigError(`${where}: unknown activation ${JSON.stringify(name)}; expected one of ${listNames(ACTIVATIONS)}`);
+  throw new ConfigError(`${where}: unknown activation ${show(name)}; expected one of ${listNames(ACTIVATIONS)}`);
 }

@@ -7,7 +7,7 @@ import { enableRelaxedSimd } from "./node.js";
 import { errorLine, EXIT, exitCodeFor } from "./cli/errors.js";
 import { TASKS } from "./cli/dataset.js";
 import { MAX_INTEGER_CLASSES } from "./table/preparation.js";
-import { activationList, delimiter, fraction, layerSizes, nameList, positiveInteger, positiveNumber, seed, threadCount } from "./cli/options.js";
+import { activationList, delimiter, epochCount, fraction, layerSizes, nameList, positiveInteger, positiveNumber, seed, threadCount } from "./cli/options.js";
 import { evaluate, type EvaluateOptions } from "./cli/commands/evaluate.js";
 import { explain, type ExplainOptions } from "./cli/commands/explain.js";
 import { inspect } from "./cli/commands/inspect.js";
@@ -48,7 +48,7 @@ program.command("train")
   .addOption(new Option("--loss <name>", "loss (default: crossEntropy for classes, squaredError for values)").choices(LOSSES))
   .addOption(new Option("--optimizer <name>", "optimizer").choices(["adam", "sgd"]).default("adam"))
   .option("--lr <rate>", `learning rate (default: ${DEFAULT_LR.adam} for adam, ${DEFAULT_LR.sgd} for sgd)`, positiveNumber)
-  .option("--epochs <n>", "epochs", positiveInteger, 30)
+  .option("--epochs <n>", "epochs", epochCount, 30)
   .option("--batch-size <n>", "mini-batch size", positiveInteger, 32)
   .option("--val-split <fraction>", "fraction of the non-test rows held out for validation (0: none)", fraction, 0.2)
   .option("--test-split <fraction>", "fraction of all rows held out for the final test (0: none)", fraction, 0.2)

@@ -11,7 +11,8 @@ export type WasmlpErrorCode =
   | "MODEL_FORMAT" // a model file whose fields, sizes or numbers do not add up
   | "STATE" //       a call in the wrong order, on a disposed network, with a detached optimizer
   | "BACKEND" //     the requested backend cannot run here
-  | "DIVERGED"; //   a training run met a NaN or infinite loss or gradient
+  | "DIVERGED" //    a training run met a NaN or infinite loss or gradient
+  | "CALLBACK"; //   a callback of the caller's threw (trainInWorker: on the page, while the worker trained)
 
 export class WasmlpError extends Error {
   readonly code: WasmlpErrorCode;
@@ -51,10 +52,47 @@ export class DivergenceError extends WasmlpError {
   }
 }
 
+/** A callback of the caller's threw, and the work it watched was stopped; `cause` is what it threw. */
+export class CallbackError extends WasmlpError {
+  constructor(message: string, cause: unknown) {
+    super("CALLBACK", message);
+    this.cause = cause;
+  }
+}
+
 /** An error the training worker raised, re-thrown on the page with its original code. */
 export class WorkerError extends WasmlpError {
   constructor(code: WasmlpErrorCode | undefined, message: string) {
     super(code ?? "BACKEND", message);
+  }
+}
+
+/** The most characters of one value an error message echoes: a 10 MB field must not become a 10 MB error line. */
+export const MAX_ECHO = 80;
+
+/** `text` cut to `max` characters with an ellipsis and the full length, when longer. */
+export function clip(text: string, max = MAX_ECHO): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length.toLocaleString("en-US")} characters)`;
+}
+
+/**
+ * Any value as an error message shows it: JSON where JSON can say it (strings quoted), NaN, ±Infinity,
+ * −0, BigInt (1n), functions and symbols by name — never a throw (a BigInt, a cycle, a 10,000-level
+ * nesting) — and clipped to MAX_ECHO characters.
+ */
+export function show(value: unknown): string {
+  switch (typeof value) {
+    case "number": return Object.is(value, -0) ? "-0" : String(value);
+    case "bigint": return `${value}n`;
+    case "string": return value.length <= MAX_ECHO ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, MAX_ECHO))}… (${value.length.toLocaleString("en-US")} characters)`;
+    case "undefined": return "undefined";
+    case "function": return `a function${value.name ? ` (${clip(value.name)})` : ""}`;
+    case "symbol": return clip(String(value));
+  }
+  try {
+    return clip(JSON.stringify(value) ?? String(value));
+  } catch {
+    return Array.isArray(value) ? `an array of ${value.length}` : "an object that JSON cannot show";
   }
 }
 
@@ -92,7 +130,7 @@ export function nearestName(name: string, known: readonly string[]): string | un
   const key = squash(name);
   const same = known.find((k) => squash(k) === key);
   if (same) return same;
-  const alias = ALIASES[key];
+  const alias = Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined; // not Object.prototype's "constructor"
   if (alias && known.includes(alias)) return alias;
   const part = key.length >= 4 ? known.find((k) => squash(k).endsWith(key) || squash(k).startsWith(key)) : undefined;
   if (part) return part;

@@ -18,7 +18,7 @@ export { setThreadSpawner } from "./backend/index.js";
 export { fmaSupported, wasmSupported } from "./backend/index.js";
 export {
   WasmlpError, ShapeError, NonFiniteError, DataError, ConfigError, ModelFormatError, StateError, BackendError,
-  DivergenceError, WorkerError,
+  DivergenceError, WorkerError, CallbackError,
 } from "./errors.js";
 export type { WasmlpErrorCode } from "./errors.js";
 export { trainInWorker } from "./worker/trainInWorker.js";

@@ -1,7 +1,7 @@
 // Loss names and what each one asks of outputs and targets. Their numeric ids (kernels, binary
 // files) are the explicit table LossId of abi.ts, not positions in this list.
 import { LossId } from "./abi.js";
-import { ConfigError, listNames } from "./errors.js";
+import { ConfigError, listNames, show } from "./errors.js";
 import type { Activation } from "./activation.js";
 
 export const LOSSES = ["squaredError", "crossEntropy", "binaryCrossEntropy"] as const;
@@ -19,7 +19,7 @@ export function lossFromId(id: number): Loss | undefined {
 
 export function parseLoss(name: unknown, where: string): Loss {
   if (typeof name === "string" && (LOSSES as readonly string[]).includes(name)) return name as Loss;
-  throw new ConfigError(`${where}: unknown loss ${JSON.stringify(name)}; expected one of ${listNames(LOSSES)}`);
+  throw new ConfigError(`${where}: unknown loss ${show(name)}; expected one of ${listNames(LOSSES)}`);
 }
 
 /** The output activation a loss is defined for, if it needs one in particular. */

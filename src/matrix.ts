@@ -1,9 +1,12 @@
 // Batches go in as number[][] or flat row-major Float64Array / Matrix; results come out as Matrix.
-import { DataError, NonFiniteError, ShapeError } from "./errors.js";
+import { DataError, NonFiniteError, ShapeError, show } from "./errors.js";
 
 /** A row-major batch: `rows` samples of `cols` values each. */
 export class Matrix {
   constructor(readonly rows: number, readonly cols: number, readonly data: Float64Array) {
+    const size = (n: unknown) => typeof n === "number" && Number.isInteger(n) && n >= 0;
+    if (!size(rows) || !size(cols)) throw new ShapeError(`Matrix: rows and cols must be whole numbers, got ${show(rows)} × ${show(cols)}`);
+    if (!(data instanceof Float64Array)) throw new ShapeError(`Matrix: data must be a Float64Array, got ${show(data)}`);
     if (data.length !== rows * cols) throw new ShapeError(`Matrix: ${rows}×${cols} needs ${rows * cols} values, got ${data.length}`);
   }
   get(row: number, col: number): number {
@@ -43,6 +46,19 @@ export function batchRows(input: MatrixInput, cols: number, what: string): numbe
   }
   if (rows === 0) throw new ShapeError(`${what}: the batch is empty`);
   return rows;
+}
+
+/**
+ * Throws the NonFiniteError copyBatch() would, with the row counted in the whole batch: for callers
+ * that copy a typed batch in chunks (whose copyBatch would count rows within the chunk).
+ */
+export function checkFiniteRows(input: MatrixInput, cols: number, what: string): void {
+  if (!(input instanceof Matrix || input instanceof Float64Array)) return; // number[][] is copied whole first
+  const data = input instanceof Matrix ? input.data : input;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v - v !== 0) throw new NonFiniteError(`${what}: row ${Math.floor(i / cols)}, column ${i % cols} is not finite (got ${v})`); // v − v is NaN for ±∞ and NaN
+  }
 }
 
 /**

@@ -7,14 +7,16 @@ import type { Activation } from "./activation.js";
 import { checkArchitecture, type LayerShape } from "./architecture.js";
 import { checkBackendChoice, checkThreads, createBackend, type Backend, type BackendChoice, type BackendName, type ThreadsOption } from "./backend/index.js";
 import { bindEngine, Engine, unbindEngine } from "./engine.js";
-import { checkKeys, checkOptions, ConfigError, ModelFormatError, optionNames, StateError } from "./errors.js";
+import { checkKeys, checkOptions, ConfigError, ModelFormatError, optionNames, ShapeError, StateError, show } from "./errors.js";
 import type { Loss } from "./loss.js";
-import type { Matrix, MatrixInput } from "./matrix.js";
+import { batchRows, checkFiniteRows, type Matrix, type MatrixInput } from "./matrix.js";
 import { jsonFromSaved, savedFromJSON, type ModelJSON } from "./io/modelJson.js";
 import { decodeBinary, encodeBinary } from "./io/binary.js";
 import type { SavedNetwork } from "./io/saved.js";
+import { modelText } from "./io/jsonText.js";
+import { copyMetadata } from "./io/metadata.js";
 import type { OnnxExportOptions } from "./interop/onnx.js";
-import { createOptimizer, type Optimizer } from "./optimizer.js";
+import { createOptimizer, registerNetwork, type Optimizer } from "./optimizer.js";
 import { Random, randomSeed } from "./random.js";
 import { evaluate } from "./training/data.js";
 import { trainLoop } from "./training/fit.js";
@@ -91,10 +93,18 @@ export class Network {
   readonly seed: number | undefined;
   readonly backendName: BackendName;
   /**
-   * The application's own JSON-serialisable object, saved and loaded with the model (the CLI keeps
-   * its feature scaling and class names here). Empty by default.
+   * The application's own JSON object, saved and loaded with the model (the CLI keeps its feature
+   * scaling and class names here). Empty by default. Plain JSON only, nested at most
+   * MAX_METADATA_DEPTH levels, numbers finite: anything else is refused here and when saved.
    */
-  metadata: Record<string, unknown> = {};
+  get metadata(): Record<string, unknown> {
+    return this.metadataObject;
+  }
+  set metadata(value: Record<string, unknown>) {
+    copyMetadata(value, "metadata", refuseMetadata);
+    this.metadataObject = value;
+  }
+  private metadataObject: Record<string, unknown> = {};
 
   private readonly engine: Engine;
 
@@ -107,6 +117,7 @@ export class Network {
     this.seed = engine.seed;
     this.backendName = engine.backend.name;
     bindEngine(this, engine);
+    registerNetwork(this);
   }
 
   /** Creates a network with freshly initialised weights. */
@@ -119,11 +130,11 @@ export class Network {
     const arch = checkArchitecture(options, "options");
     const seed = options.seed ?? randomSeed();
     if (typeof seed !== "number" || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-      throw new ConfigError(`options.seed must be an integer in [0, 2^32), got ${JSON.stringify(options.seed)}`);
+      throw new ConfigError(`options.seed must be an integer in [0, 2^32), got ${show(options.seed)}`);
     }
     const inits = options.layers.map((layer, l) => {
       const init = layer.init ?? options.init ?? (RELU_LIKE.has(arch.layers[l]!.activation) ? "he" : "xavier");
-      if (!INITS.includes(init)) throw new ConfigError(`options.layers[${l}].init: unknown init ${JSON.stringify(init)}; expected 'xavier' or 'he'`);
+      if (!INITS.includes(init)) throw new ConfigError(`options.layers[${l}].init: unknown init ${show(init)}; expected 'xavier' or 'he'`);
       return init;
     });
     const engine = await startEngine(options, "Network.create", (backend, capacity) => new Engine(arch, backend, capacity, seed));
@@ -170,6 +181,7 @@ export class Network {
   /** Loads a model from a Blob holding the binary format (browser downloads, file inputs). */
   static async fromBlob(blob: Blob, options?: BackendOptions): Promise<Network> {
     const checked = backendOptions(options, "Network.fromBlob");
+    if (typeof (blob as Partial<Blob> | null)?.arrayBuffer !== "function") throw new ConfigError(`Network.fromBlob: expected a Blob, got ${show(blob)}`);
     return Network.fromBinary(new Uint8Array(await blob.arrayBuffer()), checked);
   }
 
@@ -240,27 +252,27 @@ export class Network {
    * backward(), per sample (no 1/B), one row per sample.
    */
   nodeErrors(layer: number): Matrix {
-    return this.engine.readLayer("nodeErrors", layer);
+    return this.engine.readLayer("nodeErrors", layerNumber(layer, this.layers.length));
   }
 
   /** Deltas ∂E_s/∂z = nodeErrors ⊙ f'(z) of layer 1..L, one row per sample. */
   deltas(layer: number): Matrix {
-    return this.engine.readLayer("deltas", layer);
+    return this.engine.readLayer("deltas", layerNumber(layer, this.layers.length));
   }
 
   /** The accumulated gradients of layer 1..L. */
   gradients(layer: number): LayerGradients {
-    return { weights: this.engine.readLayer("weightGradients", layer), biases: this.engine.readLayer("biasGradients", layer).data };
+    return { weights: this.engine.readLayer("weightGradients", layerNumber(layer, this.layers.length)), biases: this.engine.readLayer("biasGradients", layerNumber(layer, this.layers.length)).data };
   }
 
   /** Pre-activations z of layer 1..L from the last forward(). */
   preActivations(layer: number): Matrix {
-    return this.engine.readLayer("preActivations", layer);
+    return this.engine.readLayer("preActivations", layerNumber(layer, this.layers.length));
   }
 
   /** Activations a of layer 0..L from the last forward() (0 gives the inputs). */
   activations(layer: number): Matrix {
-    return this.engine.readLayer("activations", layer);
+    return this.engine.readLayer("activations", layerNumber(layer, this.layers.length));
   }
 
   /** Per-sample losses of the last backward(). */
@@ -270,12 +282,12 @@ export class Network {
 
   /** Weights of layer 1..L, size × fan-in (a copy). */
   weights(layer: number): Matrix {
-    return this.engine.readLayer("weights", layer);
+    return this.engine.readLayer("weights", layerNumber(layer, this.layers.length));
   }
 
   /** Biases of layer 1..L (a copy). */
   biases(layer: number): Float64Array {
-    return this.engine.readLayer("biases", layer).data;
+    return this.engine.readLayer("biases", layerNumber(layer, this.layers.length)).data;
   }
 
   /**
@@ -284,9 +296,12 @@ export class Network {
    */
   setParameters(layer: number, values: { weights?: MatrixInput; biases?: ArrayLike<number> }): void {
     this.engine.live();
-    if (typeof values !== "object" || values === null) throw new ConfigError(`setParameters(${layer}, …): expected { weights?, biases? }`);
-    checkKeys(values, ["weights", "biases"], `setParameters(${layer}, …)`);
-    this.engine.setLayer(layer, values);
+    if (typeof values !== "object" || values === null) throw new ConfigError(`setParameters(${show(layer)}, …): expected { weights?, biases? }`);
+    checkKeys(values, ["weights", "biases"], `setParameters(${show(layer)}, …)`);
+    if (values.biases !== undefined && !isShortArrayLike(values.biases)) {
+      throw new ShapeError(`layer ${show(layer)} biases: expected an array of numbers or a Float64Array, got ${show(values.biases)}`);
+    }
+    this.engine.setLayer(layerNumber(layer, this.layers.length), values);
   }
 
   /**
@@ -294,6 +309,10 @@ export class Network {
    * forward state behind: backward() needs its own forward().
    */
   predict(inputs: MatrixInput): Matrix {
+    this.engine.live();
+    // the engine copies typed input chunk by chunk: a bad value is named here by its row in the whole input
+    batchRows(inputs, this.inputSize, "inputs");
+    checkFiniteRows(inputs, this.inputSize, "inputs");
     return this.engine.predict(inputs);
   }
 
@@ -337,6 +356,11 @@ export class Network {
     return jsonFromSaved(this.snapshot(typeof options === "string" ? undefined : saveOptions(options, "toJSON")));
   }
 
+  /** toJSON() as JSON text that reads back bit-exact (JSON.stringify would write −0 as 0). */
+  toJSONText(options?: SaveOptions): string {
+    return modelText(this.toJSON(saveOptions(options, "toJSONText")));
+  }
+
   /** The compact binary format (see src/io/binary.ts); with `{ optimizer }` a checkpoint. */
   toBinary(options?: SaveOptions): Uint8Array {
     return encodeBinary(this.snapshot(saveOptions(options, "toBinary")));
@@ -351,7 +375,7 @@ export class Network {
   async toONNX(options: OnnxExportOptions = {}): Promise<Uint8Array> {
     interopOptions(options, ["precision", "inputScaling", "outputScaling"], "toONNX");
     if (options.precision !== undefined && options.precision !== "float64" && options.precision !== "float32") {
-      throw new ConfigError(`toONNX: precision must be 'float64' or 'float32', got ${JSON.stringify(options.precision)}`);
+      throw new ConfigError(`toONNX: precision must be 'float64' or 'float32', got ${show(options.precision)}`);
     }
     checkScaling(options, this.inputSize);
     const saved = this.snapshot(undefined);
@@ -379,11 +403,9 @@ export class Network {
       arch: { inputSize: this.inputSize, layers: this.layers.map((l) => ({ ...l })), loss: this.loss },
       params: engine.parameters(),
     };
-    if (Object.keys(this.metadata ?? {}).length > 0) {
-      if (typeof this.metadata !== "object" || Array.isArray(this.metadata)) throw new ConfigError("metadata must be a plain object");
-      // a deep copy through JSON: what is saved is exactly what loads back
-      saved.metadata = JSON.parse(JSON.stringify(this.metadata)) as Record<string, unknown>;
-    }
+    // checked again (the object may have changed since it was set) and copied: what is saved is exactly what loads back
+    const metadata = copyMetadata(this.metadataObject, "metadata", refuseMetadata);
+    if (Object.keys(metadata).length > 0) saved.metadata = metadata;
     const seed = this.seed === undefined ? {} : { seed: this.seed };
     const optimizer = options?.optimizer;
     if (optimizer !== undefined) {
@@ -435,8 +457,23 @@ function checkScaling(options: OnnxExportOptions, inputSize: number): void {
   if (o !== undefined && !(typeof o === "object" && o !== null && finite(o.mean) && finite(o.std) && o.std !== 0)) throw new ConfigError("toONNX: outputScaling must be { mean, std }, finite numbers, std not 0");
 }
 
+/** A backend name checked here: createBackend echoes a bad one with JSON.stringify, which throws on a BigInt. */
+const refuseMetadata = (why: string): never => { throw new ConfigError(why); };
+
+/** An array, typed array or array-like no longer than a layer can be wide (2^24): what the engine may copy with Array.from. */
+function isShortArrayLike(value: unknown): boolean {
+  const length: unknown = typeof value === "object" && value !== null ? (value as { length?: unknown }).length : undefined;
+  return typeof length === "number" && Number.isInteger(length) && length >= 0 && length <= 2 ** 24;
+}
+
+/** A layer number as the engine takes it: anything but a number (a Symbol, say) is named here, typed. */
+function layerNumber(layer: unknown, layers: number): number {
+  if (typeof layer !== "number") throw new ShapeError(`layer ${show(layer)} does not exist: layers are numbered 1..${layers} (0 is the input)`);
+  return layer;
+}
+
 function checkCapacity(value: number | undefined): number {
   if (value === undefined) return 1;
-  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`batchCapacity must be a positive integer, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`batchCapacity must be a positive integer, got ${show(value)}`);
   return value;
 }

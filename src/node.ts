@@ -4,7 +4,8 @@ import { open, rename, rm, stat, writeFile } from "node:fs/promises";
 import { setFlagsFromString } from "node:v8";
 import { setThreadSpawner } from "./backend/index.js";
 import { fmaSupported } from "./backend/wasm.js";
-import { ModelFormatError } from "./errors.js";
+import { ConfigError, ModelFormatError, show } from "./errors.js";
+import { MAX_JSON_TEXT_BYTES } from "./io/jsonText.js";
 import { Network, type BackendOptions, type SaveOptions } from "./network.js";
 import type { Optimizer } from "./optimizer.js";
 
@@ -38,7 +39,10 @@ export const MAX_MODEL_FILE_BYTES = 2 ** 31;
  * removed if anything fails.
  */
 export async function save(net: Network, path: string, options?: SaveOptions): Promise<void> {
-  const data = isJson(path) ? JSON.stringify(net.toJSON(options)) : net.toBinary(options);
+  checkPath(path, "save");
+  if (!(net instanceof Network)) throw new ConfigError(`save: the first argument must be a Network, got ${show(net)}`);
+  const data = isJson(path) ? net.toJSONText(options) : net.toBinary(options);
+  if (data.length > MAX_MODEL_FILE_BYTES) throw new ConfigError(`save: the model takes ${data.length} bytes, more than the ${MAX_MODEL_FILE_BYTES} load() reads`);
   const temporary = `${path}.${process.pid}.${randomUUID()}.tmp`;
   try {
     await writeFile(temporary, data);
@@ -74,24 +78,27 @@ async function readModelFile(path: string): Promise<Uint8Array> {
   }
 }
 
-/** JSON text longer than this cannot be one JS string: such models must use the binary format. */
-const MAX_JSON_BYTES = 2 ** 28;
-
 function utf8(bytes: Uint8Array): string {
-  if (bytes.length > MAX_JSON_BYTES) throw new ModelFormatError(`a JSON model of ${bytes.length} bytes is too large to parse (at most ${MAX_JSON_BYTES}); save large models in the binary format`);
+  if (bytes.length > MAX_JSON_TEXT_BYTES) throw new ModelFormatError(`a JSON model of ${bytes.length} bytes is too large to parse (at most ${MAX_JSON_TEXT_BYTES}); save large models in the binary format`);
   return new TextDecoder().decode(bytes);
 }
 
 /** Loads a model saved by save() (JSON or binary, by content). */
 export async function load(path: string, options?: BackendOptions): Promise<Network> {
+  checkPath(path, "load");
   const bytes = await readModelFile(path);
   return looksJson(bytes) ? Network.fromJSON(utf8(bytes), options) : Network.fromBinary(bytes, options);
 }
 
 /** Loads a checkpoint saved by save(net, path, { optimizer }): the network and its optimizer, ready to continue. */
 export async function loadCheckpoint(path: string, options?: BackendOptions): Promise<{ network: Network; optimizer: Optimizer }> {
+  checkPath(path, "loadCheckpoint");
   const bytes = await readModelFile(path);
   return Network.loadCheckpoint(looksJson(bytes) ? utf8(bytes) : bytes, options);
+}
+
+function checkPath(path: unknown, where: string): void {
+  if (typeof path !== "string" || path === "") throw new ConfigError(`${where}: the path must be a non-empty string, got ${show(path)}`);
 }
 
 function looksJson(bytes: Uint8Array): boolean {

@@ -4,7 +4,7 @@
 // optimizerConfig.ts, which the file formats share.
 import { OptimizerId } from "./abi.js";
 import { engineOf, type Engine } from "./engine.js";
-import { NonFiniteError } from "./errors.js";
+import { ConfigError, NonFiniteError, show } from "./errors.js";
 import { checkAdam, checkLr, checkOptimizerConfig, checkSGD, type AdamOptions, type OptimizerChoice, type OptimizerConfig, type SGDOptions } from "./optimizerConfig.js";
 import type { TrainingBlock } from "./trainingBlock.js";
 // A type only: the optimizer hands back the network it was made for (erased at run time).
@@ -13,6 +13,14 @@ import type { Network } from "./network.js";
 export type { AdamOptions, OptimizerChoice, OptimizerConfig, SGDOptions } from "./optimizerConfig.js";
 
 type Settings = Parameters<TrainingBlock["set"]>[0];
+
+/** Every Network ever made (Network's constructor registers itself), so an optimizer can tell "not a network" from "disposed". */
+const networks = new WeakSet<object>();
+
+/** @internal */
+export function registerNetwork(network: object): void {
+  networks.add(network);
+}
 
 /** Checkpoints without stored β^t replay at most this many steps to rebuild it exactly. */
 const REPLAY_LIMIT = 1_000_000;
@@ -30,6 +38,9 @@ export abstract class Optimizer {
   #undo: Float64Array | undefined;
 
   protected constructor(net: Network, lr: number, name: string) {
+    if (typeof net !== "object" || net === null || !networks.has(net)) {
+      throw new ConfigError(`${name}: the first argument must be a Network (from Network.create or a loader), got ${show(net)}`);
+    }
     this.network = net;
     this.engine = engineOf(net);
     this.#learningRate = checkLr(lr, `${name} lr`);

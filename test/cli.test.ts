@@ -165,7 +165,7 @@ describe("bad input: a one-line message with line and column, and a documented e
     ["a missing model file", () => ["predict", tmp("nothing.wasmlp"), "data/iris.csv"], 4, /^error: cannot read model file \S+nothing\.wasmlp: no such file or directory$/],
     ["a file that is not a model", () => ["evaluate", "data/iris.csv", "data/iris.csv"], 4, /^error: data\/iris\.csv: binary model: wrong magic bytes/],
     ["a model without training metadata", () => ["predict", plainModel(), "data/iris.csv"], 4, /plain\.json: the model has no training metadata \(columns, scaling, task\); predict and evaluate need a model made by 'wasmlp train'$/],
-    ["an invalid option value", () => ["train", "data/iris.csv", "--epochs", "ten"], 2, /^error: option '--epochs <n>' argument 'ten' is invalid\. expected a positive integer\.$/],
+    ["an invalid option value", () => ["train", "data/iris.csv", "--epochs", "ten"], 2, /^error: option '--epochs <n>' argument 'ten' is invalid\. expected a positive integer up to 4294967295 \(what a model file can count\)\.$/],
     ["an invalid layer list", () => ["train", "data/iris.csv", "--layers", "32,x"], 2, /'x' is not a layer size/],
     ["an unknown option", () => ["train", "data/iris.csv", "--epoch", "3"], 2, /^error: unknown option '--epoch'/],
     ["a missing argument", () => ["predict", "model.wasmlp"], 2, /^error: missing required argument 'data\.csv'$/],

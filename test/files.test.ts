@@ -144,10 +144,10 @@ describe("corrupt binary files are rejected with a clear error", () => {
     const cases: [unknown, RegExp][] = [
       [variant((j) => { j.training.optimizer.state1.pop(); }), /model.training.optimizer.state1 has \d+ numbers, the layer sizes need \d+/],
       [variant((j) => { j.training.optimizer.state2[3] = "x"; }), /state2\[3\] must be a finite number, got "x"/],
-      [variant((j) => { j.training.optimizer.step = -1; }), /optimizer.step must be a whole number ≥ 0, got -1/],
+      [variant((j) => { j.training.optimizer.step = -1; }), /optimizer.step must be a whole number in \[0, 2\^53\], got -1/],
       [variant((j) => { j.training.optimizer.type = "lbfgs"; }), /optimizer.type must be 'sgd' or 'adam', got "lbfgs"/],
       [variant((j) => { j.training.optimizer.momentum = 2; }), /SGD momentum must be in \[0, 1\), got 2/],
-      [variant((j) => { j.training.epochs = 1.5; }), /model.training.epochs must be a whole number ≥ 0/],
+      [variant((j) => { j.training.epochs = 1.5; }), /model.training.epochs must be a whole number in \[0, 4294967295\], got 1.5/],
       [variant((j) => { j.training.seed = -3; }), /model.training.seed must be an integer/],
     ];
     for (const [json, message] of cases) {

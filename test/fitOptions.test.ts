@@ -18,8 +18,10 @@ const rejects = (options: unknown, message: RegExp, state = fresh()) => {
 
 describe("resolveFitOptions", () => {
   it("fills in the defaults: 10 epochs of 32, shuffled with the network's seed, Adam at 0.001, no clipping", () => {
-    expect(resolveFitOptions({}, fresh())).toEqual({
-      epochs: 10, batchSize: 32, shuffle: true, seed: 7, learningRates: Array(10).fill(0.001), clipNorm: 0,
+    const { learningRate, ...plan } = resolveFitOptions({}, fresh());
+    expect(Array.from({ length: 10 }, (_, e) => learningRate(e))).toEqual(Array(10).fill(0.001));
+    expect(plan).toEqual({
+      epochs: 10, batchSize: 32, shuffle: true, seed: 7, clipNorm: 0,
       metricMode: MetricMode.none, yieldEveryMs: 10, validationRows: "stratified",
       optimizer: { type: "adam", lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
     });
@@ -28,7 +30,7 @@ describe("resolveFitOptions", () => {
 
   it("gives every epoch its rate from the schedule, counted over the network's life", () => {
     const plan = resolveFitOptions({ epochs: 3, optimizer: { type: "sgd", lr: 0.4 }, schedule: { type: "step", stepSize: 2, gamma: 0.5 } }, fresh(softmax, 3));
-    expect(plan.learningRates).toEqual([0.2, 0.1, 0.1]); // epochs 3, 4, 5 (0-based)
+    expect([3, 4, 5].map(plan.learningRate)).toEqual([0.2, 0.1, 0.1]); // epochs 3, 4, 5 (0-based), computed when each begins
     expect(plan.optimizer).toEqual({ type: "sgd", lr: 0.4, momentum: 0, nesterov: false, weightDecay: 0 });
     rejects({ epochs: 3, schedule: () => 0 }, /learning rate of epoch 6 would be 0/, fresh(softmax, 5));
     rejects({ schedule: { type: "cosine", period: 4 }, epochs: 5 }, /epoch 5 would be 0; .*set minLr > 0/);

@@ -162,7 +162,7 @@ export class Trainer {
     const started = performance.now();
     const backend = this.backend;
     const history = await this.net.fitAsync(this.data.train.inputs, this.targets, {
-      epochs: Number.isFinite(epochsPerFrame) ? Math.max(1, Math.round(epochsPerFrame)) : 1_000_000,
+      epochs: Number.isFinite(epochsPerFrame) ? Math.max(1, Math.round(epochsPerFrame)) : Infinity, // Infinity: until the frame is full
       batchSize,
       optimizer: this.currentOptimizer(),
       metrics: ["accuracy"],

@@ -2,7 +2,7 @@ import type { Backend, BackendName } from "./backend.js";
 import { threadSpawner } from "./team.js";
 import { TsBackend } from "./ts/index.js";
 import { WasmBackend, wasmSupported } from "./wasm.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, show } from "../errors.js";
 
 /** A count of threads, or "auto": every hardware thread, up to AUTO_THREADS_LIMIT. */
 export type ThreadsOption = number | "auto";
@@ -16,7 +16,7 @@ export function checkThreads(threads: unknown, where: string): ThreadsOption {
   if (threads === undefined) return 1;
   if (threads === "auto") return threads;
   if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
-    throw new ConfigError(`${where}: threads must be "auto" or a whole number from 1 to ${MAX_THREADS}, not ${typeof threads === "string" ? JSON.stringify(threads) : String(threads)}`);
+    throw new ConfigError(`${where}: threads must be "auto" or a whole number from 1 to ${MAX_THREADS}, not ${show(threads)}`);
   }
   return threads;
 }
@@ -33,7 +33,7 @@ export { fmaSupported, wasmSupported } from "./wasm.js";
 export function checkBackendChoice(choice: unknown): BackendChoice {
   if (choice === undefined) return "auto";
   if (choice !== "ts" && choice !== "wasm" && choice !== "wasm-fma" && choice !== "auto") {
-    throw new ConfigError(`backend: unknown backend ${JSON.stringify(choice)}; expected 'wasm', 'wasm-fma', 'ts' or 'auto'`);
+    throw new ConfigError(`backend: unknown backend ${show(choice)}; expected 'wasm', 'wasm-fma', 'ts' or 'auto'`);
   }
   return choice;
 }

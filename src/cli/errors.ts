@@ -1,6 +1,7 @@
 // Exit codes and the one-line error report. The library's typed errors already say what kind of
 // problem it is; the CLI maps each kind to an exit code that scripts can branch on.
 import { ConfigError, DataError, DivergenceError, ModelFormatError, NonFiniteError, ShapeError, WasmlpError } from "../index.js";
+import { clip } from "../errors.js";
 
 /** Documented in the README: 0 success, then one code per kind of failure. */
 export const EXIT = {
@@ -38,11 +39,14 @@ export function errorLine(error: unknown): string {
   return `error: ${String(error)}`;
 }
 
-const firstLine = (text: string) => text.split(/\r?\n/, 1)[0]!;
+/** Longer error lines are cut: each echoed value is clipped already, this bounds the rest. */
+const MAX_ERROR_LINE = 1000;
+
+const firstLine = (text: string) => clip(text.split(/\r?\n/, 1)[0]!, MAX_ERROR_LINE);
 
 /** `path, line 5, column 'p3'` — where a data problem is. */
 export function where(path: string, line: number, column?: string): string {
-  return column === undefined ? `${path}, line ${line}` : `${path}, line ${line}, column '${column}'`;
+  return column === undefined ? `${path}, line ${line}` : `${path}, line ${line}, column '${clip(column)}'`;
 }
 
 /** A file-system failure as a FileError with a readable reason; anything else passes through. */

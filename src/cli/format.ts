@@ -1,5 +1,6 @@
 // Text for people: numbers, durations, architectures and the confusion matrix.
 import type { Network } from "../index.js";
+import { clip } from "../errors.js";
 
 export const percent = (fraction: number) => `${(100 * fraction).toFixed(1)} %`;
 
@@ -30,7 +31,8 @@ export function architecture(net: Network): string {
 
 /** A list that stops after `max` names: "a, b, c, … (64 in all)". */
 export function names(list: readonly string[], max = 12): string {
-  return list.length <= max ? list.join(", ") : `${list.slice(0, max).join(", ")}, … (${list.length} in all)`;
+  const shown = list.slice(0, max).map((name) => clip(name)); // a hand-edited 10 MB name is cut, too
+  return list.length <= max ? shown.join(", ") : `${shown.join(", ")}, … (${list.length} in all)`;
 }
 
 /** Counts of actual (rows) × predicted (columns) classes. */

@@ -55,6 +55,7 @@ export function cliMetadata(net: Network, path: string): CliMetadata {
     throw new ModelFormatError(`${path}: ${what}; predict and evaluate need a model made by 'wasmlp train'`);
   };
   if (m.producer !== "wasmlp train") fail("the model has no training metadata (columns, scaling, task)");
+  if (m.training !== undefined && !isTrainingRecord(m.training)) fail("the record of the training run in the metadata is malformed");
   const preparation = m.preparation ?? legacyPreparation(m, net, fail);
   if (!isTablePreparation(preparation)) fail("the table preparation in the metadata is incomplete");
   if (inputWidth(preparation) !== net.inputSize) fail(`the table preparation makes ${inputWidth(preparation)} inputs but the network has ${net.inputSize}`);
@@ -77,6 +78,16 @@ function legacyPreparation(m: Partial<CliMetadata> & LegacyMetadata, net: Networ
     columns: features!.map((name, i) => ({ name, kind: "numeric", mean: s!.mean[i]!, std: s!.std[i]!, fill: s!.mean[i]!, missingIndicator: false })),
     target: m.task === "classification" ? { name: m.target!, task: "classification", classes: m.classes! } : { name: m.target!, task: "regression", scaling: m.targetScaling! },
   };
+}
+
+/** The record `train` writes, field by field (inspect prints every one of them). */
+function isTrainingRecord(value: unknown): value is TrainingRecord {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const r = value as Record<string, unknown>;
+  const finite = (v: unknown) => typeof v === "number" && Number.isFinite(v);
+  return ["data", "optimizer", "stopReason"].every((k) => typeof r[k] === "string") &&
+    ["rows", "trainRows", "validationRows", "testRows", "skippedRows", "seed", "epochs", "batchSize", "lr", "seconds"].every((k) => finite(r[k])) &&
+    ["testAccuracy", "testRmse"].every((k) => r[k] === undefined || finite(r[k]));
 }
 
 function numbers(value: unknown, length: number): boolean {

@@ -2,6 +2,7 @@
 // columns), prepared exactly as in training (the model's table preparation), and the target column
 // checked against the model's classes.
 import { DataError } from "../index.js";
+import { clip } from "../errors.js";
 import { cellText, encodeRecords, parseNumber, notANumber, type TableRecord } from "../table/preparation.js";
 import type { CsvTable } from "./csv.js";
 import { checkColumns, readRecords, reportProblems } from "./dataset.js";
@@ -34,7 +35,7 @@ export function modelInputs(table: CsvTable, meta: CliMetadata, requireTarget: b
     const text = hasTarget ? cellText(record[meta.target]) : undefined;
     if (text === undefined) return requireTarget ? "the target value is missing" : undefined;
     if (meta.task === "regression") return parseNumber(text, meta.preparation.decimalComma === true) ?? notANumber(text);
-    return classIndex.get(text) ?? `unknown class '${text}' (the model knows ${names(meta.classes!, 20)})`;
+    return classIndex.get(text) ?? `unknown class '${clip(text)}' (the model knows ${names(meta.classes!, 20)})`;
   };
   const data = readRecords(table, bad, (record, line) => {
     const target = targetOf(record);

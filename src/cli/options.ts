@@ -4,6 +4,7 @@ import { InvalidArgumentError } from "commander";
 import { parseNumber } from "./rows.js";
 import { DELIMITERS } from "./csv.js";
 import { ACTIVATIONS, type Activation } from "../index.js";
+import { MAX_EPOCHS_TRAINED } from "../io/saved.js";
 
 export function positiveInteger(text: string): number {
   const value = parseNumber(text);
@@ -16,6 +17,15 @@ export function threadCount(text: string): number | "auto" {
   if (text === "auto") return text;
   const value = parseNumber(text);
   if (value === undefined || !Number.isInteger(value) || value < 1 || value > 64) throw new InvalidArgumentError("expected 'auto' or a whole number from 1 to 64.");
+  return value;
+}
+
+/** --epochs: a positive integer, at most what a model file can count. */
+export function epochCount(text: string): number {
+  const value = parseNumber(text);
+  if (value === undefined || !Number.isInteger(value) || value < 1 || value > MAX_EPOCHS_TRAINED) {
+    throw new InvalidArgumentError(`expected a positive integer up to ${MAX_EPOCHS_TRAINED} (what a model file can count).`);
+  }
   return value;
 }
 

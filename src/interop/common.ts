@@ -2,6 +2,7 @@
 // default loss of an imported network, and the metadata object wasmlp writes into both formats.
 import type { Activation } from "../activation.js";
 import type { Loss } from "../loss.js";
+import { copyMetadata } from "../io/metadata.js";
 
 /** The most values one tensor may declare: far above any MLP that fits a wasm memory. */
 export const MAX_VALUES = 2 ** 28;
@@ -25,6 +26,5 @@ export function metadataObject(text: string | undefined, fail: (why: string) => 
   if (text === undefined) return undefined;
   let value: unknown;
   try { value = JSON.parse(text); } catch { return fail(`${what} is not valid JSON`); }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) fail(`${what} is not a JSON object`);
-  return value as Record<string, unknown>;
+  return copyMetadata(value, what, fail);
 }

@@ -11,6 +11,8 @@ import { checkArchitecture, type LayerShape } from "../architecture.js";
 import { ConfigError, ModelFormatError } from "../errors.js";
 import type { Loss } from "../loss.js";
 import type { SavedNetwork } from "../io/saved.js";
+import { jsonText } from "../io/jsonText.js";
+import { bytesOf } from "../io/binary.js";
 import { defaultLoss, MAX_VALUES, metadataObject, readFloats } from "./common.js";
 import { int64s, readMessage, text, Wire, Writer, type Field } from "./protobuf.js";
 
@@ -83,7 +85,7 @@ export function encodeONNX(saved: SavedNetwork, options: OnnxExportOptions = {})
   const metadata: [string, string][] = [
     ["wasmlp.loss", arch.loss],
     ["wasmlp.inputs", options.inputScaling ? "raw values, standardised inside the graph (no blank cells)" : "as the network takes them"],
-    ...(saved.metadata ? [["wasmlp.metadata", JSON.stringify(saved.metadata)] as [string, string]] : []),
+    ...(saved.metadata ? [["wasmlp.metadata", jsonText(saved.metadata)] as [string, string]] : []),
   ];
   const model = new Writer()
     .int(Model.irVersion, IR_VERSION)
@@ -108,7 +110,16 @@ export function encodeONNX(saved: SavedNetwork, options: OnnxExportOptions = {})
     })
     .message(Model.opsetImport, (o) => o.string(1, "").int(2, OPSET));
   for (const [key, v] of metadata) model.message(Model.metadataProps, (p) => p.string(1, key).string(2, v));
-  return model.finish();
+  const bytes = model.finish();
+  // Whatever wasmlp writes it must read back: float32 can round a weight to Infinity, and folding a
+  // scaling with a tiny std into the weights on import can overflow them. Reading the file is cheap.
+  try {
+    decodeONNX(bytes);
+  } catch (error) {
+    if (error instanceof ModelFormatError) throw new ConfigError(`toONNX: the file would not read back (${error.message.replace(/^ONNX: /, "")})`);
+    throw error;
+  }
+  return bytes;
 }
 
 function rawData(values: ArrayLike<number>, float32: boolean): Uint8Array {
@@ -132,7 +143,7 @@ interface Initializer { dims: number[]; values: Float64Array }
  * carries the table preparation they came from, which does the same outside the network.
  */
 export function decodeONNX(bytes: Uint8Array | ArrayBuffer, loss?: Loss): SavedNetwork {
-  const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const data = bytesOf(bytes, (why) => { throw new ModelFormatError(`ONNX: ${why}`); });
   const model = readMessage(data, "model");
   const graphField = model.find((f) => f.field === Model.graph && f.wire === Wire.Bytes);
   if (!graphField) throw new ModelFormatError("ONNX: the file has no graph (is it an ONNX model?)");
@@ -250,6 +261,9 @@ export function decodeONNX(bytes: Uint8Array | ArrayBuffer, loss?: Loss): SavedN
   const params = new Float64Array(weights.reduce((sum, w) => sum + w.length, 0));
   let at = 0;
   for (const w of weights) { params.set(w, at); at += w.length; }
+  // folding a scaling with a tiny (or zero) std into the weights can overflow them
+  const bad = params.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new ModelFormatError(`ONNX: folding wasmlp's input or output scaling into the weights makes parameter ${bad} ${params[bad]} (a std of 0 or too small?)`);
   return { arch: checked, params, ...(metadata ? { metadata } : {}) };
 }
 

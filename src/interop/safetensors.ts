@@ -5,8 +5,10 @@
 // architecture into __metadata__ and reads it back; for other files the caller names them.
 import { ACTIVATIONS, type Activation } from "../activation.js";
 import { checkArchitecture, type Architecture, type LayerShape } from "../architecture.js";
-import { ConfigError, ModelFormatError } from "../errors.js";
+import { ConfigError, ModelFormatError, clip, show } from "../errors.js";
 import type { SavedNetwork } from "../io/saved.js";
+import { jsonText } from "../io/jsonText.js";
+import { bytesOf } from "../io/binary.js";
 import { LOSSES, type Loss } from "../loss.js";
 import { defaultLoss, MAX_VALUES, metadataObject, readFloats } from "./common.js";
 
@@ -29,7 +31,7 @@ export function encodeSafetensors(saved: SavedNetwork): Uint8Array {
     __metadata__: {
       format: "pt",
       "wasmlp.architecture": JSON.stringify({ inputSize: arch.inputSize, layers: arch.layers.map((l) => ({ size: l.size, activation: l.activation })), loss: arch.loss }),
-      ...(saved.metadata ? { "wasmlp.metadata": JSON.stringify(saved.metadata) } : {}),
+      ...(saved.metadata ? { "wasmlp.metadata": jsonText(saved.metadata) } : {}),
     },
   };
   let offset = 0, fanIn = arch.inputSize;
@@ -41,6 +43,7 @@ export function encodeSafetensors(saved: SavedNetwork): Uint8Array {
   });
   const json = new TextEncoder().encode(JSON.stringify(header));
   const headerBytes = new Uint8Array(json.length + ((8 - ((8 + json.length) % 8)) % 8)).fill(0x20); // spaces: the data starts 8-byte aligned
+  if (headerBytes.length > MAX_HEADER) throw new ConfigError(`toSafetensors: the header (the architecture and the metadata) would take ${headerBytes.length} bytes, more than the ${MAX_HEADER} a reader accepts`);
   headerBytes.set(json);
   const out = new Uint8Array(8 + headerBytes.length + 8 * params.length);
   const view = new DataView(out.buffer);
@@ -58,8 +61,8 @@ interface TensorEntry { dtype: string; shape: number[]; data_offsets: [number, n
  * to those wasmlp recorded in __metadata__; the loss is the file's, else the default for the output.
  */
 export function decodeSafetensors(bytes: Uint8Array | ArrayBuffer, activationsGiven?: readonly Activation[]): SavedNetwork {
-  const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const fail = (why: string): never => { throw new ModelFormatError(`safetensors: ${why}`); };
+  const data = bytesOf(bytes, fail);
   if (data.length < 8) fail(`${data.length} bytes cannot hold the header length`);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const length = view.getBigUint64(0, true);
@@ -68,7 +71,7 @@ export function decodeSafetensors(bytes: Uint8Array | ArrayBuffer, activationsGi
   try {
     header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(data.subarray(8, 8 + Number(length)))) as Record<string, unknown>;
   } catch (e) {
-    return fail(`the header is not valid JSON (${(e as Error).message})`);
+    return fail(`the header is not valid JSON (${clip((e as Error).message, 160)})`);
   }
   if (typeof header !== "object" || header === null || Array.isArray(header)) fail("the header is not a JSON object");
   const body = data.subarray(8 + Number(length));
@@ -95,7 +98,7 @@ export function decodeSafetensors(bytes: Uint8Array | ArrayBuffer, activationsGi
       `(wasmlp import: --activations ${ordered.map((_, i) => (i === ordered.length - 1 ? "softmax" : "relu")).join(",")})`);
   }
   if (activations.length !== ordered.length) throw new ConfigError(`safetensors: ${activations.length} activations given for ${ordered.length} Linear layers`);
-  for (const a of activations) if (!ACTIVATIONS.includes(a)) throw new ConfigError(`safetensors: unknown activation ${JSON.stringify(a)}`);
+  for (const a of activations) if (!ACTIVATIONS.includes(a)) throw new ConfigError(`safetensors: unknown activation ${show(a)}`);
 
   const layers: LayerShape[] = [], params: Float64Array[] = [];
   let fanIn: number | undefined;
@@ -126,20 +129,20 @@ function storedArchitecture(text: string | undefined, fail: (why: string) => nev
   if (!Array.isArray(layers) || !layers.every((l) => typeof l === "object" && l !== null && (ACTIVATIONS as readonly unknown[]).includes(l.activation))) {
     fail("wasmlp.architecture in __metadata__ has no list of layers with known activations");
   }
-  if (value.loss !== undefined && !LOSSES.includes(value.loss)) fail(`wasmlp.architecture names the unknown loss ${JSON.stringify(value.loss)}`);
+  if (value.loss !== undefined && !LOSSES.includes(value.loss)) fail(`wasmlp.architecture names the unknown loss ${show(value.loss)}`);
   return { layers: layers as { activation: Activation }[], ...(value.loss ? { loss: value.loss } : {}) };
 }
 
 function readTensor(key: string, entry: TensorEntry, body: Uint8Array, fail: (why: string) => never): { shape: number[]; values: Float64Array } {
   if (typeof entry !== "object" || entry === null) fail(`tensor '${key}' is not an object`);
   const { dtype, shape, data_offsets: offsets } = entry;
-  if (dtype !== "F64" && dtype !== "F32") fail(`tensor '${key}' has dtype ${JSON.stringify(dtype)}; wasmlp reads F64 and F32`);
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor '${key}' has shape ${JSON.stringify(shape)}`);
+  if (dtype !== "F64" && dtype !== "F32") fail(`tensor '${key}' has dtype ${show(dtype)}; wasmlp reads F64 and F32`);
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor '${key}' has shape ${show(shape)}`);
   const count = shape.reduce((a, b) => a * b, 1);
   if (count > MAX_VALUES) fail(`tensor '${key}' declares ${count} values, more than the ${MAX_VALUES} wasmlp reads`);
   const size = dtype === "F64" ? 8 : 4;
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1] || offsets[1] > body.length) {
-    fail(`tensor '${key}' has data_offsets ${JSON.stringify(offsets)} outside the ${body.length} bytes of data`);
+    fail(`tensor '${key}' has data_offsets ${show(offsets)} outside the ${body.length} bytes of data`);
   }
   if (offsets[1] - offsets[0] !== count * size) fail(`tensor '${key}' holds ${offsets[1] - offsets[0]} bytes, but shape [${shape.join(", ")}] of ${dtype} needs ${count * size}`);
   const view = new DataView(body.buffer, body.byteOffset + offsets[0], offsets[1] - offsets[0]);

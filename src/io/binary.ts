@@ -22,12 +22,14 @@
 // before it trusts anything, and returns nothing half-built.
 import { OptimizerId } from "../abi.js";
 import { activationFromId, activationId } from "../activation.js";
-import { checkArchitecture } from "../architecture.js";
-import { ConfigError, ModelFormatError } from "../errors.js";
+import { checkArchitecture, MAX_LAYERS } from "../architecture.js";
+import { ConfigError, ModelFormatError, clip, show } from "../errors.js";
 import { lossFromId, lossId } from "../loss.js";
 import { checkOptimizerConfig, type OptimizerConfig } from "../optimizerConfig.js";
 import { crc32 } from "./crc32.js";
-import { parameterCount, type SavedNetwork } from "./saved.js";
+import { jsonText } from "./jsonText.js";
+import { copyMetadata } from "./metadata.js";
+import { MAX_EPOCHS_TRAINED, MAX_STEPS, parameterCount, type SavedNetwork } from "./saved.js";
 
 export const BINARY_MAGIC = "WMLP";
 export const BINARY_VERSION = 1;
@@ -35,15 +37,17 @@ const FLAG_CHECKPOINT = 1;
 const FLAG_METADATA = 2;
 const HEADER_BYTES = 32;
 const TRAINING_BYTES = 96;
-const MAX_LAYERS = 1 << 16;
 
 export function encodeBinary(saved: SavedNetwork): Uint8Array {
   const { arch, params, training } = saved;
   const optimizer = training?.optimizer;
+  // what the fields cannot hold is refused, never wrapped (the readers would read something else)
+  const epochs = training?.epochs ?? 0;
+  if (!(Number.isInteger(epochs) && epochs >= 0 && epochs <= MAX_EPOCHS_TRAINED)) throw new ConfigError(`toBinary: ${show(epochs)} epochs trained cannot be stored (at most ${MAX_EPOCHS_TRAINED})`);
   const P = params.length;
   const headerEnd = HEADER_BYTES + 8 * arch.layers.length;
   const paramsAt = headerEnd + (optimizer ? TRAINING_BYTES : 0);
-  const metadata = saved.metadata === undefined ? undefined : new TextEncoder().encode(JSON.stringify(saved.metadata));
+  const metadata = saved.metadata === undefined ? undefined : new TextEncoder().encode(jsonText(saved.metadata));
   const metadataAt = paramsAt + 8 * P * (optimizer ? 3 : 1);
   const total = metadataAt + (metadata ? 4 + metadata.length : 0) + 4;
   const bytes = new Uint8Array(total);
@@ -58,7 +62,7 @@ export function encodeBinary(saved: SavedNetwork): Uint8Array {
   view.setUint32(8, arch.inputSize, true);
   view.setUint32(12, arch.layers.length, true);
   view.setUint32(16, lossId(arch.loss), true);
-  view.setUint32(20, training?.epochs ?? 0, true);
+  view.setUint32(20, epochs, true);
   view.setFloat64(24, training?.seed ?? NaN, true);
   arch.layers.forEach((layer, l) => {
     view.setUint32(HEADER_BYTES + 8 * l, layer.size, true);
@@ -85,12 +89,12 @@ export function encodeBinary(saved: SavedNetwork): Uint8Array {
 }
 
 export function decodeBinary(input: Uint8Array | ArrayBuffer): SavedNetwork {
-  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   const fail = (message: string): never => { throw new ModelFormatError(`binary model: ${message}`); };
+  const bytes = bytesOf(input, fail);
   if (bytes.length < HEADER_BYTES + 4) fail(`${bytes.length} bytes is too short for a header (truncated file?)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
-  if (magic !== BINARY_MAGIC) fail(`wrong magic bytes ${JSON.stringify(magic)}; a wasmlp binary model starts with "${BINARY_MAGIC}"`);
+  if (magic !== BINARY_MAGIC) fail(`wrong magic bytes ${show(magic)}; a wasmlp binary model starts with "${BINARY_MAGIC}"`);
   const version = view.getUint16(4, true);
   if (version !== BINARY_VERSION) fail(`format version ${version} is not supported; this wasmlp reads version ${BINARY_VERSION}`);
   const flags = view.getUint16(6, true);
@@ -137,15 +141,14 @@ export function decodeBinary(input: Uint8Array | ArrayBuffer): SavedNetwork {
     try {
       parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(metadataAt + 4, metadataAt + 4 + metadataLength)));
     } catch (e) {
-      fail(`the metadata block is not valid UTF-8 JSON (${(e as Error).message})`);
+      fail(`the metadata block is not valid UTF-8 JSON (${clip((e as Error).message, 160)})`);
     }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) fail("the metadata block must hold a JSON object");
-    metadata = parsed as Record<string, unknown>;
+    metadata = copyMetadata(parsed, "metadata", fail);
   }
   const seed = view.getFloat64(24, true);
   if (!Number.isNaN(seed) && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) fail(`seed ${seed} is not an integer in [0, 2^32)`);
   const epochs = view.getUint32(20, true);
-  const training = { epochs, ...(Number.isNaN(seed) ? {} : { seed }) };
+  const training = { epochs, ...(Number.isNaN(seed) ? {} : { seed: seed + 0 }) }; // + 0: a seed of -0 is 0
   const extra = metadata === undefined ? {} : { metadata };
   if (!checkpoint) return { arch, params, ...extra, ...(epochs > 0 || training.seed !== undefined ? { training } : {}) };
 
@@ -153,9 +156,17 @@ export function decodeBinary(input: Uint8Array | ArrayBuffer): SavedNetwork {
   const f = (i: number) => view.getFloat64(at + 8 + 8 * i, true);
   const type = view.getUint32(at, true);
   if (type !== OptimizerId.sgd && type !== OptimizerId.adam) fail(`unknown optimizer id ${type}`);
+  const reserved = view.getUint32(at + 4, true);
+  if (reserved !== 0) fail(`the reserved field after the optimizer id is ${reserved}, not 0`);
   const [step, baseLr, lr, momentum, nesterov, weightDecay, beta1, beta2, eps, beta1Power, beta2Power] = Array.from({ length: 11 }, (_, i) => f(i)) as number[];
+  // the settings of the other optimizer are written as 0, and must read so (no value is ignored)
+  const unused = type === OptimizerId.adam ? { momentum, nesterov } : { beta1, beta2, eps, beta1Power, beta2Power };
+  for (const [name, value] of Object.entries(unused)) {
+    if (!Object.is(value, 0)) fail(`optimizer field ${name} is ${show(value)}, but ${type === OptimizerId.adam ? "an Adam" : "an SGD"} checkpoint has none (it must be 0)`);
+  }
+  if (nesterov !== 0 && nesterov !== 1) fail(`optimizer field nesterov is ${show(nesterov)}; it must be 0 or 1`);
   const betaPowers = readBetaPowers(beta1Power!, beta2Power!, fail);
-  if (!Number.isInteger(step) || step! < 0) fail(`optimizer step count ${step} is not a whole number ≥ 0`);
+  if (!Number.isInteger(step) || step! < 0 || step! > MAX_STEPS) fail(`optimizer step count ${show(step)} is not a whole number in [0, 2^53]`);
   if (!(baseLr! > 0) || !Number.isFinite(baseLr)) fail(`optimizer base learning rate ${baseLr} is not a positive number`);
   let config: OptimizerConfig;
   try {
@@ -169,9 +180,17 @@ export function decodeBinary(input: Uint8Array | ArrayBuffer): SavedNetwork {
     arch, params, ...extra,
     training: {
       ...training,
-      optimizer: { config, baseLr: baseLr!, step: step!, ...(betaPowers ? { betaPowers } : {}), state1: readF64s(paramsAt + 8 * P, "optimizer state 1"), state2: readF64s(paramsAt + 16 * P, "optimizer state 2") },
+      optimizer: { config, baseLr: baseLr!, step: step! + 0, ...(betaPowers ? { betaPowers } : {}), state1: readF64s(paramsAt + 8 * P, "optimizer state 1"), state2: readF64s(paramsAt + 16 * P, "optimizer state 2") },
     },
   };
+}
+
+/** The bytes of a file given as a Uint8Array (a Buffer is one), another typed array or DataView, or an ArrayBuffer; anything else fails. */
+export function bytesOf(input: unknown, fail: (why: string) => never): Uint8Array {
+  if (input instanceof Uint8Array) return input;
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  if (input instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && input instanceof SharedArrayBuffer)) return new Uint8Array(input);
+  return fail(`expected the file's bytes (a Uint8Array or an ArrayBuffer), got ${show(input)}`);
 }
 
 /** Stored β1^t, β2^t: both 0 (not stored), or both in (0, 1]. */

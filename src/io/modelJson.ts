@@ -1,11 +1,12 @@
 // The model format of the golden cases (test/golden/README.md): a plain JSON object, flat row-major weights.
 import { checkArchitecture } from "../architecture.js";
-import { ConfigError, ModelFormatError } from "../errors.js";
+import { ConfigError, ModelFormatError, clip, show } from "../errors.js";
 import type { Activation } from "../activation.js";
 import type { Loss } from "../loss.js";
 import { checkOptimizerConfig, type OptimizerConfig } from "../optimizerConfig.js";
-import { parameterCount, type SavedNetwork, type SavedTraining } from "./saved.js";
+import { MAX_EPOCHS_TRAINED, MAX_STEPS, parameterCount, type SavedNetwork, type SavedTraining } from "./saved.js";
 import { readBetaPowers } from "./binary.js";
+import { copyMetadata } from "./metadata.js";
 
 export const MODEL_FORMAT = "wasmlp-model";
 export const MODEL_VERSION = 1;
@@ -52,7 +53,7 @@ function checkNumbers(value: unknown, length: number, where: string): number[] {
   for (let i = 0; i < length; i++) {
     const v: unknown = value[i];
     if (typeof v !== "number" || !Number.isFinite(v)) {
-      throw new ModelFormatError(`${where}[${i}] must be a finite number, got ${JSON.stringify(v) ?? String(v)}`);
+      throw new ModelFormatError(`${where}[${i}] must be a finite number, got ${show(v)}`);
     }
   }
   return value as number[];
@@ -96,38 +97,38 @@ export function savedFromJSON(input: unknown): SavedNetwork {
     try {
       parsed = JSON.parse(input);
     } catch (e) {
-      throw new ModelFormatError(`model: not valid JSON (${(e as Error).message})`);
+      throw new ModelFormatError(`model: not valid JSON (${clip((e as Error).message, 160)})`);
     }
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new ModelFormatError("model: expected a JSON object");
   const raw = parsed as Record<string, unknown>;
   if (raw.format !== MODEL_FORMAT) {
-    throw new ModelFormatError(`model.format must be '${MODEL_FORMAT}', got ${JSON.stringify(raw.format)}`);
+    throw new ModelFormatError(`model.format must be '${MODEL_FORMAT}', got ${show(raw.format)}`);
   }
   if (raw.version !== MODEL_VERSION) {
-    throw new ModelFormatError(`model.version ${JSON.stringify(raw.version)} is not supported; this wasmlp reads version ${MODEL_VERSION}`);
+    throw new ModelFormatError(`model.version ${show(raw.version)} is not supported; this wasmlp reads version ${MODEL_VERSION}`);
   }
   const arch = checkArchitecture(raw, "model", ModelFormatError);
-  // Parameters in plan order (W¹ b¹ W² b² …), each array checked against the layer sizes.
-  const params = new Float64Array(parameterCount(arch));
-  let fanIn = arch.inputSize, offset = 0;
-  arch.layers.forEach((shape, l) => {
+  // Parameters in plan order (W¹ b¹ W² b² …): every array checked against the layer sizes first,
+  // so that sizes the file only claims never cost an allocation.
+  let fanIn = arch.inputSize;
+  const arrays = arch.layers.flatMap((shape, l) => {
     const layer = (raw.layers as Record<string, unknown>[])[l]!;
     const at = `model.layers[${l}]`;
     const weights = checkNumbers(layer.weights, shape.size * fanIn, `${at}.weights`);
-    params.set(weights, offset);
-    offset += weights.length;
-    const biases = checkNumbers(layer.biases, shape.size, `${at}.biases`);
-    params.set(biases, offset);
-    offset += biases.length;
     fanIn = shape.size;
+    return [weights, checkNumbers(layer.biases, shape.size, `${at}.biases`)];
   });
+  const params = new Float64Array(parameterCount(arch));
+  let offset = 0;
+  for (const values of arrays) {
+    params.set(values, offset);
+    offset += values.length;
+  }
   const saved: SavedNetwork = { arch, params };
   if (raw.metadata !== undefined) {
-    if (typeof raw.metadata !== "object" || raw.metadata === null || Array.isArray(raw.metadata)) {
-      throw new ModelFormatError("model.metadata must be a JSON object");
-    }
-    saved.metadata = raw.metadata as Record<string, unknown>;
+    // a copy: a model given as an object never shares the caller's metadata
+    saved.metadata = copyMetadata(raw.metadata, "model.metadata", (why) => { throw new ModelFormatError(why); });
   }
   if (raw.training !== undefined) {
     saved.training = parseTraining(raw.training, params.length);
@@ -139,11 +140,14 @@ function parseTraining(value: unknown, P: number): SavedTraining {
   const fail = (message: string): never => { throw new ModelFormatError(`model.training${message}`); };
   if (typeof value !== "object" || value === null) fail(" must be an object { epochs, seed?, optimizer? }");
   const t = value as Record<string, unknown>;
-  if (!Number.isInteger(t.epochs) || (t.epochs as number) < 0) fail(`.epochs must be a whole number ≥ 0, got ${JSON.stringify(t.epochs)}`);
-  const training: SavedTraining = { epochs: t.epochs as number };
+  if (!Number.isInteger(t.epochs) || (t.epochs as number) < 0 || (t.epochs as number) > MAX_EPOCHS_TRAINED) {
+    fail(`.epochs must be a whole number in [0, ${MAX_EPOCHS_TRAINED}], got ${show(t.epochs)}`);
+  }
+  // + 0: a -0 written by hand reads as 0, as the binary format's integers read it
+  const training: SavedTraining = { epochs: (t.epochs as number) + 0 };
   if (t.seed !== undefined) {
-    if (!Number.isInteger(t.seed) || (t.seed as number) < 0 || (t.seed as number) > 0xffffffff) fail(`.seed must be an integer in [0, 2^32), got ${JSON.stringify(t.seed)}`);
-    training.seed = t.seed as number;
+    if (!Number.isInteger(t.seed) || (t.seed as number) < 0 || (t.seed as number) > 0xffffffff) fail(`.seed must be an integer in [0, 2^32), got ${show(t.seed)}`);
+    training.seed = (t.seed as number) + 0;
   }
   if (t.optimizer === undefined) return training;
   if (typeof t.optimizer !== "object" || t.optimizer === null) fail(".optimizer must be an object");
@@ -154,10 +158,10 @@ function parseTraining(value: unknown, P: number): SavedTraining {
   } catch (e) {
     throw e instanceof ConfigError ? new ModelFormatError(`model.training.optimizer: ${e.message}`) : e;
   }
-  if (typeof baseLr !== "number" || !(baseLr > 0) || !Number.isFinite(baseLr)) fail(`.optimizer.baseLr must be a positive number, got ${JSON.stringify(baseLr)}`);
-  if (!Number.isInteger(step) || (step as number) < 0) fail(`.optimizer.step must be a whole number ≥ 0, got ${JSON.stringify(step)}`);
+  if (typeof baseLr !== "number" || !(baseLr > 0) || !Number.isFinite(baseLr)) fail(`.optimizer.baseLr must be a positive number, got ${show(baseLr)}`);
+  if (!Number.isInteger(step) || (step as number) < 0 || (step as number) > MAX_STEPS) fail(`.optimizer.step must be a whole number in [0, 2^53], got ${show(step)}`);
   training.optimizer = {
-    config, baseLr: baseLr as number, step: step as number,
+    config, baseLr: baseLr as number, step: (step as number) + 0,
     ...betaPowersOf(beta1Power, beta2Power, fail),
     state1: Float64Array.from(checkNumbers(state1, P, "model.training.optimizer.state1")),
     state2: Float64Array.from(checkNumbers(state2, P, "model.training.optimizer.state2")),

@@ -2,6 +2,12 @@
 import type { Architecture } from "../architecture.js";
 import type { OptimizerConfig } from "../optimizerConfig.js";
 
+/** The most epochs a network's life may count: the binary format stores the count in 32 bits. */
+export const MAX_EPOCHS_TRAINED = 0xffffffff;
+
+/** The largest optimizer step count a file may hold: beyond 2^53 counting by one is no longer exact. */
+export const MAX_STEPS = 2 ** 53;
+
 export interface SavedOptimizer {
   /** Settings, with lr the current rate (a schedule may have moved it). */
   config: OptimizerConfig;

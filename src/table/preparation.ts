@@ -6,7 +6,7 @@
 //   categorical columns one-hot over the training categories (an unseen one → all zeros, with a warning)
 //   blank cells         optionally one extra 0/1 column "<name> missing" per column that had blanks
 //   left out           constant columns, and text columns whose values are almost all distinct (ids, free text)
-import { ConfigError, DataError, checkKeys, checkOptions, optionNames } from "../errors.js";
+import { ConfigError, DataError, checkKeys, checkOptions, clip, optionNames, show } from "../errors.js";
 
 export type ColumnKind = "numeric" | "categorical";
 export type Task = "classification" | "regression";
@@ -82,6 +82,9 @@ const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const THOUSANDS = /^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$/;
 const DECIMAL_COMMA = /^[-+]?\d+,\d+$/;
 
+/** A record's own cell (a column named "constructor" or "toString" must not find Object.prototype's). */
+export const cellOf = (record: TableRecord, column: string): unknown => (Object.hasOwn(record, column) ? record[column] : undefined);
+
 /** The cell as text, or undefined when blank. */
 export function cellText(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
@@ -99,9 +102,9 @@ export function parseNumber(text: string, decimalComma = false): number | undefi
 
 /** Why a cell is not a number, with a hint for the usual culprits. */
 export function notANumber(text: string): string {
-  if (THOUSANDS.test(text)) return `'${text}' is not a number (a thousands separator? write ${text.replaceAll(",", "")})`;
-  if (DECIMAL_COMMA.test(text)) return `'${text}' is not a number (a decimal comma? write ${text.replace(",", ".")}, or the file may use ';' between columns)`;
-  return `'${text}' is not a number`;
+  if (THOUSANDS.test(text)) return `'${clip(text)}' is not a number (a thousands separator? write ${clip(text.replaceAll(",", ""))})`;
+  if (DECIMAL_COMMA.test(text)) return `'${clip(text)}' is not a number (a decimal comma? write ${clip(text.replace(",", "."))}, or the file may use ';' between columns)`;
+  return `'${clip(text)}' is not a number`;
 }
 
 /** Class labels in natural order ("2" before "10"). */
@@ -152,34 +155,34 @@ export function fitTable(records: readonly TableRecord[], options: TableOptions)
   const features = options.features ? named(options.features) : undefined;
   const indicators = options.missingIndicators ?? true;
 
-  const targetTexts = records.map((r) => cellText(r[options.target])).filter((t): t is string => t !== undefined);
+  const targetTexts = records.map((r) => cellText(cellOf(r, options.target))).filter((t): t is string => t !== undefined);
   if (!decimalComma) refuseDecimalCommas(options.target, targetTexts);
   const task = options.task ?? inferTask(targetTexts, decimalComma);
   const target: TablePreparation["target"] = { name: options.target, task };
   if (task === "classification") {
     target.classes = options.classes ? [...options.classes] : sortLabels(targetTexts);
     const stranger = options.classes && targetTexts.find((t) => !options.classes!.includes(t));
-    if (stranger !== undefined) throw new DataError(`the target '${options.target}' has the class '${stranger}', which is not among the classes given (${options.classes!.join(", ")})`);
-    if (target.classes.length < 2) throw new DataError(`the target '${options.target}' has ${target.classes.length === 0 ? "no values" : `a single class ('${target.classes[0]}')`}; there is nothing to learn`);
+    if (stranger !== undefined) throw new DataError(`the target '${options.target}' has the class '${clip(stranger)}', which is not among the classes given (${clip(options.classes!.join(", "))})`);
+    if (target.classes.length < 2) throw new DataError(`the target '${options.target}' has ${target.classes.length === 0 ? "no values" : `a single class ('${clip(target.classes[0]!)}')`}; there is nothing to learn`);
   } else {
     const values = targetTexts.map(number);
     const bad = targetTexts.find((_, i) => values[i] === undefined);
     if (bad !== undefined) throw new DataError(`target '${options.target}': ${notANumber(bad)} (the task is regression)`);
-    target.scaling = meanStd(values as number[]);
+    target.scaling = finiteMeanStd(values as number[], `the target '${clip(options.target)}'`);
   }
   if (task === "regression" && options.classes) throw new ConfigError("classes: a regression target has no classes");
 
   const columns: PreparedColumn[] = [], reports: ColumnReport[] = [];
   for (const name of names) {
     if (name === options.target || ignore.has(name) || (features && !features.has(name))) continue;
-    const texts = records.map((r) => cellText(r[name]));
+    const texts = records.map((r) => cellText(cellOf(r, name)));
     const present = texts.filter((t): t is string => t !== undefined);
     const missing = texts.length - present.length;
     const distinct = new Set(present);
     const leaveOut = (why: string) => reports.push({ name, kind: "left out", missing, detail: why });
     if (distinct.size === 0) { leaveOut("every cell is blank"); continue; } // even when a kind was forced: nothing to fit
     if (distinct.size === 1 && !categorical.has(name) && !numeric.has(name)) {
-      leaveOut(`constant ('${[...distinct][0]}'): it cannot tell rows apart`);
+      leaveOut(`constant ('${clip([...distinct][0]!)}'): it cannot tell rows apart`);
       continue;
     }
     if (!decimalComma && !categorical.has(name)) refuseDecimalCommas(name, present);
@@ -190,7 +193,7 @@ export function fitTable(records: readonly TableRecord[], options: TableOptions)
     if (kind === "numeric") {
       const values = numbers.filter((v): v is number => v !== undefined);
       if (values.length === 0) throw new DataError(`column '${name}' is to be numeric but has no number in the training rows`);
-      const { mean, std } = meanStd(values);
+      const { mean, std } = finiteMeanStd(values, `column '${clip(name)}'`);
       columns.push({ name, kind, mean, std, fill: median(values), missingIndicator });
       reports.push({ name, kind, missing });
     } else {
@@ -214,20 +217,20 @@ export function checkTableOptions(records: readonly TableRecord[], options: Tabl
   const names = columnNames(records);
   const known = new Set(names);
   const columns = ` (the columns are ${names.join(", ")})`;
-  if (typeof options.target !== "string") throw new ConfigError(`target must be a column name, got ${JSON.stringify(options.target)}`);
+  if (typeof options.target !== "string") throw new ConfigError(`target must be a column name, got ${show(options.target)}`);
   if (records.length > 0 && !known.has(options.target)) throw new ConfigError(`target: no column named '${options.target}'${columns}`);
   for (const what of ["features", "ignore", "categorical", "numeric", "classes"] as const) {
     const list = options[what];
     if (list === undefined) continue;
-    if (!Array.isArray(list) || !list.every((n) => typeof n === "string")) throw new ConfigError(`${what} must be an array of ${what === "classes" ? "class names" : "column names"}, got ${JSON.stringify(list)}`);
+    if (!Array.isArray(list) || !list.every((n) => typeof n === "string")) throw new ConfigError(`${what} must be an array of ${what === "classes" ? "class names" : "column names"}, got ${show(list)}`);
     if (what !== "classes" && records.length > 0) for (const name of list) if (!known.has(name)) throw new ConfigError(`${what}: no column named '${name}'${columns}`);
   }
   for (const name of options.categorical ?? []) if (options.numeric?.includes(name)) throw new ConfigError(`column '${name}' is named both categorical and numeric`);
   if (options.task !== undefined && options.task !== "classification" && options.task !== "regression") {
-    throw new ConfigError(`task must be 'classification' or 'regression', got ${JSON.stringify(options.task)}`);
+    throw new ConfigError(`task must be 'classification' or 'regression', got ${show(options.task)}`);
   }
   for (const flag of ["missingIndicators", "decimalComma"] as const) {
-    if (options[flag] !== undefined && typeof options[flag] !== "boolean") throw new ConfigError(`${flag} must be true or false, got ${JSON.stringify(options[flag])}`);
+    if (options[flag] !== undefined && typeof options[flag] !== "boolean") throw new ConfigError(`${flag} must be true or false, got ${show(options[flag])}`);
   }
 }
 
@@ -238,7 +241,7 @@ function refuseDecimalCommas(column: string, present: readonly string[]): void {
   if (comma === undefined) return;
   const numeric = present.filter((t) => decimal(t) || parseNumber(t) !== undefined).length;
   if (numeric < 0.9 * present.length) return;
-  throw new DataError(`column '${column}': '${comma}' looks like a number with a decimal comma; read such numbers with --decimal-comma ` +
+  throw new DataError(`column '${clip(column)}': '${clip(comma)}' looks like a number with a decimal comma; read such numbers with --decimal-comma ` +
     `(library: decimalComma: true), or write ${comma.replace(",", ".")}`);
 }
 
@@ -284,6 +287,8 @@ export interface EncodedRecords {
  */
 export function encodeRecords(preparation: TablePreparation, records: readonly TableRecord[], options: EncodeOptions = {}): EncodedRecords {
   checkOptions(options, ["strict"], "encode options");
+  checkPreparation(preparation);
+  checkRecords(records);
   const width = inputWidth(preparation), decimalComma = preparation.decimalComma === true;
   const x = new Float64Array(records.length * width);
   const kept: number[] = [], problems: RowProblem[] = [], unseen: Record<string, number> = {}, filled: Record<string, number> = {};
@@ -297,8 +302,8 @@ export function encodeRecords(preparation: TablePreparation, records: readonly T
       x.fill(0, kept.length * width, (kept.length + 1) * width);
     };
     for (const [i, column] of preparation.columns.entries()) {
-      if (!(column.name in record)) return refuse(column.name, "the record has no such key (give every column, blank if unknown)");
-      const text = cellText(record[column.name]);
+      if (!Object.hasOwn(record, column.name)) return refuse(column.name, "the record has no such key (give every column, blank if unknown)");
+      const text = cellText(cellOf(record, column.name));
       if (text === undefined && !column.missingIndicator) rowFilled.push(column.name);
       if (column.kind === "numeric") {
         const value = text === undefined ? column.fill : parseNumber(text, decimalComma);
@@ -307,7 +312,7 @@ export function encodeRecords(preparation: TablePreparation, records: readonly T
       } else {
         const k = index[i]!.get(text ?? column.fill);
         if (k === undefined) {
-          if (options.strict) return refuse(column.name, `unseen category '${text}' (training saw ${column.categories.length > 8 ? `${column.categories.length} others` : column.categories.join(", ")})`);
+          if (options.strict) return refuse(column.name, `unseen category '${clip(text!)}' (training saw ${column.categories.length > 8 ? `${column.categories.length} others` : clip(column.categories.join(", "))})`);
           rowUnseen.push(column.name);
         }
         x.fill(0, at, at + column.categories.length);
@@ -328,15 +333,17 @@ export function encodeRecords(preparation: TablePreparation, records: readonly T
  * A record with a blank or unknown target is a problem of its row.
  */
 export function encodeTargets(preparation: TablePreparation, records: readonly TableRecord[]): { y: (number[] | undefined)[]; problems: RowProblem[] } {
+  checkPreparation(preparation);
+  checkRecords(records);
   const { name, classes, scaling } = preparation.target;
   const problems: RowProblem[] = [];
   const y = records.map((record, r) => {
-    const text = cellText(record[name]);
+    const text = cellText(cellOf(record, name));
     const fail = (message: string) => { problems.push({ row: r, column: name, message }); return undefined; };
     if (text === undefined) return fail("the target value is missing");
     if (classes) {
       const k = classes.indexOf(text);
-      return k < 0 ? fail(`unknown class '${text}' (the model knows ${classes.length > 20 ? `${classes.length} classes` : classes.join(", ")})`) : classes.map((_, i) => (i === k ? 1 : 0));
+      return k < 0 ? fail(`unknown class '${clip(text)}' (the model knows ${classes.length > 20 ? `${classes.length} classes` : clip(classes.join(", "))})`) : classes.map((_, i) => (i === k ? 1 : 0));
     }
     const value = parseNumber(text, preparation.decimalComma === true);
     return value === undefined ? fail(`${notANumber(text)} (the task is regression)`) : [(value - scaling!.mean) / scaling!.std];
@@ -356,6 +363,18 @@ export function meanStd(values: readonly number[]): { mean: number; std: number 
   return { mean, std: Math.sqrt(variance / values.length) };
 }
 
+/**
+ * meanStd, refused (a DataError) when float64 cannot hold it: values so far apart that the mean or
+ * the spread overflows to Infinity, or so close that the spread underflows to 0. A model keeping
+ * such a scaling would be one its own readers refuse.
+ */
+function finiteMeanStd(values: readonly number[], what: string): { mean: number; std: number } {
+  const { mean, std } = meanStd(values);
+  if (Number.isFinite(mean) && Number.isFinite(std) && std > 0) return { mean, std };
+  const why = !Number.isFinite(mean) ? "the mean overflows to Infinity" : std > 0 ? "the standard deviation overflows to Infinity" : "the standard deviation underflows to 0";
+  throw new DataError(`${what}: its values are out of float64's range for standardising (${why}); rescale them, e.g. to other units`);
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b), mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
@@ -369,7 +388,21 @@ function mostFrequent(values: readonly string[]): string {
   return best;
 }
 
+/** Records must be an array of objects (column name → cell): a DataError names the first that is not. */
+function checkRecords(records: readonly TableRecord[]): void {
+  if (!Array.isArray(records)) throw new DataError(`records must be an array of objects (column name → cell), got ${show(records)}`);
+  records.forEach((record, r) => {
+    if (typeof record !== "object" || record === null || Array.isArray(record)) throw new DataError(`records[${r}] must be an object (column name → cell), got ${show(record)}`);
+  });
+}
+
+/** The preparation handed to encodeRecords / encodeTargets: what fitTable made, or a model's metadata.preparation. */
+function checkPreparation(preparation: TablePreparation): void {
+  if (!isTablePreparation(preparation)) throw new ConfigError("preparation: not a complete table preparation (use what fitTable or prepareTable returns, or a model's metadata.preparation)");
+}
+
 function columnNames(records: readonly TableRecord[]): string[] {
+  checkRecords(records);
   const names: string[] = [], seen = new Set<string>();
   for (const record of records) for (const name of Object.keys(record)) if (!seen.has(name)) { seen.add(name); names.push(name); }
   return names;
@@ -378,12 +411,16 @@ function columnNames(records: readonly TableRecord[]): string[] {
 /** Checks a preparation read from a model file (a ModelFormatError is the caller's to raise). */
 export function isTablePreparation(value: unknown): value is TablePreparation {
   const p = value as TablePreparation;
+  // (a hand-edited file may hold anything: "1" > 0 is true, so every number is checked to be one)
+  const positive = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v > 0;
+  const distinctStrings = (list: unknown) => Array.isArray(list) && list.every((k) => typeof k === "string") && new Set(list).size === list.length;
   return typeof p === "object" && p !== null && p.format === "wasmlp-table" && p.version === 1 && Array.isArray(p.columns) &&
     (p.decimalComma === undefined || p.decimalComma === true) &&
-    p.columns.every((c) => typeof c?.name === "string" && (c.kind === "numeric"
-      ? [c.mean, c.std, c.fill].every(Number.isFinite) && c.std > 0
-      : c.kind === "categorical" && Array.isArray(c.categories) && c.categories.length > 0 && c.categories.every((k) => typeof k === "string") && c.categories.includes(c.fill))) &&
+    p.columns.every((c) => typeof c?.name === "string" && typeof c.missingIndicator === "boolean" && (c.kind === "numeric"
+      ? [c.mean, c.fill].every(Number.isFinite) && positive(c.std)
+      : c.kind === "categorical" && distinctStrings(c.categories) && c.categories.length > 0 && c.categories.includes(c.fill))) &&
+    distinctStrings(p.columns.map((c) => c.name)) &&
     typeof p.target?.name === "string" && (p.target.task === "classification"
-      ? Array.isArray(p.target.classes) && p.target.classes.every((k) => typeof k === "string")
-      : p.target.task === "regression" && Number.isFinite(p.target.scaling?.mean) && (p.target.scaling?.std ?? 0) > 0);
+      ? distinctStrings(p.target.classes)
+      : p.target.task === "regression" && Number.isFinite(p.target.scaling?.mean) && positive(p.target.scaling?.std));
 }

@@ -5,7 +5,7 @@ import type { Matrix } from "../matrix.js";
 import type { LayerOptions, Network } from "../network.js";
 import type { Loss } from "../loss.js";
 import {
-  cellText, checkTableOptions, encodeRecords, encodeTargets, fitTable, parseNumber, inputWidth, isTablePreparation,
+  cellOf, cellText, checkTableOptions, encodeRecords, encodeTargets, fitTable, parseNumber, inputWidth, isTablePreparation,
   type ColumnReport, type EncodeOptions, type RowProblem, type TableOptions, type TablePreparation, type TableRecord,
 } from "./preparation.js";
 
@@ -53,7 +53,7 @@ export function prepareTable(records: readonly TableRecord[], options: TableOpti
 
 /** Records whose target can teach: not blank, and a number for a regression (encodeTargets lists the others as problems). */
 function usableTarget(record: TableRecord, options: TableOptions): boolean {
-  const text = cellText(record[options.target]);
+  const text = cellText(cellOf(record, options.target));
   return text !== undefined && (options.task !== "regression" || parseNumber(text, options.decimalComma === true) !== undefined);
 }
 

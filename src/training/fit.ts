@@ -8,6 +8,7 @@ import { MetricMode } from "../abi.js";
 import type { Engine } from "../engine.js";
 import { ConfigError } from "../errors.js";
 import type { MatrixInput } from "../matrix.js";
+import { MAX_EPOCHS_TRAINED } from "../io/saved.js";
 import { planFitScratch } from "../memoryPlan.js";
 import { Optimizer } from "../optimizer.js";
 import type { OptimizerConfig } from "../optimizerConfig.js";
@@ -54,9 +55,10 @@ export function* trainLoop(
   const best = plan.earlyStopping?.restoreBestWeights ? new BestWeights(engine, scratch.best) : undefined;
   let changedSinceBest = false; // whether the parameters moved since the best epoch's were kept
   try {
-    for (let e = 0; e < plan.epochs; e++) {
+    // epochs: Infinity ends on a stop condition, or when the life count reaches what a file can hold
+    for (let e = 0; e < plan.epochs && engine.epochs < MAX_EPOCHS_TRAINED; e++) {
       const epoch = engine.epochs; // 0-based over the network's life
-      const lr = plan.learningRates[e]!;
+      const lr = e === 0 ? plan.learningRate(epoch) : laterRate(plan, epoch);
       optimizer.lr = lr;
       const result = yield* runner.run(epoch, lr, history);
       if (result.batches > 0) changedSinceBest = true;
@@ -64,6 +66,9 @@ export function* trainLoop(
       const { log } = result;
       engine.epochs = epoch + 1;
       history.epochs.push(log);
+      // a long run (epochs: Infinity) keeps the last MAX_HISTORY_EPOCHS logs: memory stays bounded,
+      // trimmed once per MAX_HISTORY_EPOCHS epochs so that the cost per epoch stays constant
+      if (history.epochs.length >= 2 * MAX_HISTORY_EPOCHS) history.epochs.splice(0, MAX_HISTORY_EPOCHS);
 
       let stop = false;
       if (stopper) {
@@ -85,8 +90,23 @@ export function* trainLoop(
     if (best && stopper?.bestEpoch !== undefined && changedSinceBest) best.restore();
     return history;
   } finally {
+    // (also for the history a DivergenceError carries)
+    if (history.epochs.length > MAX_HISTORY_EPOCHS) history.epochs.splice(0, history.epochs.length - MAX_HISTORY_EPOCHS);
     // (a network disposed by a callback has no memory left to tidy)
     if (!engine.disposed) block.set({ clipNorm: 0, metric: MetricMode.none, inputBound: 0 });
+  }
+}
+
+/** history.epochs holds the logs of at most this many epochs, the last ones (onEpochEnd sees every one). */
+export const MAX_HISTORY_EPOCHS = 100_000;
+
+/** The rate of an epoch after the first, checked as it begins: a bad one stops the run, keeping what trained. */
+function laterRate(plan: FitPlan, epoch: number): number {
+  try {
+    return plan.learningRate(epoch);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError(`${error.message}. Training stopped before that epoch; the network keeps its weights after epoch ${epoch}`);
   }
 }
 

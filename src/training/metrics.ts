@@ -1,7 +1,7 @@
 // How accuracy is counted for a network's output, one rule for fit() and evaluate().
 import { MetricMode, type MetricModeId } from "../abi.js";
 import type { Architecture } from "../architecture.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, show } from "../errors.js";
 import type { Metric } from "./types.js";
 
 /** Sigmoid outputs: each output at 0.5; softmax or several outputs: argmax; one other output: not a classifier. */
@@ -14,8 +14,9 @@ export function accuracyMode(arch: Architecture): MetricModeId {
 
 /** The mode that counts `metrics` (none when no metric is asked for); a ConfigError for what cannot be counted. */
 export function metricMode(arch: Architecture, metrics: readonly Metric[] | undefined): MetricModeId {
+  if (metrics !== undefined && metrics !== null && !Array.isArray(metrics)) throw new ConfigError(`metrics must be an array such as ['accuracy'], got ${show(metrics)}`);
   if (!metrics || metrics.length === 0) return MetricMode.none;
-  for (const m of metrics) if (m !== "accuracy") throw new ConfigError(`metrics: unknown metric ${JSON.stringify(m)}; expected 'accuracy'`);
+  for (const m of metrics) if (m !== "accuracy") throw new ConfigError(`metrics: unknown metric ${show(m)}; expected 'accuracy'`);
   const mode = accuracyMode(arch);
   if (mode !== MetricMode.none) return mode;
   const output = arch.layers[arch.layers.length - 1]!.activation;

@@ -1,6 +1,6 @@
 // Learning-rate schedules: the rate of (0-based, counted over the network's whole life) epoch E
 // from the optimizer's base rate. Applied between epochs.
-import { checkKeys, ConfigError } from "../errors.js";
+import { checkKeys, ConfigError, show } from "../errors.js";
 
 export type Schedule =
   | { type: "constant" }
@@ -13,7 +13,7 @@ export function scheduleFunction(schedule: Schedule | undefined): (epoch: number
   if (schedule === undefined) return (_, base) => base;
   if (typeof schedule === "function") return schedule;
   const positive = (v: unknown, name: string) => {
-    if (typeof v !== "number" || !(v > 0) || !Number.isFinite(v)) throw new ConfigError(`schedule.${name} must be a positive number, got ${String(v)}`);
+    if (typeof v !== "number" || !(v > 0) || !Number.isFinite(v)) throw new ConfigError(`schedule.${name} must be a positive number, got ${show(v)}`);
     return v;
   };
   const known: Record<string, readonly string[]> = {
@@ -33,10 +33,10 @@ export function scheduleFunction(schedule: Schedule | undefined): (epoch: number
     }
     case "cosine": {
       const period = positive(schedule.period, "period"), minLr = schedule.minLr ?? 0;
-      if (typeof minLr !== "number" || !(minLr >= 0)) throw new ConfigError(`schedule.minLr must be a number ≥ 0, got ${String(minLr)}`);
+      if (typeof minLr !== "number" || !(minLr >= 0)) throw new ConfigError(`schedule.minLr must be a number ≥ 0, got ${show(minLr)}`);
       return (e, base) => minLr + ((base - minLr) * (1 + Math.cos((Math.PI * Math.min(e, period)) / period))) / 2;
     }
     default:
-      throw new ConfigError(`schedule.type must be 'constant', 'step', 'exponential' or 'cosine', got ${JSON.stringify((schedule as { type?: unknown })?.type)}`);
+      throw new ConfigError(`schedule.type must be 'constant', 'step', 'exponential' or 'cosine', got ${show((schedule as { type?: unknown })?.type)}`);
   }
 }

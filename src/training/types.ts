@@ -83,6 +83,7 @@ export interface FitOptions {
 export type StopReason = "completed" | "earlyStopping" | "callback" | "aborted";
 
 export interface History {
+  /** The logs of the run's epochs: of the last 100,000 (MAX_HISTORY_EPOCHS), in a longer run. */
   epochs: EpochLog[];
   stopReason: StopReason;
   /** The epoch early stopping judged best (when early stopping was on). */

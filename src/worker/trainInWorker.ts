@@ -2,9 +2,11 @@
 // trainInWorker runs the same protocol over worker_threads). The data's buffers are transferred
 // (not copied); per epoch only the metrics come back (and, on request, a snapshot of the
 // parameters for live views).
-import { BackendError, checkOptions, optionNames, WorkerError, type WasmlpErrorCode } from "../errors.js";
+import { BackendError, CallbackError, checkOptions, clip, ConfigError, optionNames, ShapeError, show, WorkerError, type WasmlpErrorCode } from "../errors.js";
 import { Network, type BackendOptions } from "../network.js";
-import type { Optimizer } from "../optimizer.js";
+import { Optimizer } from "../optimizer.js";
+import { resolveFitOptions } from "../training/options.js";
+import { batchRows } from "../matrix.js";
 import type { EpochLog, StopReason } from "../training/types.js";
 import type { FromWorker, ToWorker, WorkerFitOptions } from "./protocol.js";
 
@@ -61,27 +63,57 @@ export function trainInWorker(network: Network, inputs: Float64Array, targets: F
 
 /** The protocol, with `spawn` making the worker when the options give none. */
 export function trainWith(spawn: () => TrainingWorker, network: Network, inputs: Float64Array, targets: Float64Array, options: TrainInWorkerOptions = {}): WorkerTraining {
+  // ——— everything is checked on the page, before a worker starts ———
   checkOptions(options, TRAIN_IN_WORKER_OPTIONS, "trainInWorker options");
+  if (!(network instanceof Network)) throw new ConfigError(`trainInWorker: the first argument must be a Network, got ${show(network)}`);
   const { backend = "auto", onEpochEnd, onSnapshot, snapshotEvery = 0, optimizer, worker: given, ...fitOptions } = options;
-  const isOptimizer = typeof optimizer === "object" && optimizer !== null && "step" in optimizer;
-  const checkpoint = isOptimizer ? network.toJSON({ optimizer: optimizer as Optimizer }) : network.toJSON();
+  for (const [name, callback] of [["onEpochEnd", onEpochEnd], ["onSnapshot", onSnapshot]] as const) {
+    if (callback && typeof callback !== "function") throw new ConfigError(`trainInWorker options: ${name} must be a function, got ${show(callback)}`);
+  }
+  // a falsy callback (say, verbose && log) is no callback, as in fit()
+  const epochCallback = typeof onEpochEnd === "function" ? onEpochEnd : undefined, snapshotCallback = typeof onSnapshot === "function" ? onSnapshot : undefined;
+  if (!(Number.isInteger(snapshotEvery) && snapshotEvery >= 0)) throw new ConfigError(`trainInWorker options: snapshotEvery must be a whole number ≥ 0, got ${show(snapshotEvery)}`);
+  const isOptimizer = optimizer instanceof Optimizer;
+  const workerOptions = { ...fitOptions, ...(optimizer !== undefined && !isOptimizer ? { optimizer } : {}) } as WorkerFitOptions;
+  const transfer = transferList(inputs, targets, fitOptions.validationData);
+  checkRows(network, inputs, targets, "training");
+  if (fitOptions.validationData) checkRows(network, fitOptions.validationData.inputs, fitOptions.validationData.targets, "validation");
+  refuseUncloneable(workerOptions);
+  // the worker's fit() would refuse the same options, but only after it started
+  resolveFitOptions(isOptimizer ? { ...workerOptions, optimizer: { ...optimizer.toConfig(), lr: optimizer.baseLr } } : workerOptions, { arch: { inputSize: network.inputSize, layers: network.layers.map((l) => ({ ...l })), loss: network.loss }, epochs: network.epochsTrained, seed: network.seed });
+  const checkpoint = isOptimizer ? network.toJSON({ optimizer }) : network.toJSON();
   const worker = (given as unknown as TrainingWorker | undefined) ?? spawn();
-  const start: ToWorker = {
-    type: "start", model: checkpoint, inputs, targets, backend, snapshotEvery,
-    options: { ...fitOptions, ...(optimizer !== undefined && !isOptimizer ? { optimizer } : {}) } as WorkerFitOptions,
-  };
-  const transfer: Transferable[] = [inputs.buffer as ArrayBuffer, targets.buffer as ArrayBuffer];
-  if (fitOptions.validationData) transfer.push(fitOptions.validationData.inputs.buffer as ArrayBuffer, fitOptions.validationData.targets.buffer as ArrayBuffer);
+  const start: ToWorker = { type: "start", model: checkpoint, inputs, targets, backend, snapshotEvery, options: workerOptions };
+
+  let settled = false;
   let rejectDone: (reason: unknown) => void = () => {};
+  const end = () => {
+    settled = true;
+    if (given) worker.postMessage({ type: "stop" } satisfies ToWorker); // the caller's worker is the caller's to end
+    else worker.terminate();
+  };
   const done = new Promise<Awaited<WorkerTraining["done"]>>((resolve, reject) => {
     rejectDone = reject;
+    /** A page callback: what it throws ends the training and fails `done` (it must never surface as an uncaught page error). */
+    const call = (name: string, f: () => void): void => {
+      try {
+        f();
+      } catch (error) {
+        end();
+        reject(new CallbackError(`trainInWorker: ${name} threw ${error instanceof Error ? `${error.name}: ${clip(error.message, 200)}` : show(error)}; training was stopped (the network is unchanged)`, error));
+      }
+    };
     worker.onmessage = (event) => {
+      if (settled) return;
       const message = event.data;
       if (message.type === "epoch") {
-        if (onEpochEnd?.(message.log) === false) worker.postMessage({ type: "stop" } satisfies ToWorker);
+        call(`onEpochEnd (epoch ${message.log.epoch})`, () => {
+          if (epochCallback?.(message.log) === false) worker.postMessage({ type: "stop" } satisfies ToWorker);
+        });
       } else if (message.type === "snapshot") {
-        onSnapshot?.(message.parameters, message.epoch);
+        call(`onSnapshot (epoch ${message.epoch})`, () => snapshotCallback?.(message.parameters, message.epoch));
       } else if (message.type === "done") {
+        settled = true;
         if (!given) worker.terminate();
         Network.loadCheckpoint(message.checkpoint, { backend }).then(({ network: trained, optimizer: trainedOptimizer }) => {
           resolve({
@@ -90,24 +122,68 @@ export function trainWith(spawn: () => TrainingWorker, network: Network, inputs:
           });
         }, reject);
       } else {
+        settled = true;
         if (!given) worker.terminate();
         reject(new WorkerError(message.code as WasmlpErrorCode | undefined, `${message.name}: ${message.message}`));
       }
     };
     worker.onerror = (event) => {
+      if (settled) return;
+      settled = true;
       if (!given) worker.terminate();
       reject(new BackendError(`the training worker failed to start or crashed: ${event.message ?? "unknown error"}`));
     };
   });
   try {
     worker.postMessage(start, transfer);
-  } catch (e) { // e.g. inputs and targets sharing one buffer cannot both be transferred
+  } catch (e) {
+    settled = true;
     if (!given) worker.terminate();
-    throw new BackendError(`could not send the data to the training worker: ${(e as Error).message} (pass arrays with separate buffers)`);
+    throw new BackendError(`could not send the training job to the worker: ${clip((e as Error).message, 200)}`);
   }
   return {
     done,
-    stop: () => worker.postMessage({ type: "stop" } satisfies ToWorker),
-    terminate: () => { worker.terminate(); rejectDone(new BackendError("training worker terminated")); },
+    stop: () => { if (!settled) worker.postMessage({ type: "stop" } satisfies ToWorker); },
+    terminate: () => {
+      worker.terminate();
+      if (!settled) { settled = true; rejectDone(new BackendError("training worker terminated")); }
+    },
   };
+}
+
+/** The buffers to transfer: flat Float64Arrays, each with a buffer of its own (one buffer cannot be transferred twice). */
+function transferList(inputs: unknown, targets: unknown, validation: WorkerFitOptions["validationData"]): ArrayBuffer[] {
+  const arrays: [string, unknown][] = [["inputs", inputs], ["targets", targets]];
+  if (validation !== undefined) {
+    if (typeof validation !== "object" || validation === null) throw new ConfigError(`trainInWorker options: validationData must be { inputs, targets } of Float64Arrays, got ${show(validation)}`);
+    arrays.push(["validationData.inputs", validation.inputs], ["validationData.targets", validation.targets]);
+  }
+  const owners = new Map<ArrayBufferLike, string>();
+  for (const [name, array] of arrays) {
+    if (!(array instanceof Float64Array)) throw new ShapeError(`trainInWorker: ${name} must be a flat row-major Float64Array (its buffer is transferred to the worker), got ${show(array)}`);
+    const other = owners.get(array.buffer);
+    if (other !== undefined) throw new ConfigError(`trainInWorker: ${other} and ${name} share one buffer, which can be transferred to the worker only once; pass copies`);
+    owners.set(array.buffer, name);
+  }
+  return [...owners.keys()] as ArrayBuffer[];
+}
+
+/** Whole rows, as many targets as inputs: what the worker's fit() would check, checked before the data leave. */
+function checkRows(network: Network, inputs: Float64Array, targets: Float64Array, what: string): void {
+  const rows = batchRows(inputs, network.inputSize, `${what} inputs`);
+  const targetRows = batchRows(targets, network.outputSize, `${what} targets`);
+  if (targetRows !== rows) throw new ShapeError(`trainInWorker: ${rows} ${what} input rows but ${targetRows} target rows`);
+}
+
+/** Options must cross to the worker by structured clone: a function (a schedule function, say) cannot. */
+function refuseUncloneable(options: WorkerFitOptions): void {
+  const visit = (value: unknown, path: string, depth: number): void => {
+    if (typeof value === "function" || typeof value === "symbol") {
+      const hint = path === "schedule" ? ": use a built-in schedule ({ type: 'step' | 'exponential' | 'cosine', … }), or train with fit() / fitAsync()" : "";
+      throw new ConfigError(`trainInWorker options: ${path} is a ${typeof value}, which cannot be sent to a worker${hint}`);
+    }
+    if (typeof value !== "object" || value === null || ArrayBuffer.isView(value) || depth > 8) return;
+    for (const [key, item] of Object.entries(value)) visit(item, `${path}.${key}`, depth + 1);
+  };
+  for (const [key, value] of Object.entries(options)) visit(value, key, 1);
 }

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ConfigError, ModelFormatError, Network, SGD, type BackendChoice } from "../../index.js";
+import { clip } from "../../errors.js";
 import { EXIT, fileProblem } from "../errors.js";
 import { cliMetadata, type CliMetadata } from "../metadata.js";
 import { encodeRecords, inputNames, notANumber, parseNumber } from "../../table/preparation.js";
@@ -185,7 +186,7 @@ function targetFrom(text: string, net: Network, meta: CliMetadata | undefined): 
   const values = text.split(",").map((part) => parseNumber(part.trim()));
   if (values.some((v) => v === undefined)) {
     const expected = meta?.classes ? `one class name (${names(meta.classes, 10)}) or ${net.outputSize} numbers` : `${net.outputSize} numbers separated by commas`;
-    throw new ConfigError(`--target-values: '${text}' is not ${expected}`);
+    throw new ConfigError(`--target-values: '${clip(text)}' is not ${expected}`);
   }
   const numbers = values as number[];
   const scaling = meta?.targetScaling;

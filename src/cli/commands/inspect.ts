@@ -30,9 +30,11 @@ function describeTask(net: Network, path: string): string[] {
   let meta: CliMetadata;
   try {
     meta = cliMetadata(net, path);
-  } catch {
+  } catch (error) {
+    // metadata that claims to be train's but does not add up is a bad model file (exit 4), as for predict
+    if (net.metadata.producer === "wasmlp train") throw error;
     const keys = Object.keys(net.metadata);
-    return [`task: unknown (no 'wasmlp train' metadata${keys.length > 0 ? `; metadata fields: ${keys.join(", ")}` : ""})`];
+    return [`task: unknown (no 'wasmlp train' metadata${keys.length > 0 ? `; metadata fields: ${names(keys, 20)}` : ""})`];
   }
   const lines = meta.task === "classification"
     ? [`task: classification of '${meta.target}'`, `classes (${meta.classes!.length}): ${names(meta.classes!, 30)}`]
