@@ -98,6 +98,7 @@ export function showArticleStep(view: NetworkView, n: ArticleNumbers, step: numb
     { a: n.a[1]!, e: n.e[1]! },
   ];
   const errorsFrom = step === 0 ? 3 : step === 1 ? 2 : 1;
+  view.showParameters(n.weights, n.biases); // the edges: the weights in use (the trace below dims all but the moving ones)
   const flow = step === 0 ? { layer: 2, direction: "forward" as const } : step === 2 ? { layer: 2, direction: "backward" as const } : null;
   view.showTrace(layers, 2, errorsFrom, flow);
 }

@@ -84,7 +84,7 @@ export class NetworkView {
         const group = element("g", { class: "node", "data-layer": l, "data-node": n });
         const ringWidth = Math.min(4, 0.5 * radius + 1);
         const ring = element("circle", { cx: x, cy: y, r: radius + ringWidth / 2 + 1, class: "ring", "stroke-width": ringWidth });
-        const disc = element("circle", { cx: x, cy: y, r: radius, class: "disc" });
+        const disc = element("circle", { cx: x, cy: y, r: radius, class: "disc", fill: "#fff" }); // (not black fading to white)
         if (l === layers.length - 1) {
           disc.setAttribute("stroke", classColour(n));
           disc.setAttribute("stroke-width", String(Math.max(2, radius * 0.28)));

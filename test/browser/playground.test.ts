@@ -254,7 +254,7 @@ describe("the playground in Chromium", () => {
     // the legend of this view says what fill and ring mean, with the scale's numbers
     expect(await page.isVisible(".legend-trace")).toBe(true);
     expect(await page.isVisible(".legend-live")).toBe(false);
-    expect(await page.textContent(".legend-trace")).toMatch(/fill: activation a.*ring: node error \|e\|.*10⁻⁴.*1 log scale/s);
+    expect(await page.textContent(".legend-trace")).toMatch(/fill: activation a.*ring: node error \|e\|.*10−4.*10−1.*1 log scale/s);
     await page.click("#live-view");
     expect(await page.isVisible(".legend-live")).toBe(true);
     expect(await page.textContent(".legend-live")).toMatch(/edge: weight w.*fill: bias b.*output border: its class's colour/s);
@@ -294,6 +294,9 @@ describe("the playground in Chromium", () => {
     expect(n.lossAfter).toBe(net.backward([y]));
     expect(n.lossAfter as number).toBeLessThan(loss);
     expect(await page.textContent("#caption")).toContain("step 5 of 5: One SGD step");
+    // …and `wasmlp explain` prints the same node errors (to its 12 significant digits)
+    const explained = (await promisify(execFile)(process.execPath, [join(ROOT, "dist/cli.js"), "explain"], { cwd: ROOT })).stdout;
+    for (const e of [...(n.e as number[][])[1]!, ...(n.e as number[][])[0]!]) expect(explained).toContain(String(Number(e.toPrecision(12))));
     await page.click("#live-view");
     await page.waitForFunction(() => window.playground.article() === null);
   });
