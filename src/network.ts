@@ -4,7 +4,7 @@
 // then updates the parameters in one call over a flat range.
 import { MetricMode } from "./abi.js";
 import type { Activation } from "./activation.js";
-import { checkArchitecture, type LayerShape } from "./architecture.js";
+import { checkArchitecture, type Architecture, type LayerShape } from "./architecture.js";
 import { checkBackendChoice, checkThreads, createBackend, type Backend, type BackendChoice, type BackendName, type ThreadsOption } from "./backend/index.js";
 import { bindEngine, Engine, unbindEngine } from "./engine.js";
 import { checkKeys, checkOptions, ConfigError, ModelFormatError, optionNames, ShapeError, StateError, show } from "./errors.js";
@@ -137,7 +137,7 @@ export class Network {
       if (!INITS.includes(init)) throw new ConfigError(`options.layers[${l}].init: unknown init ${show(init)}; expected 'xavier' or 'he'`);
       return init;
     });
-    const engine = await startEngine(options, "Network.create", (backend, capacity) => new Engine(arch, backend, capacity, seed));
+    const engine = await startEngine(options, "Network.create", arch, (backend, capacity) => new Engine(arch, backend, capacity, seed));
     engine.initialise(new Random(seed), inits.map((init) => init === "he"));
     return new Network(engine);
   }
@@ -200,7 +200,7 @@ export class Network {
   }
 
   private static async restore(saved: SavedNetwork, options: BackendOptions): Promise<{ network: Network; optimizer?: Optimizer }> {
-    const engine = await startEngine(options, "options", (backend, capacity) => new Engine(saved.arch, backend, capacity, saved.training?.seed));
+    const engine = await startEngine(options, "options", saved.arch, (backend, capacity) => new Engine(saved.arch, backend, capacity, saved.training?.seed));
     engine.setParameters(saved.params);
     engine.epochs = saved.training?.epochs ?? 0;
     const network = new Network(engine);
@@ -426,11 +426,16 @@ export class Network {
 }
 
 /** Checks the options first, then makes the backend and the engine (ending the backend's workers if the engine cannot be made). */
-async function startEngine(options: BackendOptions, where: string, make: (backend: Backend, capacity: number) => Engine): Promise<Engine> {
+async function startEngine(options: BackendOptions, where: string, arch: Architecture, make: (backend: Backend, capacity: number) => Engine): Promise<Engine> {
   const choice = checkBackendChoice(options.backend);
   const capacity = checkCapacity(options.batchCapacity);
   const threads = checkThreads(options.threads, where);
-  const backend = await createBackend(choice, threads);
+  let fanIn = arch.inputSize, largestLayer = 0;
+  for (const layer of arch.layers) {
+    largestLayer = Math.max(largestLayer, fanIn * layer.size);
+    fanIn = layer.size;
+  }
+  const backend = await createBackend(choice, threads, largestLayer);
   try {
     return make(backend, capacity);
   } catch (error) {

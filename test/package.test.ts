@@ -50,9 +50,10 @@ afterAll(() => {
 });
 
 describe("the packed tarball", () => {
-  it("holds a LICENSE, repository and homepage, the four wasm builds, and no test or source folders", () => {
+  it("holds a LICENSE, repository and homepage, the six wasm builds, and no test or source folders", () => {
     for (const file of ["LICENSE", "README.md", "package.json", "dist/index.js", "dist/index.d.ts", "dist/cli.js",
-      "build/wasmlp.wasm", "build/wasmlp-fma.wasm", "build/wasmlp-embed.wasm", "build/wasmlp-portable.wasm", "data/seed-3-4-2.json"]) {
+      "build/wasmlp.wasm", "build/wasmlp-fma.wasm", "build/wasmlp-embed.wasm", "build/wasmlp-portable.wasm",
+      "build/wasmlp-threads.wasm", "build/wasmlp-threads-fma.wasm", "data/seed-3-4-2.json"]) {
       expect(packed, file).toContain(file);
     }
     expect(packed.filter((f) => /^(test|assembly|bench|web|scripts|src)\//.test(f))).toEqual([]);

@@ -146,10 +146,16 @@ describe("threads: options, fallback and lifecycle", () => {
     loaded.dispose();
   });
 
-  it('"auto" takes every hardware thread (up to 8); the ts backend says why it runs on one', async () => {
-    const auto = await Network.create({ ...shape, threads: "auto" });
+  it('"auto" takes every hardware thread (up to 8) — but not for a network too small to split; the ts backend says why it runs on one', async () => {
+    const auto = await Network.create({ inputSize: 64, layers: [{ size: 64, activation: "relu" }, { size: 3, activation: "softmax" }], loss: "crossEntropy", threads: "auto" });
     expect(auto.threads).toBe(Math.min(nodeSpawner.hardwareThreads(), 8));
     auto.dispose();
+    const tiny = await Network.create({ ...shape, threads: "auto" }); // largest layer 8 × 12
+    expect(tiny.threads).toBe(1);
+    expect(tiny.threadsReason).toBe('threads: "auto" keeps this network on one thread: its largest layer has 96 weights, and splitting pays from 4096');
+    const asked = await Network.create({ ...shape, threads: 2 }); // a count is a count
+    expect(asked.threads).toBe(2);
+    asked.dispose();
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const ts = await Network.create({ ...shape, backend: "ts", threads: 2 });
     expect(ts.threads).toBe(1);

@@ -8,6 +8,11 @@ import { ConfigError, show } from "../errors.js";
 export type ThreadsOption = number | "auto";
 export const MAX_THREADS = 64;
 export const AUTO_THREADS_LIMIT = 8;
+/**
+ * "auto" keeps a network whose largest layer has fewer weights on one thread: its batches are too
+ * small for any split to pay, and the single-threaded build then runs with nothing around it.
+ */
+export const AUTO_MIN_LAYER_WEIGHTS = 4096;
 export type { ThreadSpawner, ThreadHandle, ThreadStart, ThreadMessage } from "./team.js";
 export { setThreadSpawner, threadMain, threadSource } from "./team.js";
 
@@ -38,13 +43,17 @@ export function checkBackendChoice(choice: unknown): BackendChoice {
   return choice;
 }
 
-export async function createBackend(choice: BackendChoice = "auto", threads: ThreadsOption = 1): Promise<Backend> {
+/** `largestLayer`: weights of the network's largest layer (for threads: "auto"). */
+export async function createBackend(choice: BackendChoice = "auto", threads: ThreadsOption = 1, largestLayer = Infinity): Promise<Backend> {
   checkBackendChoice(choice);
   const spawner = threadSpawner();
   let count = threads === "auto" ? Math.min(spawner.hardwareThreads(), AUTO_THREADS_LIMIT) : threads;
   let reason: string | undefined;
   const useTs = choice === "ts" || (choice === "auto" && !wasmSupported());
   if (count > 1 && useTs) reason = "backend 'ts' runs on one thread";
+  else if (count > 1 && threads === "auto" && largestLayer < AUTO_MIN_LAYER_WEIGHTS) {
+    reason = `threads: "auto" keeps this network on one thread: its largest layer has ${largestLayer} weights, and splitting pays from ${AUTO_MIN_LAYER_WEIGHTS}`;
+  }
   else if (count > 1) reason = spawner.unavailable();
   if (reason) count = 1;
   const backend = useTs ? new TsBackend() : await WasmBackend.create(choice === "auto" ? "wasm" : choice, count);

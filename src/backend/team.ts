@@ -59,12 +59,15 @@ export function threadMain(start: ThreadStart, post: (message: ThreadMessage) =>
   const words = new Int32Array(memory.buffer, team, 16);
   const fail = (error: unknown) => {
     const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    // The first thread to fail leaves its message where the host's thread reads it at once.
-    if (Atomics.compareExchange(words, W.failed, 0, index) === 0) {
+    // The first thread to fail leaves its message where the host's thread reads it at once: the
+    // message is written (its length claimed as −1 meanwhile) before `failed` is set.
+    const length = new Int32Array(memory.buffer, team + M.at, 1);
+    if (Atomics.compareExchange(length, 0, 0, -1) === 0) {
       const bytes = new TextEncoder().encode(text).slice(0, M.bytes);
       new Uint8Array(memory.buffer, team + M.at + 4, bytes.length).set(bytes);
-      Atomics.store(new Int32Array(memory.buffer, team + M.at, 1), 0, bytes.length);
+      Atomics.store(length, 0, bytes.length);
     }
+    Atomics.compareExchange(words, W.failed, 0, index);
     Atomics.notify(words, W.release);
     post({ type: "failed", message: text });
   };
