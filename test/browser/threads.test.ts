@@ -29,7 +29,7 @@ async function open(url: string): Promise<Page> {
 }
 
 describe("threads in Chromium", () => {
-  it("a cross-origin-isolated page trains on 1–4 threads with identical bits (fit, fitAsync, predict)", async () => {
+  it("a cross-origin-isolated page trains on 1–4 threads with identical bits (fit, fitAsync, predict; every activation and optimizer)", async () => {
     const page = await open(isolated.url);
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
@@ -43,8 +43,14 @@ describe("threads in Chromium", () => {
         const net = await Network.create({ inputSize: 37, seed: 3, threads, loss: "crossEntropy", layers: [{ size: 129, activation: "relu" }, { size: 67, activation: "tanh" }, { size: 5, activation: "softmax" }] });
         net.fit(x, y, { epochs: 3, batchSize: 24, optimizer: new Adam(net, { lr: 0.01 }), clipNorm: 1 });
         await net.fitAsync(x, y, { epochs: 2, batchSize: 16, optimizer: new SGD(net, { lr: 0.05, momentum: 0.9 }) });
-        runs.push({ threads: net.threads, reason: net.threadsReason, params: JSON.stringify(net.toJSON().layers), predict: Array.from(net.predict(x).data) });
+        // …and the other activations, loss and optimizer settings, on odd sizes (large enough to be split; batches
+        // smaller than the team are covered in Node, test/threads.test.ts, where every layer can be made to split)
+        const other = await Network.create({ inputSize: 37, seed: 4, threads, loss: "binaryCrossEntropy", layers: [{ size: 131, activation: "sigmoid" }, { size: 67, activation: "leakyRelu" }, { size: 29, activation: "identity" }, { size: 5, activation: "sigmoid" }] });
+        other.fit(x, y, { epochs: 2, batchSize: 48, optimizer: new SGD(other, { lr: 0.05, momentum: 0.8, nesterov: true, weightDecay: 1e-3 }) });
+        other.fit(x, y, { epochs: 2, batchSize: 1, optimizer: new SGD(other, { lr: 0.02 }) });
+        runs.push({ threads: net.threads, reason: net.threadsReason, params: JSON.stringify([net.toJSON().layers, other.toJSON().layers]), predict: Array.from(net.predict(x).data) });
         net.dispose();
+        other.dispose();
       }
       return { isolated: crossOriginIsolated, runs };
     })()`);
