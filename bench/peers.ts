@@ -9,6 +9,7 @@ import type { Rank, Scalar, Tensor, Tensor2D, Variable } from "@tensorflow/tfjs"
 import { Network, type Activation, type BackendName, type OptimizerConfig } from "../src/index.js";
 import { enableRelaxedSimd } from "../src/node.js";
 import { workloads, type Workload } from "./workloads.js";
+import { PlainMLP, type PlainActivation } from "./plainjs.js";
 
 const require = createRequire(import.meta.url);
 
@@ -16,6 +17,8 @@ const require = createRequire(import.meta.url);
 interface Trainer {
   rows: number;
   epoch(): void;
+  /** `epochs` epochs in one call, as the library's users train at their fastest (else epoch() in a loop). */
+  train?(epochs: number): void;
   dispose?(): void;
 }
 
@@ -60,7 +63,10 @@ const wasmlp: Library = {
     const optimizer: OptimizerConfig = w.optimizer === "sgd" ? { type: "sgd", lr: w.lr } : { type: "adam", lr: w.lr };
     const options = { epochs: 1, batchSize: w.batchSize, optimizer, shuffle: true };
     // fit() continues training the same network; a fresh optimizer each call is fine for SGD timing
-    return { trainer: { rows: w.rows, epoch: () => void net.fit(w.inputs, w.targets, options) }, gaps: [], notes: [] };
+    return {
+      trainer: { rows: w.rows, epoch: () => void net.fit(w.inputs, w.targets, options), train: (epochs) => void net.fit(w.inputs, w.targets, { ...options, epochs }) },
+      gaps: [], notes: [],
+    };
   },
 };
 
@@ -95,8 +101,14 @@ const brain: Library = {
       iterations: 1, errorThresh: 1e-9, log: false, activation, learningRate: w.lr, momentum: 1e-12,
       ...(w.optimizer === "adam" ? { praxis: "adam" as const } : {}),
     };
-    const notes = ["Float32 (not float64)", "momentum 1e-12, not 0 (its validator rejects 0)"];
-    return { trainer: { rows: w.rows, epoch: () => void net.train(data, options) }, gaps, notes };
+    const notes = ["Float32 (not float64)", "momentum 1e-12, not 0 (its validator rejects 0)", "one train() call per timed unit, its error check off"];
+    // Its users train with one train() call for many iterations; its per-iteration error pass (a
+    // public field, 1 by default) is switched off, so every iteration is one epoch of updates.
+    (net as unknown as { errorCheckInterval: number }).errorCheckInterval = Infinity;
+    return {
+      trainer: { rows: w.rows, epoch: () => void net.train(data, options), train: (iterations) => void net.train(data, { ...options, iterations }) },
+      gaps, notes,
+    };
   },
 };
 
@@ -270,7 +282,25 @@ const convnetjs: Library = {
 
 // ---------------------------------------------------------------- timing and report
 
-const LIBRARIES: Library[] = [wasmlp, brain, tfjs("cpu"), tfjs("wasm"), convnetjs];
+// ---------------------------------------------------------------- plain JS (bench/plainjs.ts)
+
+const PLAIN_ACTIVATIONS: Partial<Record<Activation, PlainActivation>> = { sigmoid: "sigmoid", tanh: "tanh", relu: "relu", identity: "identity", softmax: "softmax" };
+
+const plainJs: Library = {
+  name: "plain JS",
+  async prepare(w) {
+    const acts = w.layers.map((l) => PLAIN_ACTIVATIONS[l.activation]);
+    if (acts.some((a) => a === undefined) || w.optimizer !== "sgd") throw new Error("the plain trainer has sigmoid/tanh/relu/identity/softmax and SGD only");
+    if (w.loss !== (acts.at(-1) === "softmax" ? "crossEntropy" : "squaredError")) throw new Error(`the plain trainer has no ${w.loss} after ${acts.at(-1)}`);
+    const mlp = new PlainMLP([w.inputSize, ...w.layers.map((l) => l.size)], acts as PlainActivation[]);
+    return {
+      trainer: { rows: w.rows, epoch: () => mlp.epoch(w.inputs, w.targets, w.rows, w.batchSize, w.lr) },
+      gaps: [], notes: ["float64 Float64Arrays, ~90 lines of TypeScript (bench/plainjs.ts); rows in order"],
+    };
+  },
+};
+
+const LIBRARIES: Library[] = [wasmlp, plainJs, brain, tfjs("cpu"), tfjs("wasm"), convnetjs];
 
 interface Measurement {
   samplesPerSecond?: number;
@@ -308,7 +338,10 @@ async function meanMs(name: string, run: () => void, timeMs: number): Promise<nu
 
 /** Samples/s of `epochs` epochs as one timed unit (the caller warmed up). */
 async function timeEpochs(name: string, trainer: Trainer, epochs: number): Promise<number> {
-  const ms = await meanMs(name, () => { for (let e = 0; e < epochs; e++) trainer.epoch(); }, 0);
+  const ms = await meanMs(name, () => {
+    if (trainer.train) trainer.train(epochs);
+    else for (let e = 0; e < epochs; e++) trainer.epoch();
+  }, 0);
   return (trainer.rows * epochs) / (ms / 1000);
 }
 
