@@ -10,8 +10,8 @@ import {
   L_IN, L_OUT, L_ACT, L_W, L_B, L_Z, L_A, L_E, L_D,
   T_LR, T_WEIGHT_DECAY, T_STEP, T_METRIC, T_LOSS_SUM, T_CORRECT, T_SEEN, T_STATUS, T_BATCH_LOSS, T_INPUT_BOUND,
 } from "./layout";
-import { activateRange, SOFTMAX } from "./activation";
-import { denseForwardUnits, softmaxRows } from "./forward";
+import { activate, activateRange, derivative, SOFTMAX } from "./activation";
+import { denseForwardUnits, dot, softmaxRows } from "./forward";
 import { outputErrors } from "./loss";
 import { hiddenDeltas, propagateErrors } from "./nodeError";
 import { weightGradients, APPLY_SGD } from "./gradient";
@@ -37,6 +37,7 @@ const GRADIENT_BOUND: f64 = 1e300;
  * whose loss or gradient is not finite (T_STATUS says which).
  */
 export function trainOnline(net: usize, xAll: usize, yAll: usize, order: usize, first: i32, count: i32): i32 {
+  if (tinyEligible(net)) return trainTiny(net, xAll, yAll, order, first, count);
   const inputSize = <usize>headerWord(net, H_INPUT_SIZE);
   const layers = <i32>headerWord(net, H_LAYER_COUNT);
   const last = layers - 1;
@@ -113,4 +114,141 @@ export function trainOnline(net: usize, xAll: usize, yAll: usize, order: usize, 
   setT(net, T_SEEN, seen);
   setT(net, T_STEP, getT(net, T_STEP) + <f64>done);
   return done;
+}
+
+// Networks of small layers (every width ≤ TINY_WIDTH) with squared error and no softmax: the same
+// per-sample arithmetic written as plain scalar loops, no call per layer and kernel. Each value is
+// the same expression, in the same order, as the general kernels compute for one row — dot() for
+// the forward sums (n < 4: a scalar sum from 0), node errors summed over the next layer's units in
+// order (block1x4's lanes and propagateColumn), SGD's g = 0 + d·a (outerProduct, finishScalar) —
+// so the bits are the same. Not in the FMA build, whose block1x4 fuses those multiply-adds.
+export const TINY_WIDTH: i32 = 16;
+
+/** Whether trainOnline may take the scalar path below. */
+function tinyEligible(net: usize): bool {
+  if (ASC_FEATURE_RELAXED_SIMD) return false;
+  if (<i32>headerWord(net, H_LOSS) != 0) return false; // squared error only
+  const layers = <i32>headerWord(net, H_LAYER_COUNT);
+  for (let l = 0; l < layers; l++) {
+    const nIn = <i32>layerWord(net, l, L_IN), nOut = <i32>layerWord(net, l, L_OUT);
+    if (nOut > TINY_WIDTH || nIn > TINY_WIDTH || <i32>layerWord(net, l, L_ACT) == SOFTMAX) return false;
+  }
+  return true;
+}
+
+/** trainOnline's work for tiny networks (tinyEligible): the same contract and the same bits. */
+function trainTiny(net: usize, xAll: usize, yAll: usize, order: usize, first: i32, count: i32): i32 {
+  const inputSize = <usize>headerWord(net, H_INPUT_SIZE);
+  const layers = <i32>headerWord(net, H_LAYER_COUNT);
+  const last = layers - 1;
+  const outputSize = <i32>layerWord(net, last, L_OUT), outAct = <i32>layerWord(net, last, L_ACT);
+  const lr = getT(net, T_LR), wd = getT(net, T_WEIGHT_DECAY);
+  const metric = <i32>getT(net, T_METRIC);
+  const inputBound = getT(net, T_INPUT_BOUND);
+  const sampleLoss = headerWord(net, H_SAMPLE_LOSS);
+  let lossSum = getT(net, T_LOSS_SUM), correct = getT(net, T_CORRECT), seen = getT(net, T_SEEN);
+  let done = 0, lastLoss = getT(net, T_BATCH_LOSS);
+  for (; done < count; done++) {
+    const row = <usize>load<i32>(order + (<usize>(first + done) << 2));
+    const x = xAll + ((row * inputSize) << 3);
+    const y = yAll + ((row * <usize>outputSize) << 3);
+    let aPrev = x;
+    for (let l = 0; l < layers; l++) {
+      const nIn = <i32>layerWord(net, l, L_IN), nOut = <i32>layerWord(net, l, L_OUT), act = <i32>layerWord(net, l, L_ACT);
+      const w = layerWord(net, l, L_W), b = layerWord(net, l, L_B), z = layerWord(net, l, L_Z), a = layerWord(net, l, L_A);
+      for (let j = 0; j < nOut; j++) {
+        const o = <usize>j << 3;
+        const zj = dot(aPrev, w + <usize>j * (<usize>nIn << 3), nIn) + load<f64>(b + o);
+        store<f64>(z + o, zj);
+        store<f64>(a + o, activate(act, zj));
+      }
+      aPrev = a;
+    }
+    // squared error: e = a − y, d = e·f'(z), E = ½ Σ e² (outputErrors' expressions, in its order)
+    const aOut = layerWord(net, last, L_A), zOut = layerWord(net, last, L_Z), eOut = layerWord(net, last, L_E), dOut = layerWord(net, last, L_D);
+    let total = 0.0;
+    for (let k = 0; k < outputSize; k++) {
+      const o = <usize>k << 3;
+      const diff = load<f64>(aOut + o) - load<f64>(y + o);
+      total += 0.5 * diff * diff;
+      store<f64>(eOut + o, diff);
+      store<f64>(dOut + o, diff * derivative(outAct, load<f64>(zOut + o), load<f64>(aOut + o)));
+    }
+    store<f64>(sampleLoss, total);
+    lastLoss = total / 1.0;
+    if (!isFinite(lastLoss)) { setT(net, T_STATUS, STATUS_BAD_LOSS); break; }
+    let bounded = true;
+    for (let l = last; l >= 0; l--) {
+      const nIn = <i32>layerWord(net, l, L_IN), nOut = <i32>layerWord(net, l, L_OUT), d = layerWord(net, l, L_D);
+      const aIn = l == 0 ? x : layerWord(net, l - 1, L_A);
+      const maxA = l == 0 && inputBound > 0 ? inputBound : smallLargest(aIn, nIn);
+      if (!(smallLargest(d, nOut) * maxA <= GRADIENT_BOUND)) { bounded = false; break; }
+      if (l == 0) break;
+      // node errors of the layer below, each summed over this layer's units in order; then its deltas
+      const w = layerWord(net, l, L_W), e = layerWord(net, l - 1, L_E), dBelow = layerWord(net, l - 1, L_D);
+      const zBelow = layerWord(net, l - 1, L_Z), actBelow = <i32>layerWord(net, l - 1, L_ACT);
+      const rowBytes = <usize>nIn << 3;
+      for (let i = 0; i < nIn; i++) {
+        const io = <usize>i << 3;
+        let sum = 0.0;
+        for (let j = 0; j < nOut; j++) sum += load<f64>(d + (<usize>j << 3)) * load<f64>(w + <usize>j * rowBytes + io);
+        store<f64>(e + io, sum);
+        store<f64>(dBelow + io, sum * derivative(actBelow, load<f64>(zBelow + io), load<f64>(aIn + io)));
+      }
+    }
+    if (!bounded) { setT(net, T_STATUS, STATUS_BAD_GRADIENT); break; }
+    lossSum += lastLoss * 1.0;
+    seen += 1;
+    if (metric != 0) {
+      if (metric == METRIC_ARGMAX) {
+        let bestA = 0, bestY = 0;
+        for (let k = 1; k < outputSize; k++) {
+          const ko = <usize>k << 3;
+          if (load<f64>(aOut + ko) > load<f64>(aOut + (<usize>bestA << 3))) bestA = k;
+          if (load<f64>(y + ko) > load<f64>(y + (<usize>bestY << 3))) bestY = k;
+        }
+        if (bestA == bestY) correct += 1;
+      } else if (metric == METRIC_THRESHOLD) {
+        for (let k = 0; k < outputSize; k++) {
+          const ko = <usize>k << 3;
+          if ((load<f64>(aOut + ko) >= 0.5) == (load<f64>(y + ko) >= 0.5)) correct += 1;
+        }
+      }
+    }
+    // SGD, last layer first: p − lr·(g + wd·p) with g = 0 + d·a (outerProduct, finishScalar)
+    for (let l = last; l >= 0; l--) {
+      const nIn = <i32>layerWord(net, l, L_IN), nOut = <i32>layerWord(net, l, L_OUT);
+      const d = layerWord(net, l, L_D), aIn = l == 0 ? x : layerWord(net, l - 1, L_A);
+      let w = layerWord(net, l, L_W);
+      const b = layerWord(net, l, L_B);
+      for (let j = 0; j < nOut; j++) {
+        const dj = load<f64>(d + (<usize>j << 3));
+        for (let i = 0; i < nIn; i++) {
+          const o = <usize>i << 3;
+          const p = load<f64>(w + o);
+          store<f64>(w + o, p - lr * ((0.0 + dj * load<f64>(aIn + o)) + wd * p));
+        }
+        w += <usize>nIn << 3;
+        const bo = <usize>j << 3, pb = load<f64>(b + bo);
+        store<f64>(b + bo, pb - lr * ((0.0 + dj) * 1.0 + wd * pb));
+      }
+    }
+  }
+  setT(net, T_BATCH_LOSS, lastLoss);
+  setT(net, T_LOSS_SUM, lossSum);
+  setT(net, T_CORRECT, correct);
+  setT(net, T_SEEN, seen);
+  setT(net, T_STEP, getT(net, T_STEP) + <f64>done);
+  return done;
+}
+
+// max |x| of a few values, NaN if one is NaN (largestMagnitude's answer, without its vector set-up)
+@inline function smallLargest(x: usize, n: i32): f64 {
+  let m = 0.0;
+  for (let i = 0; i < n; i++) {
+    const v = abs(load<f64>(x + (<usize>i << 3)));
+    if (v != v) return v;
+    if (v > m) m = v;
+  }
+  return m;
 }

@@ -75,6 +75,9 @@ describe.each(VARIANTS)("threads: the same bits for every count (%s)", (backend)
     // batch 1 with plain SGD: one thread runs the fused per-sample loop (assembly/online.ts), a team the general loop
     { name: "online: batch 1, plain SGD, sigmoid + softmax cross-entropy", inputSize: 9, layers: [{ size: 14, activation: "sigmoid" }, { size: 6, activation: "relu" }, { size: 4, activation: "softmax" }], loss: "crossEntropy", batchSize: 1, rows: 31, optimizer: (n) => new SGD(n, { lr: 0.05, weightDecay: 1e-3 }) },
     { name: "online: batch 1, plain SGD, tanh + sigmoid binary cross-entropy", inputSize: 3, layers: [{ size: 4, activation: "tanh" }, { size: 2, activation: "sigmoid" }], loss: "binaryCrossEntropy", batchSize: 1, rows: 40, optimizer: (n) => new SGD(n, { lr: 0.5 }) },
+    // tiny layers with squared error: one thread takes online.ts's scalar path (trainTiny)
+    { name: "online tiny: 3-4-2 sigmoid, squared error, plain SGD with weight decay", inputSize: 3, layers: [{ size: 4, activation: "sigmoid" }, { size: 2, activation: "sigmoid" }], loss: "squaredError", batchSize: 1, rows: 37, optimizer: (n) => new SGD(n, { lr: 0.5, weightDecay: 1e-3 }) },
+    { name: "online tiny: 7-9-5-3 relu/tanh/identity, squared error", inputSize: 7, layers: [{ size: 9, activation: "relu" }, { size: 5, activation: "tanh" }, { size: 3, activation: "identity" }], loss: "squaredError", batchSize: 1, rows: 29, optimizer: (n) => new SGD(n, { lr: 0.05 }) },
     { name: "softmax under squared error, Adam, batch 8", inputSize: 3, layers: [{ size: 5, activation: "sigmoid" }, { size: 6, activation: "softmax" }], loss: "squaredError", batchSize: 8, rows: 30, optimizer: (n) => new Adam(n, { lr: 0.01 }) },
   ];
   for (const c of cases) {
