@@ -31,6 +31,26 @@ const GRADIENT_BOUND: f64 = 1e300;
   store<f64>(trainWord(net, word), value);
 }
 
+/** accumulateMetrics' count for one row: 1 if the argmax is right (argmax), or the outputs on the right side of 0.5 (threshold). */
+@inline function correctOutputs(metric: i32, a: usize, y: usize, n: i32): f64 {
+  let correct = 0.0;
+  if (metric == METRIC_ARGMAX) {
+    let bestA = 0, bestY = 0;
+    for (let k = 1; k < n; k++) {
+      const ko = <usize>k << 3;
+      if (load<f64>(a + ko) > load<f64>(a + (<usize>bestA << 3))) bestA = k;
+      if (load<f64>(y + ko) > load<f64>(y + (<usize>bestY << 3))) bestY = k;
+    }
+    if (bestA == bestY) correct = 1;
+  } else if (metric == METRIC_THRESHOLD) {
+    for (let k = 0; k < n; k++) {
+      const ko = <usize>k << 3;
+      if ((load<f64>(a + ko) >= 0.5) == (load<f64>(y + ko) >= 0.5)) correct += 1;
+    }
+  }
+  return correct;
+}
+
 /**
  * trainBatches with batchSize 1 and plain SGD (no momentum, no clipping): rows
  * order[first .. first+count). Returns the samples trained; stops before any update from a sample
@@ -84,23 +104,7 @@ export function trainOnline(net: usize, xAll: usize, yAll: usize, order: usize, 
     // metrics (accumulateMetrics for one row), then the update (layerGradients APPLY_SGD)
     lossSum += lastLoss * 1.0;
     seen += 1;
-    if (metric != 0) {
-      const a = layerWord(net, last, L_A);
-      if (metric == METRIC_ARGMAX) {
-        let bestA = 0, bestY = 0;
-        for (let k = 1; k < outputSize; k++) {
-          const ko = <usize>k << 3;
-          if (load<f64>(a + ko) > load<f64>(a + (<usize>bestA << 3))) bestA = k;
-          if (load<f64>(y + ko) > load<f64>(y + (<usize>bestY << 3))) bestY = k;
-        }
-        if (bestA == bestY) correct += 1;
-      } else if (metric == METRIC_THRESHOLD) {
-        for (let k = 0; k < outputSize; k++) {
-          const ko = <usize>k << 3;
-          if ((load<f64>(a + ko) >= 0.5) == (load<f64>(y + ko) >= 0.5)) correct += 1;
-        }
-      }
-    }
+    if (metric != 0) correct += correctOutputs(metric, layerWord(net, last, L_A), y, outputSize);
     for (let l = last; l >= 0; l--) {
       weightGradients(
         layerWord(net, l, L_D), l == 0 ? x : layerWord(net, l - 1, L_A), layerWord(net, l, L_W), layerWord(net, l, L_B),
@@ -199,22 +203,7 @@ function trainTiny(net: usize, xAll: usize, yAll: usize, order: usize, first: i3
     if (!bounded) { setT(net, T_STATUS, STATUS_BAD_GRADIENT); break; }
     lossSum += lastLoss * 1.0;
     seen += 1;
-    if (metric != 0) {
-      if (metric == METRIC_ARGMAX) {
-        let bestA = 0, bestY = 0;
-        for (let k = 1; k < outputSize; k++) {
-          const ko = <usize>k << 3;
-          if (load<f64>(aOut + ko) > load<f64>(aOut + (<usize>bestA << 3))) bestA = k;
-          if (load<f64>(y + ko) > load<f64>(y + (<usize>bestY << 3))) bestY = k;
-        }
-        if (bestA == bestY) correct += 1;
-      } else if (metric == METRIC_THRESHOLD) {
-        for (let k = 0; k < outputSize; k++) {
-          const ko = <usize>k << 3;
-          if ((load<f64>(aOut + ko) >= 0.5) == (load<f64>(y + ko) >= 0.5)) correct += 1;
-        }
-      }
-    }
+    if (metric != 0) correct += correctOutputs(metric, aOut, y, outputSize);
     // SGD, last layer first: p − lr·(g + wd·p) with g = 0 + d·a (outerProduct, finishScalar)
     for (let l = last; l >= 0; l--) {
       const nIn = <i32>layerWord(net, l, L_IN), nOut = <i32>layerWord(net, l, L_OUT);
