@@ -56,11 +56,16 @@ export function teamWord(w: i32): usize {
   return ASC_FEATURE_THREADS ? threadCount : 1;
 }
 
-/** Called once by each thread's instance: where the team block is, which thread this is, whether it may block. */
+/**
+ * Called once by each thread's instance: where the team block is, which thread this is, whether it
+ * may block. Also outside any job again (the host calls it after a job that trapped, whose
+ * endJob() never ran, so that direct kernel calls run alone).
+ */
 export function joinTeam(block: usize, index: i32, canBlock: i32): void {
   team = block;
   threadIndex = index;
   mayBlock = canBlock != 0;
+  threadCount = 1;
 }
 
 /** Sets the job's team size (every thread, at the start of a job) and back to 1 after it. */

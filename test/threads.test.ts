@@ -271,3 +271,24 @@ describe("threads: the command line", () => {
     expect(bad.stderr).toMatch(/--threads <n>' argument '0' is invalid\. expected 'auto' or a whole number from 1 to 64/);
   });
 });
+
+describe("threads: a job that traps on the host's thread", () => {
+  it("leaves the network alone, not half a team: the next step() updates every parameter", async () => {
+    const shape = { inputSize: 12, layers: [{ size: 16, activation: "tanh" as const }, { size: 4, activation: "softmax" as const }], loss: "crossEntropy" as const, seed: 8 };
+    const { x, y } = data(6, 12, 4, 5, true);
+    const net = await Network.create({ ...shape, threads: 3 });
+    splitEverything(net);
+    const alone = await Network.create(shape);
+    const steps = [new SGD(net, { lr: 0.1, momentum: 0.5 }), new SGD(alone, { lr: 0.1, momentum: 0.5 })];
+    for (const n of [net, alone]) { n.forward(x); n.backward(y); }
+    // a forward job over far more rows than the workspaces hold: every thread, the host's too, traps
+    const engine = engineOf(net);
+    expect(() => engine.backend.kernels.forward(engine.plan.net, 1 << 28)).toThrow(/out of bounds/);
+    expect(net.threads).toBe(1);
+    for (const step of steps) step.step(); // a direct kernel call, no job in between
+    expect(everything(net)).toBe(everything(alone));
+    for (const n of [net, alone]) { n.forward(x); n.backward(y); }
+    for (const step of steps) step.step();
+    expect(everything(net)).toBe(everything(alone));
+  });
+});

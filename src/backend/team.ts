@@ -190,7 +190,9 @@ export class Team {
   private readonly handles: ThreadHandle[] = [];
   private failure: string | undefined;
 
-  private constructor(memory: WebAssembly.Memory, private readonly exports: TeamExports, at: number, size: number) {
+  private readonly canBlock = mayBlock() ? 1 : 0;
+
+  private constructor(memory: WebAssembly.Memory, private readonly exports: TeamExports, private readonly at: number, size: number) {
     this.words = new Int32Array(memory.buffer, at, TEAM_BYTES / 4);
     this.bytes = new Uint8Array(memory.buffer, at, TEAM_BYTES);
     this.size = size;
@@ -206,7 +208,7 @@ export class Team {
     size: number, scratch: (thread: number) => number,
   ): Promise<Team> {
     const team = new Team(memory, exports, at, 1);
-    exports.joinTeam(at, 0, mayBlock() ? 1 : 0);
+    exports.joinTeam(at, 0, team.canBlock);
     if (size <= 1) return team;
     const source = threadSource(spawner === webSpawner ? "web" : "node");
     const joined = await Promise.all(Array.from({ length: size - 1 }, (_, k) => new Promise<string | undefined>((resolve) => {
@@ -265,6 +267,9 @@ export class Team {
     } catch (error) {
       Atomics.store(w, TeamWord.failed, -1);
       Atomics.notify(w, TeamWord.release);
+      // The trap skipped the job's end: out of the job again, or direct kernel calls would still
+      // count on the team (and wait at barriers for threads that are gone).
+      this.exports.joinTeam(this.at, 0, this.canBlock);
       this.end(`thread 0 failed: ${(error as Error).message}`);
       throw error;
     }
