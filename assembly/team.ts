@@ -19,7 +19,8 @@ export const J_FAILED: i32 = 6; //     non-zero once a thread has failed: every 
 export const J_MIN_WORK: i32 = 7; //   multiply-adds per thread below which a kernel is not split
 export const J_RESULT: i32 = 8; //     thread 0's result (trainBatches: batches completed)
 export const J_ARGS: i32 = 9; //       the job's arguments, 7 words
-export const TEAM_WORDS: i32 = 16;
+export const J_LEFT: i32 = 16; //      workers that have left the job (the host waits for them after a failure)
+export const TEAM_WORDS: i32 = 17;
 
 export const KIND_TRAIN: i32 = 1; //    trainBatches(args 0..6)
 export const KIND_EVALUATE: i32 = 2; // evaluateRows(args 0..5)

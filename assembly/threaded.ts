@@ -6,7 +6,7 @@ export { joinTeam, TEAM_WORDS, KIND_TRAIN, KIND_EVALUATE, KIND_FORWARD, KIND_EXI
 export { useScratch, THREAD_SCRATCH_BYTES } from "./scratch";
 import {
   beginJob, endJob, barrier, leader, thisThread, teamSize, teamWord,
-  J_KIND, J_ARGS, J_RESULT, KIND_TRAIN, KIND_EVALUATE, KIND_FORWARD,
+  J_KIND, J_ARGS, J_RESULT, J_LEFT, KIND_TRAIN, KIND_EVALUATE, KIND_FORWARD,
 } from "./team";
 import { trainBatches, evaluateRows } from "./train";
 import { forwardLayers } from "./network";
@@ -27,6 +27,7 @@ export function runJob(): i32 {
   // Every thread is done before thread 0 returns to its host (or the team has failed).
   barrier();
   if (leader()) store<i32>(teamWord(J_RESULT), result);
+  else atomic.add<i32>(teamWord(J_LEFT), 1); // after a failure the host waits for this before it restores anything
   endJob();
   return result;
 }

@@ -7,11 +7,13 @@
 
 /** Words of the team block (i32); assembly/team.ts has the same table (test/threads.test.ts compares them). */
 export const TeamWord = {
-  generation: 0, kind: 1, threads: 2, arrived: 3, release: 4, sleepers: 5, failed: 6, minWork: 7, result: 8, args: 9,
+  generation: 0, kind: 1, threads: 2, arrived: 3, release: 4, sleepers: 5, failed: 6, minWork: 7, result: 8, args: 9, left: 16,
 } as const;
-/** The words, then (from byte 64) a failed thread's message: an i32 byte length and UTF-8 text. */
+/** The words, then (from byte 128) a failed thread's message: an i32 byte length and UTF-8 text. */
 export const TEAM_BYTES = 512;
-const MESSAGE_AT = 64;
+const MESSAGE_AT = 128;
+/** How long the host waits, after a failure, for the other workers to leave the job. */
+const LEAVE_TIMEOUT_MS = 2000;
 const MESSAGE_BYTES = TEAM_BYTES - MESSAGE_AT - 4;
 export const JobKind = { train: 1, evaluate: 2, forward: 3, exit: 4 } as const;
 
@@ -257,6 +259,7 @@ export class Team {
     for (let i = 0; i < args.length; i++) Atomics.store(w, TeamWord.args + i, args[i]!);
     Atomics.store(w, TeamWord.threads, threads);
     Atomics.store(w, TeamWord.minWork, this.minWork);
+    Atomics.store(w, TeamWord.left, 0);
     if (threads > 1) {
       Atomics.add(w, TeamWord.generation, 1);
       Atomics.notify(w, TeamWord.generation);
@@ -267,6 +270,7 @@ export class Team {
     } catch (error) {
       Atomics.store(w, TeamWord.failed, -1);
       Atomics.notify(w, TeamWord.release);
+      if (threads > 1) this.awaitLeaving(threads - 1);
       // The trap skipped the job's end: out of the job again, or direct kernel calls would still
       // count on the team (and wait at barriers for threads that are gone).
       this.exports.joinTeam(this.at, 0, this.canBlock);
@@ -275,6 +279,9 @@ export class Team {
     }
     if (threads > 1 && Atomics.load(w, TeamWord.failed) !== 0) {
       const failed = Atomics.load(w, TeamWord.failed);
+      // Healthy workers may still be finishing their share of a kernel: let them leave before the
+      // caller puts the last good weights back (a failed worker never leaves; it is not waited for).
+      this.awaitLeaving(threads - 1 - (failed > 0 ? 1 : 0));
       const length = Atomics.load(w, MESSAGE_AT / 4);
       // (TextDecoder refuses views of shared memory: copy first)
       const text = length > 0 ? new TextDecoder().decode(this.bytes.slice(MESSAGE_AT + 4, MESSAGE_AT + 4 + length)) : undefined;
@@ -283,6 +290,12 @@ export class Team {
       throw new TeamFailure(`${why}; the network now runs on one thread`);
     }
     return result;
+  }
+
+  /** Spins (bounded) until `count` workers have left the current job. */
+  private awaitLeaving(count: number): void {
+    const deadline = performance.now() + LEAVE_TIMEOUT_MS;
+    while (Atomics.load(this.words, TeamWord.left) < count && performance.now() < deadline) { /* spin: they are a kernel away */ }
   }
 
   /** Ends the workers; the team runs alone from now on. */
