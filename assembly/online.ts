@@ -112,12 +112,17 @@ export function trainOnline(net: usize, xAll: usize, yAll: usize, order: usize, 
       );
     }
   }
+  keepSums(net, lastLoss, lossSum, correct, seen, done);
+  return done;
+}
+
+/** What trainBatches writes per batch, written once at the end of a per-sample loop. */
+@inline function keepSums(net: usize, lastLoss: f64, lossSum: f64, correct: f64, seen: f64, done: i32): void {
   setT(net, T_BATCH_LOSS, lastLoss);
   setT(net, T_LOSS_SUM, lossSum);
   setT(net, T_CORRECT, correct);
   setT(net, T_SEEN, seen);
   setT(net, T_STEP, getT(net, T_STEP) + <f64>done);
-  return done;
 }
 
 // Networks of small layers (every width ≤ TINY_WIDTH) with squared error and no softmax: the same
@@ -223,11 +228,7 @@ function trainTiny(net: usize, xAll: usize, yAll: usize, order: usize, first: i3
       }
     }
   }
-  setT(net, T_BATCH_LOSS, lastLoss);
-  setT(net, T_LOSS_SUM, lossSum);
-  setT(net, T_CORRECT, correct);
-  setT(net, T_SEEN, seen);
-  setT(net, T_STEP, getT(net, T_STEP) + <f64>done);
+  keepSums(net, lastLoss, lossSum, correct, seen, done);
   return done;
 }
 
