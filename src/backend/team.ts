@@ -43,6 +43,8 @@ export interface ThreadHandle {
 }
 
 export interface ThreadSpawner {
+  /** Which worker script it runs (threadSource): a Web Worker's or a worker_threads one's. */
+  readonly platform: "web" | "node";
   /** Why threads cannot run here, or undefined when they can. */
   unavailable(): string | undefined;
   /** Hardware threads of this machine (for threads: "auto"). */
@@ -118,6 +120,7 @@ export function threadSource(platform: "web" | "node"): string {
 
 /** Web Workers from a Blob URL: needs SharedArrayBuffer, so a cross-origin-isolated page. */
 export const webSpawner: ThreadSpawner = {
+  platform: "web",
   unavailable() {
     if (typeof Worker === "undefined") return "this runtime has no Web Workers";
     if (typeof SharedArrayBuffer === "undefined" || (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) {
@@ -212,7 +215,7 @@ export class Team {
     const team = new Team(memory, exports, at, 1);
     exports.joinTeam(at, 0, team.canBlock);
     if (size <= 1) return team;
-    const source = threadSource(spawner === webSpawner ? "web" : "node");
+    const source = threadSource(spawner.platform);
     const joined = await Promise.all(Array.from({ length: size - 1 }, (_, k) => new Promise<string | undefined>((resolve) => {
       const index = k + 1;
       let handle: ThreadHandle;

@@ -47,7 +47,15 @@ export function fmaSupported(): boolean {
   return typeof WebAssembly === "object" && WebAssembly.validate(RELAXED_SIMD_PROBE);
 }
 
-const compiled: Partial<Record<WasmVariant | `${WasmVariant}-threads`, Promise<WebAssembly.Module>>> = {};
+type ModuleKey = WasmVariant | `${WasmVariant}-threads`;
+const compiled: Partial<Record<ModuleKey, Promise<WebAssembly.Module>>> = {};
+
+/** Each build compiled once; a failed compile (say, a chunk that did not load) is not cached: the next call tries again. */
+function compileOnce(key: ModuleKey, compile: () => Promise<WebAssembly.Module>): Promise<WebAssembly.Module> {
+  const pending = (compiled[key] ??= compile());
+  pending.catch(() => { if (compiled[key] === pending) delete compiled[key]; });
+  return pending;
+}
 
 /** The shared-memory builds' bytes: loaded only when a network asks for threads. */
 async function threadsModuleBytes(variant: WasmVariant): Promise<Uint8Array> {
@@ -56,7 +64,7 @@ async function threadsModuleBytes(variant: WasmVariant): Promise<Uint8Array> {
   return (bytesOf[key] ??= decodeBase64((await import("./threadsBytes.generated.js")).WASM_THREADS_BASE64));
 }
 
-/** Bytes of one worker's scratch region (assembly/scratch.ts THREAD_SCRATCH_BYTES), rounded to 64. */
+/** Bytes of one worker's scratch region (assembly/scratch.ts THREAD_SCRATCH_BYTES; laid out on 64-byte boundaries). */
 const THREAD_SCRATCH_BYTES = (1 << 20) + 128;
 /** Pages of a shared memory's maximum: the 2 GiB a memory plan may use (memoryPlan.ts MAX_PLAN_BYTES). */
 const SHARED_MAXIMUM_PAGES = 32768;
@@ -77,15 +85,13 @@ export class WasmBackend implements Backend {
       if (!fmaSupported()) {
         throw new BackendError("backend 'wasm-fma' needs WebAssembly relaxed SIMD, which this runtime lacks (Node 20: run with --experimental-wasm-relaxed-simd); use backend: 'wasm'");
       }
-      compiled[variant] ??= fmaModuleBytes().then((bytes) => WebAssembly.compile(bytes as BufferSource));
-    } else {
-      if (!wasmSupported()) throw new BackendError("this runtime has no WebAssembly with SIMD; use backend: 'ts' (or 'auto')");
-      compiled[variant] ??= WebAssembly.compile(moduleBytes() as BufferSource);
+    } else if (!wasmSupported()) {
+      throw new BackendError("this runtime has no WebAssembly with SIMD; use backend: 'ts' (or 'auto')");
     }
-    const pending = compiled[variant]!;
-    // A failed compile (say, a chunk that did not load) is not cached: the next call tries again.
-    pending.catch(() => { if (compiled[variant] === pending) delete compiled[variant]; });
-    const instance = await WebAssembly.instantiate(await pending, {});
+    const module = await compileOnce(variant, variant === "wasm-fma"
+      ? () => fmaModuleBytes().then((bytes) => WebAssembly.compile(bytes as BufferSource))
+      : () => WebAssembly.compile(moduleBytes() as BufferSource));
+    const instance = await WebAssembly.instantiate(module, {});
     const exports = instance.exports as unknown as WasmExports;
     return new WasmBackend(variant, exports, exports.heapBase(), undefined);
   }
@@ -97,11 +103,7 @@ export class WasmBackend implements Backend {
   private static async createThreaded(variant: WasmVariant, threads: number): Promise<WasmBackend> {
     if (variant === "wasm-fma" && !fmaSupported()) return WasmBackend.create(variant); // the same error as without threads
     if (!wasmSupported()) return WasmBackend.create(variant);
-    const key = `${variant}-threads` as const;
-    compiled[key] ??= threadsModuleBytes(variant).then((bytes) => WebAssembly.compile(bytes as BufferSource));
-    const pending = compiled[key]!;
-    pending.catch(() => { if (compiled[key] === pending) delete compiled[key]; });
-    const module = await pending;
+    const module = await compileOnce(`${variant}-threads`, () => threadsModuleBytes(variant).then((bytes) => WebAssembly.compile(bytes as BufferSource)));
     let memory: WebAssembly.Memory;
     try {
       memory = new WebAssembly.Memory({ initial: 32, maximum: SHARED_MAXIMUM_PAGES, shared: true });

@@ -7,6 +7,7 @@ import { Worker } from "node:worker_threads";
 import type { ThreadMessage, ThreadSpawner } from "../backend/index.js";
 
 export const nodeSpawner: ThreadSpawner = {
+  platform: "node",
   unavailable() {
     return typeof SharedArrayBuffer === "undefined" ? "this Node has no SharedArrayBuffer" : undefined;
   },
