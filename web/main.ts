@@ -70,57 +70,73 @@ const BACKEND_LABELS: Record<BackendName, string> = { wasm: "WebAssembly", "wasm
 
 // ——— settings read from the controls ———
 
-function architecture(): Architecture | null {
+// Reading the controls is pure (the trainer reads the settings every frame, draw() the validity);
+// showProblems() marks what is wrong, on edits only.
+
+function readArchitecture(): { arch: Architecture | null; problem: string | undefined } {
   const text = controls.hidden.value.trim();
   const sizes = text === "" || text.toLowerCase() === "none" ? [] : text.split(/[\s,]+/).map(Number);
-  const valid = sizes.length <= 6 && sizes.every((n) => Number.isInteger(n) && n >= 1 && n <= 64);
-  mark(controls.hidden, $("network-error"), valid ? [] : [`Hidden layers "${text}": up to 6 sizes from 1 to 64, comma-separated (e.g. 8,8), or none.`]);
-  return valid ? { hidden: sizes, activation: controls.activation.value as HiddenActivation, output: controls.output.value as Output } : null;
+  if (!(sizes.length <= 6 && sizes.every((n) => Number.isInteger(n) && n >= 1 && n <= 64))) {
+    return { arch: null, problem: `Hidden layers "${text}": up to 6 sizes from 1 to 64, comma-separated (e.g. 8,8), or none.` };
+  }
+  return { arch: { hidden: sizes, activation: controls.activation.value as HiddenActivation, output: controls.output.value as Output }, problem: undefined };
 }
 
-/** The training settings as typed, or null (with the reasons shown) when one is out of range: nothing is replaced silently. */
-function typedSettings(): TrainSettings | null {
+/** The training settings as typed, or null with the reasons when one is out of range: nothing is replaced silently. */
+function readSettings(): { settings: TrainSettings | null; lr: string | undefined; batch: string | undefined } {
   const lrText = controls.lr.value.trim(), batchText = controls.batch.value.trim();
   const lr = Number(lrText), batch = Number(batchText);
-  const lrOk = lrText !== "" && !controls.lr.validity.badInput && lr > 0 && lr <= 10;
-  const batchOk = batchText !== "" && !controls.batch.validity.badInput && Number.isInteger(batch) && batch >= 1 && batch <= 1024;
   const shown = (text: string, input: HTMLInputElement) => (input.validity.badInput || text === "" ? "is not a number" : `${text} is out of range`);
-  const problems = [
-    ...(lrOk ? [] : [`Learning rate ${shown(lrText, controls.lr)}: use a number above 0 and at most 10.`]),
-    ...(batchOk ? [] : [`Batch size ${shown(batchText, controls.batch)}: use a whole number from 1 to 1024.`]),
-  ];
-  controls.lr.classList.toggle("invalid", !lrOk);
-  controls.batch.classList.toggle("invalid", !batchOk);
-  const message = $("training-error");
-  message.hidden = problems.length === 0;
-  message.textContent = problems.join(" ");
-  if (!lrOk || !batchOk) return null;
-  return { optimizer: controls.optimizer.value as TrainSettings["optimizer"], lr, batchSize: batch, epochsPerFrame: Number(controls.speed.value) };
+  const lrProblem = lrText !== "" && !controls.lr.validity.badInput && lr > 0 && lr <= 10
+    ? undefined : `Learning rate ${shown(lrText, controls.lr)}: use a number above 0 and at most 10.`;
+  const batchProblem = batchText !== "" && !controls.batch.validity.badInput && Number.isInteger(batch) && batch >= 1 && batch <= 1024
+    ? undefined : `Batch size ${shown(batchText, controls.batch)}: use a whole number from 1 to 1024.`;
+  const settings = lrProblem || batchProblem ? null
+    : { optimizer: controls.optimizer.value as TrainSettings["optimizer"], lr, batchSize: batch, epochsPerFrame: Number(controls.speed.value) };
+  return { settings, lr: lrProblem, batch: batchProblem };
 }
 
-function mark(input: HTMLInputElement, message: HTMLElement, problems: string[]): void {
-  input.classList.toggle("invalid", problems.length > 0);
-  input.setAttribute("aria-invalid", String(problems.length > 0));
-  message.hidden = problems.length === 0;
-  message.textContent = problems.join(" ");
+/** The architecture the controls describe, or null (and its problem shown). */
+function architecture(): Architecture | null {
+  showProblems();
+  return readArchitecture().arch;
+}
+
+/** Marks each bad control and says what is wrong beside it. */
+function showProblems(): void {
+  const { problem } = readArchitecture(), typed = readSettings();
+  const flag = (input: HTMLInputElement, problem: string | undefined) => {
+    input.classList.toggle("invalid", problem !== undefined);
+    input.setAttribute("aria-invalid", String(problem !== undefined));
+  };
+  const say = (message: HTMLElement, problems: (string | undefined)[]) => {
+    const text = problems.filter(Boolean).join(" ");
+    message.hidden = text === "";
+    message.textContent = text;
+  };
+  flag(controls.hidden, problem);
+  flag(controls.lr, typed.lr);
+  flag(controls.batch, typed.batch);
+  say($("network-error"), [problem]);
+  say($("training-error"), [typed.lr, typed.batch]);
 }
 
 /** The last valid settings: what a running trainer reads each frame (it is stopped when they turn invalid). */
 let lastSettings: TrainSettings = { optimizer: "adam", lr: 0.03, batchSize: 16, epochsPerFrame: 1 };
 function settings(): TrainSettings {
-  return (lastSettings = typedSettings() ?? lastSettings);
+  return (lastSettings = readSettings().settings ?? lastSettings);
 }
 
 /** Whether training may start: every control valid, and the network on show is the one the controls describe. */
 function controlsValid(): boolean {
-  const arch = architecture(), typed = typedSettings();
-  const current = trainer?.architecture;
+  const { arch } = readArchitecture(), current = trainer?.architecture;
   const same = arch !== null && current !== undefined && arch.hidden.join() === current.hidden.join() && arch.activation === current.activation && arch.output === current.output;
-  return arch !== null && typed !== null && same;
+  return same && readSettings().settings !== null;
 }
 
-/** After any edit: an invalid control stops training and blocks Train until it is fixed. */
+/** After any edit: an invalid control is marked, stops training and blocks Train until it is fixed. */
 function checkControls(): void {
+  showProblems();
   if (!controlsValid() && trainer?.running) serial(() => trainer.stop());
   draw();
 }
