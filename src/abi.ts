@@ -85,6 +85,13 @@ export interface WasmExports {
   sgdStep(p: number, g: number, buf: number, n: number, lr: number, momentum: number, nesterov: number, weightDecay: number): void;
   adamStep(p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, bc1: number, bc2: number): void;
   allFinite(x: number, n: number): number;
+  // brain.js's arithmetic (not in the embed build)
+  /**
+   * Up to `iterations` per-sample passes over rows × n₀ inputs at xAll and rows × n_L targets at
+   * yAll with brain.js's rules (assembly/brain.ts), each begun while T_BATCH_LOSS > errorThresh;
+   * `alpha`: leaky relu's slope. Returns the passes completed.
+   */
+  brainTrain(net: number, xAll: number, yAll: number, rows: number, iterations: number, errorThresh: number, alpha: number): number;
 }
 
 type FunctionNames<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T];
@@ -97,5 +104,8 @@ export type KernelName = FunctionNames<WasmExports>;
 export const KERNEL_ARITY: { [K in KernelName]: Parameters<WasmExports[K]>["length"] } = {
   heapBase: 0, forward: 2, backward: 3, backpropagate: 2, layerGradients: 5, inputErrors: 2, optimizerStep: 1,
   trainBatches: 7, evaluateRows: 6, denseForward: 9, softmaxRows: 4, outputErrors: 10, hiddenDeltas: 7,
-  propagateErrors: 6, weightGradients: 10, sgdStep: 8, adamStep: 12, allFinite: 2,
+  propagateErrors: 6, weightGradients: 10, sgdStep: 8, adamStep: 12, allFinite: 2, brainTrain: 7,
 };
+
+/** Exports of index.ts the embed build (core.ts) leaves out to keep within its size budget. */
+export const NOT_IN_EMBED: readonly KernelName[] = ["brainTrain"];

@@ -85,6 +85,19 @@ describe("the wasm module", () => {
   });
 });
 
+describe("the embed build", () => {
+  it("exports the core: KERNEL_ARITY's functions but NOT_IN_EMBED, and imports nothing", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { ROOT } = await import("./helpers.js");
+    const module = await WebAssembly.compile(readFileSync(`${ROOT}build/wasmlp-embed.wasm`) as BufferSource);
+    expect(WebAssembly.Module.imports(module)).toEqual([]);
+    const functions = WebAssembly.Module.exports(module).filter((e) => e.kind === "function").map((e) => e.name).sort();
+    const expected = Object.keys(abi.KERNEL_ARITY).filter((name) => !(abi.NOT_IN_EMBED as readonly string[]).includes(name)).sort();
+    expect(functions).toEqual(expected);
+    expect(functions).not.toContain("brainTrain");
+  });
+});
+
 describe("the threads builds", () => {
   it.each(["wasmlp-threads.wasm", "wasmlp-threads-fma.wasm"])("%s imports one shared memory and exports the kernels plus the team's entry points", async (file) => {
     const { readFileSync } = await import("node:fs");

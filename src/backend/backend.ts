@@ -7,7 +7,7 @@ import type { WasmExports } from "../abi.js";
  * The whole-network kernels both backends run: the exports of abi.ts WasmExports (documented
  * there and in docs/abi.md), with i32 flags as booleans.
  */
-export interface Kernels extends Pick<WasmExports, "forward" | "inputErrors" | "optimizerStep" | "trainBatches" | "evaluateRows"> {
+export interface Kernels extends Pick<WasmExports, "forward" | "inputErrors" | "optimizerStep" | "trainBatches" | "evaluateRows" | "brainTrain"> {
   backward(net: number, rows: number, accumulate: boolean): number;
   allFinite(x: number, n: number): boolean;
 }

@@ -2,7 +2,7 @@ import type { Backend, BackendName } from "./backend.js";
 import { threadSpawner } from "./team.js";
 import { TsBackend } from "./ts/index.js";
 import { WasmBackend, wasmSupported } from "./wasm.js";
-import { ConfigError, show } from "../errors.js";
+import { BackendError, ConfigError, show } from "../errors.js";
 
 /** A count of threads, or "auto": every hardware thread, up to AUTO_THREADS_LIMIT. */
 export type ThreadsOption = number | "auto";
@@ -63,4 +63,19 @@ export async function createBackend(choice: BackendChoice = "auto", threads: Thr
     console.warn(`wasmlp: threads: ${threads} asked for, training on ${backend.threads.count}: ${reason}`);
   }
   return backend;
+}
+
+/**
+ * A single-threaded backend made without waiting ('auto': wasm where it compiles, else ts). Where
+ * a browser refuses synchronous compilation, 'auto' falls back to ts and says why (`fallbackReason`).
+ */
+export function createBackendSync(choice: "auto" | "wasm" | "ts" = "auto"): { backend: Backend; fallbackReason?: string } {
+  if (choice === "ts") return { backend: new TsBackend() };
+  if (choice === "auto" && !wasmSupported()) return { backend: new TsBackend(), fallbackReason: "this runtime has no WebAssembly with SIMD" };
+  try {
+    return { backend: WasmBackend.createSync() };
+  } catch (error) {
+    if (choice === "wasm") throw error instanceof BackendError ? error : new BackendError(`cannot compile the wasm module here (${(error as Error).message}); use backend: 'ts' or 'auto'`);
+    return { backend: new TsBackend(), fallbackReason: `cannot compile the wasm module synchronously here (${(error as Error).message})` };
+  }
 }

@@ -47,6 +47,8 @@ export function fmaSupported(): boolean {
   return typeof WebAssembly === "object" && WebAssembly.validate(RELAXED_SIMD_PROBE);
 }
 
+let syncModule: WebAssembly.Module | undefined;
+
 type ModuleKey = WasmVariant | `${WasmVariant}-threads`;
 const compiled: Partial<Record<ModuleKey, Promise<WebAssembly.Module>>> = {};
 
@@ -97,6 +99,17 @@ export class WasmBackend implements Backend {
   }
 
   /**
+   * The plain build, compiled and instantiated synchronously: for APIs that cannot wait, such as
+   * wasmlp/brain's constructor. Browsers allow this on the main thread for a module this small.
+   */
+  static createSync(): WasmBackend {
+    if (!wasmSupported()) throw new BackendError("this runtime has no WebAssembly with SIMD; use backend: 'ts' (or 'auto')");
+    syncModule ??= new WebAssembly.Module(moduleBytes() as BufferSource);
+    const exports = new WebAssembly.Instance(syncModule, {}).exports as unknown as WasmExports;
+    return new WasmBackend("wasm", exports, exports.heapBase(), undefined);
+  }
+
+  /**
    * The threads build over a shared memory: the team block and the workers' scratch regions sit
    * between the module's static data and the memory plan (`base`).
    */
@@ -141,6 +154,7 @@ export class WasmBackend implements Backend {
       evaluateRows: team
         ? (net, xAll, yAll, first, count, chunk) => { this.job(JobKind.evaluate, [net, xAll, yAll, first, count, chunk], this.work(net, Math.min(count, chunk))); }
         : x.evaluateRows,
+      brainTrain: x.brainTrain, // per sample: never split among threads
     };
   }
 

@@ -6,6 +6,7 @@ import type { Heap } from "./heap.js";
 import { forward, backward, inputErrors } from "./network.js";
 import { allFinite } from "./optimizer.js";
 import { evaluateRows, optimizerStep, trainBatches } from "./train.js";
+import { brainTrain } from "./brain.js";
 
 export class TsBackend implements Backend {
   readonly name = "ts" as const;
@@ -23,6 +24,7 @@ export class TsBackend implements Backend {
       allFinite: (x, n) => allFinite(h().f64, x, n),
       trainBatches: (net, x, y, order, first, count, batchSize) => trainBatches(h(), net, x, y, order, first, count, batchSize),
       evaluateRows: (net, x, y, first, count, chunk) => evaluateRows(h(), net, x, y, first, count, chunk),
+      brainTrain: (net, x, y, rows, iterations, errorThresh, alpha) => brainTrain(h(), net, x, y, rows, iterations, errorThresh, alpha),
     };
   }
 
