@@ -12,7 +12,8 @@ export type WasmlpErrorCode =
   | "STATE" //       a call in the wrong order, on a disposed network, with a detached optimizer
   | "BACKEND" //     the requested backend cannot run here
   | "DIVERGED" //    a training run met a NaN or infinite loss or gradient
-  | "CALLBACK"; //   a callback of the caller's threw (trainInWorker: on the page, while the worker trained)
+  | "CALLBACK" //    a callback of the caller's threw (trainInWorker: on the page, while the worker trained)
+  | "UNSUPPORTED"; // a brain.js class or namespace wasmlp/brain does not implement
 
 export class WasmlpError extends Error {
   readonly code: WasmlpErrorCode;

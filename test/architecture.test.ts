@@ -19,7 +19,7 @@ const FLOORS: [floor: number, name: string, files: RegExp][] = [
   [6, "file formats", /^(io|interop)\//],
   [7, "training", /^training\//],
   [8, "network", /^network\.ts$/],
-  [9, "public API, workers and tables", /^(index\.ts|worker\/|table\/)/],
+  [9, "public API, workers, tables and the brain.js drop-in", /^(index\.ts|worker\/|table\/|brain\/)/],
   [10, "Node and the command line", /^(node\.ts|cli\.ts|cli\/)/],
 ];
 

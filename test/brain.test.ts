@@ -1,0 +1,430 @@
+// wasmlp/brain against brain.js 2.0.0-beta.24 itself: the same scripts, written from brain.js's
+// documented API, run with each import from the same brain.js JSON. brain.js keeps float32 weights
+// and wasmlp float64, so they agree closely, not bit for bit.
+import brainjs from "brain.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import brain, { BrainDivergenceError, NeuralNetwork, UnsupportedError } from "../src/brain/index.js";
+import { ConfigError, DataError, ModelFormatError, NonFiniteError, ShapeError, StateError } from "../src/errors.js";
+
+type Datum = { input: any; output: any };
+type Lib = typeof brain | typeof brainjs;
+type AnyNet = InstanceType<typeof brain.NeuralNetwork> | InstanceType<typeof brainjs.NeuralNetwork>;
+
+/** A seeded Math.random for the duration of `f`, so brain.js draws the same initial weights every run. */
+function seeded<T>(seed: number, f: () => T): T {
+  let s = seed >>> 0;
+  const spy = vi.spyOn(Math, "random").mockImplementation(() => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  });
+  try {
+    return f();
+  } finally {
+    spy.mockRestore();
+  }
+}
+afterEach(() => vi.restoreAllMocks());
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+const XOR: Datum[] = [
+  { input: [0, 0], output: [0] }, { input: [0, 1], output: [1] }, { input: [1, 0], output: [1] }, { input: [1, 1], output: [0] },
+];
+
+/** brain.js's colour-contrast example: black or white text on a background colour, by name. */
+function contrast(rows: number, seed: number): Datum[] {
+  const r = rng(seed);
+  return Array.from({ length: rows }, () => {
+    const c = { r: r(), g: r(), b: r() };
+    const light = 0.299 * c.r + 0.587 * c.g + 0.114 * c.b > 0.5;
+    return { input: c, output: light ? { black: 1 } : { white: 1 } };
+  });
+}
+
+/** Points inside or outside a circle: a task for relu and tanh nets. */
+function circle(rows: number, seed: number): Datum[] {
+  const r = rng(seed);
+  return Array.from({ length: rows }, () => {
+    const x = r() * 2 - 1, y = r() * 2 - 1;
+    return { input: [x, y], output: [x * x + y * y < 0.5 ? 1 : 0] };
+  });
+}
+
+interface Script {
+  name: string;
+  options: Record<string, unknown>;
+  data: Datum[];
+  train: Record<string, unknown>;
+  /** Inputs whose outputs are compared, and a check that the task is solved. */
+  probes: any[];
+  solved: (net: AnyNet) => boolean;
+}
+
+const accuracy = (net: AnyNet, data: Datum[]) =>
+  data.filter((d) => (net.run(d.input) as Float32Array)[0]! > 0.5 === (d.output[0] === 1)).length / data.length;
+
+const SCRIPTS: Script[] = [
+  {
+    name: "XOR, sigmoid (brain.js's README)",
+    options: { hiddenLayers: [3] },
+    data: XOR,
+    train: {},
+    probes: XOR.map((d) => d.input),
+    solved: (net) => accuracy(net, XOR) === 1,
+  },
+  {
+    name: "colour contrast, inputs and outputs by name",
+    options: { hiddenLayers: [4] },
+    data: contrast(60, 3),
+    train: { iterations: 2000 },
+    probes: [{ r: 1, g: 0.4, b: 0 }, { r: 0.1, g: 0.1, b: 0.1 }, { r: 0.9, g: 0.9, b: 0.8 }],
+    solved: (net) => {
+      const data = contrast(60, 3);
+      return data.filter((d) => brainjs.likely(d.input, net as never) === Object.keys(d.output)[0]).length >= 0.9 * data.length;
+    },
+  },
+  {
+    name: "a relu net",
+    options: { hiddenLayers: [8, 6], activation: "relu", learningRate: 0.05 },
+    data: circle(60, 5),
+    train: { iterations: 1500 },
+    probes: [[0, 0], [0.9, 0.9], [-0.2, 0.5]],
+    solved: (net) => accuracy(net, circle(60, 5)) >= 0.85,
+  },
+  {
+    name: "a tanh net",
+    options: { hiddenLayers: [6], activation: "tanh", learningRate: 0.1 },
+    data: circle(60, 7),
+    train: { iterations: 1500 },
+    probes: [[0, 0], [0.9, 0.9], [-0.2, 0.5]],
+    solved: (net) => accuracy(net, circle(60, 7)) >= 0.85,
+  },
+  {
+    name: "adam",
+    options: { hiddenLayers: [5], praxis: "adam", learningRate: 0.02 },
+    data: XOR,
+    train: { iterations: 3000 },
+    probes: XOR.map((d) => d.input),
+    solved: (net) => accuracy(net, XOR) === 1,
+  },
+];
+
+/** The starting point both libraries load: brain.js's own JSON after one iteration (so lookups exist). */
+function startJSON(s: Script, seed = 11) {
+  return seeded(seed, () => {
+    const net = new brainjs.NeuralNetwork(s.options as never);
+    net.train(s.data, { ...s.train, iterations: 1 } as never);
+    return JSON.parse(JSON.stringify(net.toJSON()));
+  });
+}
+
+function run(lib: Lib, s: Script, json: unknown, train: Record<string, unknown>) {
+  const net = new lib.NeuralNetwork(s.options as never);
+  net.fromJSON(json as never);
+  const status = net.train(s.data, { ...s.train, ...train } as never);
+  return { net: net as AnyNet, status };
+}
+
+/** Largest |a − b| / max(1, |b|) over every weight and bias of two brain.js JSONs. */
+function worstRelative(a: any, b: any): number {
+  let worst = 0;
+  for (let l = 1; l < b.layers.length; l++) {
+    b.layers[l].weights.forEach((row: number[], j: number) => row.forEach((w, i) => {
+      worst = Math.max(worst, Math.abs(a.layers[l].weights[j][i] - w) / Math.max(1, Math.abs(w)));
+    }));
+    b.layers[l].biases.forEach((w: number, j: number) => { worst = Math.max(worst, Math.abs(a.layers[l].biases[j] - w) / Math.max(1, Math.abs(w))); });
+  }
+  return worst;
+}
+
+const values = (out: unknown) => (ArrayBuffer.isView(out) ? Array.from(out as Float64Array) : Object.values(out as object)) as number[];
+function maxDiff(a: unknown, b: unknown): number {
+  const x = values(a), y = values(b);
+  expect(x.length).toBe(y.length);
+  return Math.max(...x.map((v, i) => Math.abs(v - y[i]!)));
+}
+
+describe.each(SCRIPTS)("the same script on brain.js and wasmlp/brain: $name", (s) => {
+  it("has weights within 1e-4 (relative) of brain.js's after 100 iterations from the same JSON", () => {
+    const json = startJSON(s);
+    const theirs = run(brainjs, s, json, { iterations: 100, errorThresh: 1e-6 });
+    const ours = run(brain, s, json, { iterations: 100, errorThresh: 1e-6 });
+    expect(ours.status.iterations).toBe(100);
+    expect(theirs.status.iterations).toBe(100);
+    expect(worstRelative(ours.net.toJSON(), theirs.net.toJSON())).toBeLessThan(1e-4);
+    expect(Math.abs(ours.status.error - theirs.status.error)).toBeLessThan(1e-5);
+    // and the weights moved: 100 iterations of training are not the start
+    expect(worstRelative(ours.net.toJSON(), json)).toBeGreaterThan(1e-3);
+  });
+
+  it("solves the task after full training, with run() within 1e-3 of brain.js's", () => {
+    const json = startJSON(s);
+    // the start JSON carries iterations: 1 in its trainOpts, and trainOpts persist: say how long
+    const full = { iterations: 20000, errorThresh: 0.005, ...s.train };
+    const theirs = run(brainjs, s, json, full);
+    const ours = run(brain, s, json, full);
+    expect(theirs.status.iterations).toBeGreaterThan(100);
+    expect(s.solved(theirs.net)).toBe(true);
+    expect(s.solved(ours.net)).toBe(true);
+    // float32 against float64: the error may cross errorThresh an iteration or two apart
+    expect(Math.abs(ours.status.iterations - theirs.status.iterations)).toBeLessThanOrEqual(2 + 0.002 * theirs.status.iterations);
+    for (const probe of s.probes) expect(maxDiff(ours.net.run(probe), theirs.net.run(probe))).toBeLessThan(1e-3);
+  });
+
+  it("moves models both ways through JSON with run() within 1e-6", () => {
+    const trained = run(brain, s, startJSON(s), { iterations: 300 }).net as NeuralNetwork;
+    const text = JSON.stringify(trained.toJSON());
+    const inBrain = new brainjs.NeuralNetwork().fromJSON(JSON.parse(text));
+    const back = new brain.NeuralNetwork().fromJSON(JSON.parse(JSON.stringify(inBrain.toJSON())));
+    for (const probe of s.probes) {
+      expect(maxDiff(inBrain.run(probe), trained.run(probe))).toBeLessThan(1e-6);
+      expect(maxDiff(back.run(probe), inBrain.run(probe))).toBeLessThan(1e-6);
+      // wasmlp → JSON text → wasmlp is exact
+      expect(new brain.NeuralNetwork().fromJSON(text).run(probe)).toEqual(trained.run(probe));
+    }
+  });
+});
+
+describe("wasmlp/brain's two backends", () => {
+  it.each(SCRIPTS)("wasm and ts follow the same run ($name): weights ≤ 1e-10 apart after 200 iterations", (s) => {
+    const json = startJSON(s);
+    const nets = (["wasm", "ts"] as const).map((backend) => {
+      const net = new NeuralNetwork({ ...s.options, backend } as never).fromJSON(json);
+      expect(net.backend).toBe(backend);
+      net.train(s.data, { ...s.train, iterations: 200, errorThresh: 1e-9 } as never);
+      return net.toJSON();
+    });
+    expect(worstRelative(nets[0], nets[1])).toBeLessThan(1e-10);
+  });
+});
+
+describe("brain.js's training loop, as brain.js runs it", () => {
+  it("calls log and callback at the same iterations with the same errors, and stops at errorThresh at the same iteration", () => {
+    const s = SCRIPTS[0]!;
+    const json = startJSON(s);
+    const record = (lib: Lib) => {
+      const logs: number[][] = [], calls: number[][] = [];
+      const net = new lib.NeuralNetwork().fromJSON(json);
+      const status = net.train(XOR, {
+        iterations: 5000, errorThresh: 0.02, log: (st: any) => logs.push([st.iterations, st.error]), logPeriod: 7,
+        callback: (st: any) => calls.push([st.iterations, st.error]), callbackPeriod: 11,
+      } as never);
+      return { logs, calls, status };
+    };
+    const theirs = record(brainjs), ours = record(brain);
+    expect(ours.status.iterations).toBe(theirs.status.iterations);
+    expect(ours.status.iterations).toBeLessThan(5000);
+    expect(ours.status.error).toBeLessThanOrEqual(0.02);
+    expect(ours.logs.map((l) => l[0])).toEqual(theirs.logs.map((l) => l[0]));
+    expect(ours.calls.map((l) => l[0])).toEqual(theirs.calls.map((l) => l[0]));
+    ours.logs.forEach((l, i) => expect(Math.abs(l[1]! - theirs.logs[i]![1]!)).toBeLessThan(1e-5));
+    ours.calls.forEach((l, i) => expect(Math.abs(l[1]! - theirs.calls[i]![1]!)).toBeLessThan(1e-5));
+  });
+
+  it("log: true prints brain.js's line", () => {
+    const lines: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((line: string) => { lines.push(line); });
+    new NeuralNetwork({ seed: 1 }).train(XOR, { iterations: 20, log: true, logPeriod: 10, errorThresh: 1e-9 });
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^iterations: 20, training error: 0\.\d+$/);
+  });
+
+  it("errorCheckInterval: the error is measured only every that many iterations, as in brain.js", () => {
+    const json = startJSON(SCRIPTS[0]!);
+    const statuses = [brainjs, brain].map((lib) => {
+      const net = new lib.NeuralNetwork().fromJSON(json);
+      net.errorCheckInterval = 50;
+      return net.train(XOR, { iterations: 120, errorThresh: 0.3 } as never);
+    });
+    // the error first measured at iteration 50 is already below 0.3 (it is ~0.25): both stop there
+    expect(statuses[1]!.iterations).toBe(statuses[0]!.iterations);
+    expect(statuses[1]!.iterations).toBe(50);
+    expect(Math.abs(statuses[1]!.error - statuses[0]!.error)).toBeLessThan(1e-5);
+  });
+
+  it("trainAsync gives train()'s run, and lets other work in between", async () => {
+    const json = startJSON(SCRIPTS[1]!);
+    const data = SCRIPTS[1]!.data;
+    const sync = new NeuralNetwork().fromJSON(json);
+    const syncStatus = sync.train(data, { iterations: 3000, errorThresh: 1e-9 });
+    const async = new NeuralNetwork().fromJSON(json);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const asyncStatus = await async.trainAsync(data, { iterations: 3000, errorThresh: 1e-9 });
+    clearInterval(timer);
+    expect(asyncStatus).toEqual(syncStatus);
+    expect(async.toJSON()).toEqual(sync.toJSON());
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  it("timeout ends a run after about that long", () => {
+    const net = new NeuralNetwork({ seed: 3 });
+    const started = Date.now();
+    const status = net.train(contrast(500, 1), { iterations: 1e9, errorThresh: 1e-9, timeout: 150 });
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(150);
+    expect(took).toBeLessThan(1000);
+    expect(status.iterations).toBeGreaterThan(0);
+    expect(status.iterations).toBeLessThan(1e9);
+  });
+
+  it("test() gives brain.js's result: the error, the misclassified rows, and for one output the confusion matrix", () => {
+    for (const s of [SCRIPTS[2]!, SCRIPTS[1]!]) {
+      const json = startJSON(s);
+      const held = s === SCRIPTS[1] ? contrast(40, 9) : circle(40, 9);
+      const [theirs, ours] = [brainjs, brain].map((lib) => {
+        const net = new lib.NeuralNetwork(s.options as never).fromJSON(json);
+        net.train(s.data, { iterations: 200 } as never);
+        return net.test(held as never) as any;
+      });
+      expect(Math.abs(ours.error - theirs.error)).toBeLessThan(1e-5);
+      expect(ours.total).toBe(theirs.total);
+      for (const key of ["trueNeg", "truePos", "falseNeg", "falsePos", "precision", "recall", "accuracy"]) expect(ours[key]).toEqual(theirs[key]);
+      expect(ours.misclasses.map((m: any) => [m.actual, m.expected])).toEqual(theirs.misclasses.map((m: any) => [m.actual, m.expected]));
+      ours.misclasses.forEach((m: any, i: number) => expect(maxDiff(m.input, theirs.misclasses[i].input)).toBeLessThan(1e-6));
+    }
+  });
+
+  it("likely and toFunction answer like brain.js's", () => {
+    const s = SCRIPTS[1]!;
+    const json = startJSON(s);
+    const theirs = new brainjs.NeuralNetwork().fromJSON(json);
+    const ours = new brain.NeuralNetwork().fromJSON(json);
+    const ourFunction = ours.toFunction(), theirFunction = theirs.toFunction();
+    for (const d of contrast(30, 4)) {
+      expect(brain.likely(d.input, ours)).toBe(brainjs.likely(d.input, theirs));
+      expect(maxDiff(ourFunction(d.input), theirFunction(d.input))).toBeLessThan(1e-6);
+      expect(maxDiff(ourFunction(d.input), ours.run(d.input))).toBeLessThan(1e-14);
+    }
+    // array nets, each activation, and brain.js's cb hook
+    for (const activation of ["sigmoid", "relu", "leaky-relu", "tanh"] as const) {
+      const net = new NeuralNetwork({ hiddenLayers: [3, 2], activation, learningRate: 0.05, seed: 2 });
+      net.train(circle(20, 2), { iterations: 30 });
+      const f = net.toFunction((source) => source.replace("return", "/* edited */ return"));
+      for (const d of circle(10, 8)) expect(maxDiff(f(d.input), net.run(d.input))).toBeLessThan(1e-14);
+    }
+  });
+});
+
+describe("wasmlp/brain's own guarantees", () => {
+  it("a seed repeats a run; sizes default like brain.js's", () => {
+    const a = new NeuralNetwork({ seed: 42 }), b = new NeuralNetwork({ seed: 42 });
+    a.train(XOR, { iterations: 50 });
+    b.train(XOR, { iterations: 50 });
+    expect(a.toJSON()).toEqual(b.toJSON());
+    expect(a.sizes).toEqual([2, 3, 1]);
+    expect(new NeuralNetwork({ inputSize: 2, outputSize: 1 }).sizes).toEqual([2, 1]);
+    // initial weights in brain.js's range
+    const fresh = new NeuralNetwork({ inputSize: 5, hiddenLayers: [7], outputSize: 2, seed: 1 }).toJSON();
+    const all = fresh.layers.flatMap((l) => [...l.weights.flat(), ...l.biases]);
+    expect(Math.max(...all.map(Math.abs))).toBeLessThanOrEqual(0.2);
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it("unknown options name the nearest known one; constructor-only options are refused by train()", () => {
+    expect(() => new NeuralNetwork({ hiddenLayer: [3] } as never)).toThrow(/unknown option 'hiddenLayer' — did you mean 'hiddenLayers'\?/);
+    expect(() => new NeuralNetwork().train(XOR, { learningrate: 0.1 } as never)).toThrow(/did you mean 'learningRate'/);
+    expect(() => new NeuralNetwork().train(XOR, { hiddenLayers: [3] } as never)).toThrow(/'hiddenLayers' is an option of the NeuralNetwork constructor/);
+    expect(() => new NeuralNetwork({ learningRate: 1.5 })).toThrow(ConfigError);
+    expect(() => new NeuralNetwork({ learningRate: 1.5 })).toThrow(/learningRate must be a number between 0 and 1/);
+    expect(() => new NeuralNetwork({ activation: "softmax" as never })).toThrow(/activation must be one of 'sigmoid', 'relu', 'leaky-relu', 'tanh'/);
+    expect(() => new NeuralNetwork({ hiddenLayers: [3, 0] })).toThrow(/hiddenLayers\[1\]/);
+    expect(() => new NeuralNetwork({ backend: "gpu" as never })).toThrow(/backend must be/);
+  });
+
+  it("bad data gets a typed error naming the row, and leaves the network as it was", () => {
+    const net = new NeuralNetwork({ seed: 5 });
+    net.train(contrast(20, 1), { iterations: 10 });
+    const before = JSON.stringify(net.toJSON());
+    const probe = net.run({ r: 0.2, g: 0.3, b: 0.4 });
+    expect(() => net.train([{ input: { r: 1, gg: 0.5 }, output: { black: 1 } }])).toThrow(/data\[0\]\.input: the network has no 'gg' — did you mean 'g'\?/);
+    expect(() => net.train([{ input: { r: NaN }, output: { black: 1 } }])).toThrow(NonFiniteError);
+    expect(() => net.train([{ input: { r: "1" }, output: { black: 1 } }] as never)).toThrow(DataError);
+    expect(() => net.train([{ input: { r: 1 } }] as never)).toThrow(/data\[0\] has no 'output'/);
+    expect(() => net.train([] as never)).toThrow(/data is empty/);
+    expect(() => net.train(XOR)).toThrow(/data\[0\]\.input has 2 values; the network's input layer has 3/); // positions, as in brain.js
+    expect(() => net.train(contrast(3, 1), { activation: "tanh" })).toThrow(/activation is 'sigmoid' for this network's weights/);
+    expect(() => net.train(contrast(3, 1), { praxis: "adam" })).toThrow(/praxis is momentum SGD/);
+    expect(() => net.run({ red: 1 })).toThrow(/run: input: the network has no 'red'/);
+    expect(JSON.stringify(net.toJSON())).toBe(before);
+    expect(net.run({ r: 0.2, g: 0.3, b: 0.4 })).toEqual(probe);
+    const arrays = new NeuralNetwork({ seed: 5 });
+    arrays.train(XOR, { iterations: 5 });
+    expect(() => arrays.train([{ input: [0, 1, 1], output: [1] }])).toThrow(ShapeError);
+    expect(() => arrays.run([1])).toThrow(/run: input has 1 values; the network's input layer has 2/);
+    expect(() => new NeuralNetwork().run([1, 2])).toThrow(StateError);
+  });
+
+  it("fromJSON checks the whole file first: a malformed model is a ModelFormatError and the network keeps its weights", () => {
+    const net = new NeuralNetwork({ seed: 6 });
+    net.train(XOR, { iterations: 20 });
+    const good = net.toJSON();
+    const before = JSON.stringify(good);
+    const broken: [string, (j: any) => void, RegExp][] = [
+      ["a NaN weight", (j) => { j.layers[1].weights[0][1] = NaN; }, /layers\[1\]\.weights\[0\]\[1\] is NaN/],
+      ["a short row", (j) => { j.layers[2].weights[0].pop(); }, /layers\[2\]\.weights\[0\] must hold 3 numbers/],
+      ["sizes that do not match", (j) => { j.sizes = [2, 4, 1]; }, /layers\[1\]\.weights must hold 4 rows/],
+      ["a recurrent model", (j) => { j.type = "LSTM"; }, /type is "LSTM"; wasmlp\/brain reads 'NeuralNetwork' models/],
+      ["a lookup out of range", (j) => { j.inputLookup = { a: 0, b: 5 }; }, /inputLookup\['b'\] is 5/],
+      ["a training option out of range", (j) => { j.trainOpts.learningRate = 7; }, /learningRate must be a number between 0 and 1/],
+      ["no layers", (j) => { delete j.layers; }, /layers must be an array of 3/],
+    ];
+    for (const [, edit, message] of broken) {
+      const j = JSON.parse(before);
+      edit(j);
+      expect(() => net.fromJSON(j)).toThrow(ModelFormatError);
+      expect(() => net.fromJSON(j)).toThrow(message);
+    }
+    expect(() => net.fromJSON("{not json")).toThrow(/the text is not JSON/);
+    expect(JSON.stringify(net.toJSON())).toBe(before);
+  });
+
+  it("a diverging run stops before the bad update, keeps finite weights, and says where", () => {
+    const data = [{ input: [1e150, 1e150], output: [1] }, { input: [1, 1], output: [0] }];
+    const json = new NeuralNetwork({ inputSize: 2, hiddenLayers: [4], outputSize: 1, activation: "relu", seed: 9, learningRate: 0.5 }).toJSON();
+    const errors = (["wasm", "ts"] as const).map((backend) => {
+      const net = new NeuralNetwork({ backend }).fromJSON(json);
+      let error: unknown;
+      try {
+        net.train(data, { iterations: 50 });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(BrainDivergenceError);
+      const all = net.toJSON().layers.flatMap((l) => [...l.weights.flat(), ...l.biases]);
+      expect(all.every(Number.isFinite)).toBe(true);
+      return { error: error as BrainDivergenceError, weights: net.toJSON() };
+    });
+    expect(errors[0]!.error.message).toMatch(/^train: iteration \d+, data\[\d\] gave a NaN or infinite (activation or output error|delta); training stopped before that update/);
+    expect([errors[1]!.error.iteration, errors[1]!.error.sample]).toEqual([errors[0]!.error.iteration, errors[0]!.error.sample]);
+    expect(worstRelative(errors[0]!.weights, errors[1]!.weights)).toBeLessThan(1e-10);
+  });
+
+  it("brain.js's other classes throw an UnsupportedError naming the class", () => {
+    expect(() => new brain.NeuralNetworkGPU()).toThrow(UnsupportedError);
+    expect(() => new brain.NeuralNetworkGPU()).toThrow(/brain\.NeuralNetworkGPU is not supported/);
+    expect(() => new brain.recurrent.LSTM()).toThrow(/brain\.LSTM is not supported: .* recurrent networks/);
+    expect(() => new brain.recurrent.RNNTimeStep()).toThrow(UnsupportedError);
+    expect(() => new brain.CrossValidate()).toThrow(UnsupportedError);
+    expect(() => (brain.utilities as any).toSVG).toThrow(/brain\.utilities\.toSVG is not supported/);
+    expect(String(brain.layer)).toBe("[object Object]");
+  });
+
+  it("node errors and deltas of the last sample are readable, in brain.js's sign (y − a)", () => {
+    const net = new NeuralNetwork({ hiddenLayers: [3], seed: 4 });
+    const sample = { input: [0.5, -0.5], output: [1] };
+    const before = new NeuralNetwork({ hiddenLayers: [3], seed: 4 });
+    before.train([sample], { iterations: 1, learningRate: 1e-9 }); // the same start, all but unmoved
+    const start = before.toJSON();
+    const a = (before.run(sample.input) as Float64Array)[0]!;
+    net.train([sample], { iterations: 1 });
+    const [, hidden, output] = net.errors;
+    const e = 1 - a, d = e * a * (1 - a);
+    expect(output![0]).toBeCloseTo(e, 6);
+    expect(net.deltas[2]![0]).toBeCloseTo(d, 6);
+    start.layers[2]!.weights[0]!.forEach((w, i) => expect(hidden![i]).toBeCloseTo(d * w, 6));
+  });
+});
