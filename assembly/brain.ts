@@ -44,15 +44,23 @@ const STATUS_BAD_GRADIENT: f64 = 2;
   return a > 0 ? error : alpha * error; // leaky relu
 }
 
-/** Σ x[i]·y[i], two lanes then the tail. */
+/** Σ x[i]·y[i]: four independent two-lane sums (so the adds do not wait on each other), then the tail. */
 @inline function dot(x: usize, y: usize, n: i32): f64 {
   let i = 0, sum = 0.0;
   if (ASC_FEATURE_SIMD) {
-    let acc = f64x2.splat(0);
+    let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0), acc2 = f64x2.splat(0), acc3 = f64x2.splat(0);
+    for (; i + 8 <= n; i += 8) {
+      const o = <usize>i << 3;
+      acc0 = f64x2.add(acc0, f64x2.mul(v128.load(x + o), v128.load(y + o)));
+      acc1 = f64x2.add(acc1, f64x2.mul(v128.load(x + o, 16), v128.load(y + o, 16)));
+      acc2 = f64x2.add(acc2, f64x2.mul(v128.load(x + o, 32), v128.load(y + o, 32)));
+      acc3 = f64x2.add(acc3, f64x2.mul(v128.load(x + o, 48), v128.load(y + o, 48)));
+    }
     for (; i + 2 <= n; i += 2) {
       const o = <usize>i << 3;
-      acc = f64x2.add(acc, f64x2.mul(v128.load(x + o), v128.load(y + o)));
+      acc0 = f64x2.add(acc0, f64x2.mul(v128.load(x + o), v128.load(y + o)));
     }
+    const acc = f64x2.add(f64x2.add(acc0, acc1), f64x2.add(acc2, acc3));
     sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   }
   for (; i < n; i++) {
@@ -80,9 +88,14 @@ const STATUS_BAD_GRADIENT: f64 = 2;
  * turn), then its deltas; returns Σ δ, which is finite only if every δ is.
  */
 @inline function errorsBelow(d: usize, w: usize, e: usize, dBelow: usize, aBelow: usize, nIn: i32, nOut: i32, act: i32, alpha: f64): f64 {
-  memory.fill(e, 0, <usize>nIn << 3);
+  // e starts as the first row's share, so it needs no clearing (memory.fill is a call in V8)
   const rowBytes = <usize>nIn << 3;
-  for (let j = 0; j < nOut; j++) {
+  const d0 = load<f64>(d);
+  for (let i = 0; i < nIn; i++) {
+    const o = <usize>i << 3;
+    store<f64>(e + o, d0 * load<f64>(w + o));
+  }
+  for (let j = 1; j < nOut; j++) {
     const dj = load<f64>(d + (<usize>j << 3));
     const row = w + <usize>j * rowBytes;
     let i = 0;

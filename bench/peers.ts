@@ -1,5 +1,6 @@
-// Side-by-side training speed: wasmlp against brain.js, TensorFlow.js (cpu and wasm backends) and
-// convnetjs, on the workloads of bench/workloads.ts, all in this one Node process.
+// Side-by-side training speed: wasmlp against brain.js, TensorFlow.js (cpu and wasm backends),
+// convnetjs and a plain-JS loop, on the workloads of bench/workloads.ts, all in this one Node
+// process; then one brain.js script run with brain.js and with wasmlp/brain.
 // Run with `npm run bench:peers`. Prints samples/s per workload × library and wasmlp's speed-up.
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -75,40 +76,55 @@ const wasmlp: Library = {
 type BrainActivation = "sigmoid" | "relu" | "leaky-relu" | "tanh";
 const BRAIN_ACTIVATIONS: Partial<Record<Activation, BrainActivation>> = { sigmoid: "sigmoid", relu: "relu", leakyRelu: "leaky-relu", tanh: "tanh" };
 
+/** brain.js's NeuralNetwork class, or wasmlp/brain's: the same script runs on either. */
+type BrainClass = new (options: Record<string, unknown>) => {
+  train(data: { input: number[]; output: number[] }[], options: Record<string, unknown>): unknown;
+  errorCheckInterval: number;
+};
+
+/**
+ * The brain.js script both brain.js and wasmlp/brain are timed with: one train() call per timed
+ * unit, many iterations, plain arrays (brain.js treats any other input type as a hash to look up).
+ * Its per-iteration error pass (the public field errorCheckInterval, 1 by default) is switched off:
+ * brain.js at its fastest. `momentum` is the one setting that differs between the two tables.
+ */
+function brainScript(NeuralNetwork: BrainClass, w: Workload, activation: BrainActivation, momentum: number): Trainer {
+  const hiddenLayers = w.layers.slice(0, -1).map((l) => l.size);
+  const net = new NeuralNetwork({ inputSize: w.inputSize, hiddenLayers, outputSize: outputSize(w) });
+  const data = Array.from({ length: w.rows }, (_, r) => ({
+    input: Array.from(rowOf(w.inputs, w.inputSize, r)),
+    output: Array.from(rowOf(w.targets, outputSize(w), r)),
+  }));
+  const options = {
+    iterations: 1, errorThresh: 1e-9, log: false, activation, learningRate: w.lr, momentum,
+    ...(w.optimizer === "adam" ? { praxis: "adam" as const } : {}),
+  };
+  net.errorCheckInterval = Infinity;
+  return { rows: w.rows, epoch: () => void net.train(data, options), train: (iterations) => void net.train(data, { ...options, iterations }) };
+}
+
+/** brain.js's one activation for a workload, and what it lacks of the workload. */
+function brainFit(w: Workload): { activation: BrainActivation; gaps: string[] } {
+  const gaps: string[] = [];
+  // brain.js applies one activation to every layer: take the hidden layers' one
+  const wanted = w.layers[0]!.activation;
+  const activation = BRAIN_ACTIVATIONS[wanted] ?? "sigmoid";
+  if (!BRAIN_ACTIVATIONS[wanted]) gaps.push(`no ${wanted} activation (used sigmoid)`);
+  w.layers.forEach((layer, l) => {
+    if (BRAIN_ACTIVATIONS[layer.activation] !== activation) gaps.push(`layer ${l + 1}: ${layer.activation} → ${activation} (one activation for all layers; no softmax)`);
+  });
+  if (w.loss !== "squaredError") gaps.push(`loss ${w.loss} → squared error (its only loss)`);
+  if (w.batchSize !== 1) gaps.push(`batch ${w.batchSize} → per-sample updates (no mini-batches)`);
+  return { activation, gaps };
+}
+
 const brain: Library = {
   name: "brain.js",
   async prepare(w) {
     const { NeuralNetwork } = await import("brain.js");
-    const gaps: string[] = [];
-    // brain.js applies one activation to every layer: take the hidden layers' one
-    const wanted = w.layers[0]!.activation;
-    const activation = BRAIN_ACTIVATIONS[wanted] ?? "sigmoid";
-    if (!BRAIN_ACTIVATIONS[wanted]) gaps.push(`no ${wanted} activation (used sigmoid)`);
-    w.layers.forEach((layer, l) => {
-      if (BRAIN_ACTIVATIONS[layer.activation] !== activation) gaps.push(`layer ${l + 1}: ${layer.activation} → ${activation} (one activation for all layers; no softmax)`);
-    });
-    if (w.loss !== "squaredError") gaps.push(`loss ${w.loss} → squared error (its only loss)`);
-    if (w.batchSize !== 1) gaps.push(`batch ${w.batchSize} → per-sample updates (no mini-batches)`);
-
-    const hiddenLayers = w.layers.slice(0, -1).map((l) => l.size);
-    const net = new NeuralNetwork<number[], number[]>({ inputSize: w.inputSize, hiddenLayers, outputSize: outputSize(w) });
-    // plain arrays: brain.js treats any other input type as a hash to look up
-    const data = Array.from({ length: w.rows }, (_, r) => ({
-      input: Array.from(rowOf(w.inputs, w.inputSize, r)),
-      output: Array.from(rowOf(w.targets, outputSize(w), r)),
-    }));
-    const options = {
-      iterations: 1, errorThresh: 1e-9, log: false, activation, learningRate: w.lr, momentum: 1e-12,
-      ...(w.optimizer === "adam" ? { praxis: "adam" as const } : {}),
-    };
+    const { activation, gaps } = brainFit(w);
     const notes = ["Float32 (not float64)", "momentum 1e-12, not 0 (its validator rejects 0)", "one train() call per timed unit, its error check off"];
-    // Its users train with one train() call for many iterations; its per-iteration error pass (a
-    // public field, 1 by default) is switched off, so every iteration is one epoch of updates.
-    (net as unknown as { errorCheckInterval: number }).errorCheckInterval = Infinity;
-    return {
-      trainer: { rows: w.rows, epoch: () => void net.train(data, options), train: (iterations) => void net.train(data, { ...options, iterations }) },
-      gaps, notes,
-    };
+    return { trainer: brainScript(NeuralNetwork as unknown as BrainClass, w, activation, 1e-12), gaps, notes };
   },
 };
 
@@ -353,16 +369,41 @@ async function warmUp(name: string, trainer: Trainer): Promise<number> {
 interface Rounds { own: number[]; peer: number[] }
 
 /** wasmlp and one peer in alternating rounds; wasmlp goes first in even rounds, the peer in odd ones. */
-async function pairRounds(w: Workload, own: Trainer, ownEpochs: number, peerName: string, peer: Trainer, peerEpochs: number): Promise<Rounds> {
+async function pairRounds(w: Workload, own: Trainer, ownEpochs: number, peerName: string, peer: Trainer, peerEpochs: number, ownName = "wasmlp"): Promise<Rounds> {
   const rounds: Rounds = { own: [], peer: [] };
   const started = performance.now();
   while (rounds.own.length < MAX_ROUNDS && (rounds.own.length < MIN_ROUNDS || performance.now() - started < PAIR_BUDGET_MS)) {
     const first = rounds.own.length % 2 === 0;
-    if (first) rounds.own.push(await timeEpochs(`wasmlp ${w.name}`, own, ownEpochs));
+    if (first) rounds.own.push(await timeEpochs(`${ownName} ${w.name}`, own, ownEpochs));
     rounds.peer.push(await timeEpochs(`${peerName} ${w.name}`, peer, peerEpochs));
-    if (!first) rounds.own.push(await timeEpochs(`wasmlp ${w.name}`, own, ownEpochs));
+    if (!first) rounds.own.push(await timeEpochs(`${ownName} ${w.name}`, own, ownEpochs));
   }
   return rounds;
+}
+
+/**
+ * One brain.js script (brain.js's default momentum 0.1), run with `import brain from "brain.js"`
+ * and with `import brain from "wasmlp/brain"`, in paired rounds: what the one-line switch buys.
+ */
+async function compareBrainScripts(perSample: Workload[]): Promise<void> {
+  const brainJs = (await import("brain.js")).NeuralNetwork as unknown as BrainClass;
+  const dropIn = (await import("../src/brain/index.js")).NeuralNetwork as unknown as BrainClass;
+  const rows: string[][] = [["workload", "brain.js", "wasmlp/brain", "speed-up (rounds)"]];
+  for (const w of perSample) {
+    const { activation } = brainFit(w);
+    const theirs = brainScript(brainJs, w, activation, 0.1), ours = brainScript(dropIn, w, activation, 0.1);
+    const ourEpochs = await warmUp(`wasmlp/brain ${w.name}`, ours), theirEpochs = await warmUp(`brain.js ${w.name}`, theirs);
+    const rounds = await pairRounds(w, ours, ourEpochs, "brain.js", theirs, theirEpochs, "wasmlp/brain");
+    const ratios = rounds.own.map((rate, r) => rate / rounds.peer[r]!);
+    rows.push([
+      w.name, formatRate(median(rounds.peer)), formatRate(median(rounds.own)),
+      `${median(ratios).toFixed(1)}× (${Math.min(...ratios).toFixed(1)}–${Math.max(...ratios).toFixed(1)}, ${ratios.length} rounds)`,
+    ]);
+    console.log(`  ${w.name.padEnd(14)} the brain.js script: wasmlp/brain ${median(ratios).toFixed(2)}× brain.js`);
+  }
+  console.log("\nThe same brain.js script with each import (samples/s; brain.js 2.0's arithmetic both ways: per-sample updates,");
+  console.log("momentum 0.1, one train() call per timed unit, errorCheckInterval = Infinity; brain.js in float32, wasmlp/brain in float64):\n");
+  printTable(rows);
 }
 
 /** Every library on one workload: wasmlp alone first, then each peer paired with it. */
@@ -451,6 +492,7 @@ async function main(): Promise<void> {
       if (lines.length) console.log(`  ${library.name} ${w.name} (${activationList(w)}): ${lines.join("; ")}`);
     }
   }
+  if (!wantedLibraries || wantedLibraries.includes("wasmlp/brain")) await compareBrainScripts(all.filter((w) => w.batchSize === 1));
   console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
