@@ -108,6 +108,35 @@ describe("the installed package", () => {
     expect(out.loss).toBeLessThan(0.05);
   });
 
+  it("runs a brain.js script through wasmlp/brain, and its types refuse what brain.js's would", async () => {
+    write(join(consumer, "brain.mjs"), `
+      import brain from "wasmlp/brain";
+      const net = new brain.NeuralNetwork({ hiddenLayers: [3], seed: 2 });
+      const status = net.train([{ input: [0, 0], output: [0] }, { input: [0, 1], output: [1] }, { input: [1, 0], output: [1] }, { input: [1, 1], output: [0] }]);
+      const back = new brain.NeuralNetwork().fromJSON(JSON.parse(JSON.stringify(net.toJSON())));
+      console.log(JSON.stringify({ backend: net.backend, status, out: Array.from(back.run([0, 1])).map(Math.round) }));`);
+    const out = JSON.parse((await run(process.execPath, ["brain.mjs"])).stdout);
+    expect(out.backend).toBe("wasm");
+    expect(out.status.error).toBeLessThanOrEqual(0.005);
+    expect(out.out).toEqual([1]);
+    write(join(consumer, "tsconfig.brain.json"), JSON.stringify({
+      compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", noEmit: true, skipLibCheck: false, types: ["node"] },
+      files: ["brainConsumer.ts"],
+    }));
+    write(join(consumer, "brainConsumer.ts"), `
+      import brain, { NeuralNetwork, type TrainStatus, type BrainJSON } from "wasmlp/brain";
+      const net = new NeuralNetwork({ hiddenLayers: [3], activation: "tanh" });
+      const status: TrainStatus = net.train([{ input: { a: 1 }, output: { yes: 1 } }], { iterations: 10 });
+      const json: BrainJSON = net.toJSON();
+      const likely: string | null = brain.likely({ a: 1 }, net);
+      // @ts-expect-error an activation brain.js does not have
+      new NeuralNetwork({ activation: "softmax" });
+      // @ts-expect-error a misspelt option
+      net.train([{ input: [1], output: [1] }], { learningrate: 0.1 });
+      void status; void json; void likely;`);
+    await expect(run(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.brain.json"])).resolves.toBeDefined();
+  }, 60_000);
+
   it("type-checks a strict TypeScript consumer (module nodenext) against the shipped types", async () => {
     write(join(consumer, "tsconfig.json"), JSON.stringify({
       compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", noEmit: true, skipLibCheck: false, types: ["node"] },

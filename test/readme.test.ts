@@ -59,3 +59,17 @@ describe("README table example", () => {
     expect(out.trim().split("\n").at(-1)).toMatch(/^Gentoo /);
   });
 });
+
+describe("README brain.js example", () => {
+  it("is the file examples/brain.mjs, and runs brain.js's colour example through wasmlp/brain", () => {
+    const readme = readFileSync(new URL("README.md", root), "utf8");
+    expect(readme).toContain("```js\n" + readFileSync(new URL("examples/brain.mjs", root), "utf8") + "```");
+    const out = execFileSync(process.execPath, ["examples/brain.mjs"], { cwd: root, encoding: "utf8" });
+    const [first, second, third] = out.trim().split("\n");
+    const white = Number(/white: ([\d.e-]+)/.exec(first!)![1]), black = Number(/black: ([\d.e-]+)/.exec(first!)![1]);
+    expect(white).toBeGreaterThan(0.9);
+    expect(black).toBeLessThan(0.1);
+    expect(second).toBe("white");
+    expect(third).toBe("true");
+  });
+});
