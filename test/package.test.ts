@@ -129,6 +129,12 @@ describe("the installed package", () => {
       const status: TrainStatus = net.train([{ input: { a: 1 }, output: { yes: 1 } }], { iterations: 10 });
       const json: BrainJSON = net.toJSON();
       const likely: string | null = brain.likely({ a: 1 }, net);
+      // brain.js's generics, as TypeScript users of brain.js write them
+      const typed = new brain.NeuralNetwork<number[], number[]>({ inputSize: 2, outputSize: 1 });
+      const out: Float64Array = typed.run([1, 2]);
+      const named = new NeuralNetwork<{ r: number; g: number }, { dark: number }>();
+      const answer: { dark: number } = named.run({ r: 1 });
+      void out; void answer;
       // @ts-expect-error an activation brain.js does not have
       new NeuralNetwork({ activation: "softmax" });
       // @ts-expect-error a misspelt option

@@ -54,7 +54,7 @@ export const utilities = unsupportedNamespace("utilities", "its utilities");
 export const lookup = unsupportedNamespace("lookup", "its lookup helpers (NeuralNetwork makes and keeps its lookup tables itself)");
 
 export { NeuralNetwork, likely, BrainDivergenceError };
-export type { TestResult, BinaryTestResult, Misclass } from "./neuralNetwork.js";
+export type { TestResult, BinaryTestResult, Misclass, RunOutput, Datum } from "./neuralNetwork.js";
 export type { BrainJSON, BrainLayerJSON } from "./json.js";
 export type { BrainDatum, BrainValues, Lookup } from "./data.js";
 export type { NeuralNetworkOptions, BrainTrainOptions, BrainActivation, TrainStatus } from "./options.js";

@@ -10,7 +10,7 @@ import { brainActivate } from "../backend/ts/brain.js";
 import { ConfigError, DataError, StateError, WasmlpError, show } from "../errors.js";
 import { planDataSet, planMemory, scratchStart, writeDescriptor, type MemoryPlan } from "../memoryPlan.js";
 import { Random, randomSeed } from "../random.js";
-import { checkRows, formatData, isPositional, lookupLength, toNamed, writeValues, type BrainDatum, type BrainValues, type Lookup } from "./data.js";
+import { checkRows, formatData, isPositional, lookupLength, toNamed, writeValues, type BrainValues, type Lookup } from "./data.js";
 import { readBrainJSON, trainOptsJSON, type BrainJSON } from "./json.js";
 import {
   checkOptionKeys, checkUnits, mergeTrainOptions, trainDefaults, NETWORK_OPTION_NAMES, TRAIN_OPTION_NAMES, WASMLP_OPTION_NAMES,
@@ -47,7 +47,13 @@ export interface BinaryTestResult extends TestResult {
   precision: number; recall: number; accuracy: number;
 }
 
-type Output = Float64Array | Record<string, number>;
+/** What run() gives for outputs of type O: named values as they came, positional ones as a Float64Array. */
+export type RunOutput<O extends BrainValues> = O extends ArrayLike<number> ? Float64Array : O;
+/** One row of training data, typed as brain.js types it. */
+export interface Datum<I extends BrainValues, O extends BrainValues> {
+  input: I;
+  output: O;
+}
 
 /** What fixes the arithmetic once the network has weights: its memory, activation and praxis. */
 interface Engine {
@@ -60,7 +66,7 @@ const CONSTRUCTOR_OPTIONS = [...NETWORK_OPTION_NAMES, ...TRAIN_OPTION_NAMES, ...
 /** Iterations one call into the kernel may run before JavaScript looks at the clock again (trainAsync, timeouts). */
 const SLICE_MS = 12;
 
-export class NeuralNetwork {
+export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputType extends BrainValues = BrainValues> {
   /** brain.js's options: { inputSize, outputSize, binaryThresh } and everything the constructor was given. */
   options: Record<string, unknown>;
   trainOpts: TrainOpts;
@@ -117,14 +123,14 @@ export class NeuralNetwork {
   // ------------------------------------------------------------------ training
 
   /** Trains as brain.js's train() does; returns the last error and the iterations run. */
-  train(data: BrainDatum[], options: BrainTrainOptions = {}): TrainStatus {
+  train(data: Datum<InputType, OutputType>[], options: BrainTrainOptions = {}): TrainStatus {
     const run = this.prepare(data, options, "train");
     while (!run.slice(Infinity));
     return run.status;
   }
 
   /** train() in slices of a few milliseconds, so a page stays responsive; resolves to the same status. */
-  async trainAsync(data: BrainDatum[], options: BrainTrainOptions = {}): Promise<TrainStatus> {
+  async trainAsync(data: Datum<InputType, OutputType>[], options: BrainTrainOptions = {}): Promise<TrainStatus> {
     const run = this.prepare(data, options, "trainAsync");
     while (!run.slice(SLICE_MS)) await new Promise((resolve) => setTimeout(resolve, 0));
     return run.status;
@@ -272,11 +278,11 @@ export class NeuralNetwork {
   // ------------------------------------------------------------------ using
 
   /** The outputs for one input (by name, if the network was trained on named values). */
-  run(input: BrainValues): Output {
+  run(input: InputType | Partial<InputType>): RunOutput<OutputType> {
     const engine = this.ready("run");
     const values = new Float64Array(this.sizes[0]!);
-    writeValues(input, this.inputLookup, values.length, values, 0, "run: input");
-    return toNamed(this.forward(engine, values), this.outputLookup);
+    writeValues(input as unknown, this.inputLookup, values.length, values, 0, "run: input");
+    return toNamed(this.forward(engine, values), this.outputLookup) as RunOutput<OutputType>;
   }
 
   /** brain.js's runInput: the output layer's values for a formatted input. */
@@ -297,7 +303,7 @@ export class NeuralNetwork {
   }
 
   /** brain.js's test(): the error, the misclassified rows, and for one output the confusion matrix. */
-  test(data: BrainDatum[]): TestResult | BinaryTestResult {
+  test(data: Datum<InputType, OutputType>[]): TestResult | BinaryTestResult {
     const rows = checkRows(data, "test");
     const formatted = formatData(rows, this, this.sizes.length ? { input: this.sizes[0]!, output: this.sizes.at(-1)! } : null, "test");
     if (!this.sizes.length) this.sizes = sizesFor(this.options, formatted.inputWidth, formatted.outputWidth);
@@ -371,12 +377,12 @@ export class NeuralNetwork {
   }
 
   /** A standalone function of the trained network, as brain.js's toFunction() writes it; `cb` may edit its source. */
-  toFunction(cb?: (source: string) => string): (input: BrainValues) => Output {
+  toFunction(cb?: (source: string) => string): (input: InputType | Partial<InputType>) => RunOutput<OutputType> {
     const engine = this.ready("toFunction");
     const { weights, biases } = this.parametersByLayer(engine);
     const source = functionSource(this.sizes, weights, biases, engine.activation, this.trainOpts.leakyReluAlpha, this.inputLookup, this.outputLookup);
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    return new Function("input", cb ? cb(source) : source) as (input: BrainValues) => Output;
+    return new Function("input", cb ? cb(source) : source) as (input: InputType | Partial<InputType>) => RunOutput<OutputType>;
   }
 
   /** Weights (per layer, node by node) and biases as brain.js keeps them; copies. Layer 0 is empty. */
@@ -435,7 +441,7 @@ function firstLargest(values: ArrayLike<number>): number {
 }
 
 /** brain.likely: the name (or index) of the largest output for `input`. */
-export function likely(input: BrainValues, net: NeuralNetwork): string | null {
+export function likely<I extends BrainValues>(input: I | Partial<I>, net: NeuralNetwork<I, BrainValues>): string | null {
   if (!(net instanceof NeuralNetwork)) throw new DataError(`likely(input, net): net must be a NeuralNetwork, not ${show(net)}`);
   const output = net.run(input);
   let best: string | null = null, bestValue = -1;
