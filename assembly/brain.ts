@@ -15,7 +15,6 @@ import {
   headerWord, layerWord, trainWord, H_LAYER_COUNT, H_INPUT_SIZE, H_PARAMS, H_STATE1, H_STATE2,
   L_IN, L_OUT, L_ACT, L_W, L_B, L_A, L_E, L_D,
   T_OPTIMIZER, T_LR, T_MOMENTUM, T_BETA1, T_BETA2, T_EPS, T_STEP, T_STATUS, T_BATCH_LOSS, T_SEEN,
-  T_BETA1_POWER, T_BETA2_POWER,
 } from "./layout";
 import { SIGMOID, TANH, RELU, LEAKY_RELU } from "./activation";
 
@@ -186,7 +185,7 @@ function adamStep(
  * Up to `iterations` passes over the data set as brain.js's train() makes them, each begun only
  * while the error (T_BATCH_LOSS, brain's status.error: in and out) is above errorThresh. Settings in
  * the training block: T_OPTIMIZER 0 momentum, 1 adam; T_LR, T_MOMENTUM, T_BETA1, T_BETA2, T_EPS;
- * adam's sample count T_STEP and β^t (T_BETA1_POWER, T_BETA2_POWER) carry over between calls.
+ * adam's sample count T_STEP carries over between calls (β^t is Math.pow(β, t), as brain.js computes it).
  * Stops before the update of a sample whose activations, error or deltas are not finite: T_STATUS 1 or 2, and
  * T_SEEN = the samples of that pass already trained. Returns the passes completed.
  */
@@ -202,7 +201,7 @@ export function brainTrain(net: usize, xAll: usize, yAll: usize, rows: i32, iter
   // optimizer state sits at the same offset from its parameter in every layer
   const toState1 = headerWord(net, H_STATE1) - headerWord(net, H_PARAMS);
   const toState2 = headerWord(net, H_STATE2) - headerWord(net, H_PARAMS);
-  let t = getT(net, T_STEP), power1 = getT(net, T_BETA1_POWER), power2 = getT(net, T_BETA2_POWER);
+  let t = getT(net, T_STEP);
   let error = getT(net, T_BATCH_LOSS);
   let done = 0, stopped = false;
   setT(net, T_STATUS, 0);
@@ -238,15 +237,16 @@ export function brainTrain(net: usize, xAll: usize, yAll: usize, rows: i32, iter
         );
       }
       if (!isFinite(probe)) { stop(net, STATUS_BAD_GRADIENT, s); stopped = true; break; }
+      let c1 = 1.0, c2 = 1.0;
       if (adam) {
         t += 1;
-        power1 *= beta1;
-        power2 *= beta2;
+        c1 = 1 - Math.pow(beta1, t);
+        c2 = 1 - Math.pow(beta2, t);
       }
       for (let l = 0; l < layers; l++) {
         const w = layerWord(net, l, L_W), b = layerWord(net, l, L_B), aIn = l == 0 ? x : layerWord(net, l - 1, L_A);
         const nIn = <i32>layerWord(net, l, L_IN), nOut = <i32>layerWord(net, l, L_OUT), d = layerWord(net, l, L_D);
-        if (adam) adamStep(d, aIn, w, w + toState1, w + toState2, b, b + toState1, b + toState2, nIn, nOut, lr, beta1, beta2, eps, 1 - power1, 1 - power2);
+        if (adam) adamStep(d, aIn, w, w + toState1, w + toState2, b, b + toState1, b + toState2, nIn, nOut, lr, beta1, beta2, eps, c1, c2);
         else momentumStep(d, aIn, w, w + toState1, b, nIn, nOut, lr, mu);
       }
       sum += mse;
@@ -256,7 +256,5 @@ export function brainTrain(net: usize, xAll: usize, yAll: usize, rows: i32, iter
   }
   setT(net, T_BATCH_LOSS, error);
   setT(net, T_STEP, t);
-  setT(net, T_BETA1_POWER, power1);
-  setT(net, T_BETA2_POWER, power2);
   return done;
 }

@@ -2,6 +2,9 @@
 // documented API, run with each import from the same brain.js JSON. brain.js keeps float32 weights
 // and wasmlp float64, so they agree closely, not bit for bit.
 import brainjs from "brain.js";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import brain, { BrainDivergenceError, NeuralNetwork, UnsupportedError } from "../src/brain/index.js";
 import { ConfigError, DataError, ModelFormatError, NonFiniteError, ShapeError, StateError } from "../src/errors.js";
@@ -198,6 +201,91 @@ describe.each(SCRIPTS)("the same script on brain.js and wasmlp/brain: $name", (s
   });
 });
 
+/**
+ * brain.js's own code with every Float32Array a Float64Array: its arithmetic, in float64. The
+ * tightest oracle there is for "brain.js's arithmetic": no float32 rounding to blur a wrong rule.
+ */
+function float64Brain(): typeof brainjs {
+  const require = createRequire(import.meta.url);
+  const path = require.resolve("brain.js");
+  const module = { exports: {} as Record<string, unknown> };
+  new Function("exports", "require", "module", "__filename", "__dirname", "Float32Array", readFileSync(path, "utf8"))(
+    module.exports, createRequire(path), module, path, dirname(path), Float64Array,
+  );
+  return module.exports as unknown as typeof brainjs;
+}
+const brain64 = float64Brain();
+
+/** Largest |a − b| over every weight and bias of two brain.js JSONs. */
+function worstAbsolute(a: any, b: any): number {
+  let worst = 0;
+  for (let l = 1; l < b.layers.length; l++) {
+    b.layers[l].weights.forEach((row: number[], j: number) => row.forEach((w, i) => { worst = Math.max(worst, Math.abs(a.layers[l].weights[j][i] - w)); }));
+    b.layers[l].biases.forEach((w: number, j: number) => { worst = Math.max(worst, Math.abs(a.layers[l].biases[j] - w)); });
+  }
+  return worst;
+}
+
+describe("brain.js's arithmetic, against brain.js's own code run in float64", () => {
+  const r = rng(17);
+  const data = Array.from({ length: 20 }, () => {
+    const x = r() * 2 - 1, y = r() * 2 - 1;
+    return { input: [x, y, x * y], output: [x * x + y * y < 0.5 ? 1 : 0, x > 0 ? 1 : 0] };
+  });
+  const cases = (["sigmoid", "relu", "leaky-relu", "tanh"] as const).flatMap((activation) =>
+    ([undefined, "adam"] as const).flatMap((praxis) => (["wasm", "ts"] as const).map((backend) => ({ activation, praxis, backend }))));
+  // Adam's step is lr·m̂/(√v̂ + ε): where v is tiny, ε = 1e-8 turns a last-bit difference in m into
+  // one lr/ε = 5e6 times larger, so the wasm build (dot products in four lanes) agrees to 1e-8 there.
+  const tolerance = (praxis: string | undefined, backend: string) => (praxis === "adam" && backend === "wasm" ? 1e-8 : 1e-12);
+  it.each(cases)("$activation, $praxis, backend $backend: every parameter within 1e-12 (wasm Adam: 1e-8) after 50 iterations", ({ activation, praxis, backend }) => {
+    const options = { hiddenLayers: [5, 4], activation, ...(praxis ? { praxis } : {}) };
+    const json = seeded(3, () => {
+      const net = new brain64.NeuralNetwork(options as never);
+      net.train(data, { iterations: 1, learningRate: 0.05 } as never);
+      return JSON.parse(JSON.stringify(net.toJSON()));
+    });
+    const settings = { iterations: 50, learningRate: 0.05, momentum: 0.3, leakyReluAlpha: 0.05, errorThresh: 1e-9 };
+    const theirs = new brain64.NeuralNetwork().fromJSON(json);
+    const ours = new NeuralNetwork({ backend }).fromJSON(json);
+    const a = theirs.train(data, settings as never), b = ours.train(data, settings);
+    expect(worstAbsolute(ours.toJSON(), theirs.toJSON())).toBeLessThan(tolerance(praxis, backend));
+    expect(b.iterations).toBe(a.iterations);
+    expect(Math.abs(b.error - a.error)).toBeLessThan(tolerance(praxis, backend));
+    expect(worstAbsolute(ours.toJSON(), json)).toBeGreaterThan(1e-3); // it trained
+  });
+
+  it("reads trainOpts every iteration, as brain.js does: a callback that lowers learningRate, and Adam's β changed between calls", () => {
+    const json = seeded(5, () => {
+      const net = new brain64.NeuralNetwork({ hiddenLayers: [4] } as never);
+      net.train(XOR, { iterations: 1 } as never);
+      return JSON.parse(JSON.stringify(net.toJSON()));
+    });
+    const schedule = (lib: typeof brainjs | typeof brain) => {
+      const net = new lib.NeuralNetwork().fromJSON(json) as AnyNet;
+      const status = net.train(XOR, {
+        iterations: 400, errorThresh: 1e-9, callbackPeriod: 25,
+        callback: () => { net.trainOpts.learningRate *= 0.7; },
+      } as never);
+      return { net, status };
+    };
+    const a = schedule(brain64), b = schedule(brain);
+    expect(worstAbsolute(b.net.toJSON(), a.net.toJSON())).toBeLessThan(1e-12);
+    expect(b.net.trainOpts.learningRate).toBe(a.net.trainOpts.learningRate);
+    const adamJSON = seeded(6, () => {
+      const net = new brain64.NeuralNetwork({ hiddenLayers: [4], praxis: "adam" } as never);
+      net.train(XOR, { iterations: 1 } as never);
+      return JSON.parse(JSON.stringify(net.toJSON()));
+    });
+    const [x, y] = [brain64, brain].map((lib) => {
+      const net = new lib.NeuralNetwork().fromJSON(adamJSON) as AnyNet;
+      net.train(XOR, { iterations: 5, errorThresh: 1e-9, learningRate: 0.01 } as never);
+      net.train(XOR, { iterations: 5, errorThresh: 1e-9, beta1: 0.5, beta2: 0.9 } as never);
+      return net.toJSON();
+    });
+    expect(worstAbsolute(y, x)).toBeLessThan(1e-12);
+  });
+});
+
 describe("wasmlp/brain's two backends", () => {
   it.each(SCRIPTS)("wasm and ts follow the same run ($name): weights ≤ 1e-10 apart after 200 iterations", (s) => {
     const json = startJSON(s);
@@ -319,7 +407,83 @@ describe("brain.js's training loop, as brain.js runs it", () => {
   });
 });
 
+describe("brain.js's quirks, kept", () => {
+  it("sizes come from the first data, not from the constructor's inputSize and outputSize", () => {
+    const [theirs, ours] = [brainjs, brain].map((lib) => {
+      const net = new lib.NeuralNetwork({ inputSize: 5, outputSize: 2 } as never);
+      net.train(XOR, { iterations: 2 } as never);
+      return net.sizes;
+    });
+    expect(ours).toEqual(theirs);
+    expect(ours).toEqual([2, 3, 1]);
+  });
+
+  it("typed arrays are values by position through a lookup of positions, as brain.js keeps them", () => {
+    const typed = XOR.map((d) => ({ input: Float32Array.from(d.input), output: Float32Array.from(d.output) }));
+    const json = seeded(4, () => {
+      const net = new brainjs.NeuralNetwork({ hiddenLayers: [3] });
+      net.train(typed as never, { iterations: 3 } as never);
+      return JSON.parse(JSON.stringify(net.toJSON()));
+    });
+    expect(json.inputLookup).toEqual({ 0: 0, 1: 1 });
+    const ours = new NeuralNetwork({ hiddenLayers: [3], seed: 1 });
+    ours.train(typed, { iterations: 3 });
+    expect([ours.inputLookup, ours.outputLookup]).toEqual([json.inputLookup, json.outputLookup]);
+    const theirs = new brainjs.NeuralNetwork().fromJSON(json), loaded = new NeuralNetwork().fromJSON(json);
+    for (const input of [[1, 0], Float32Array.of(0, 1)]) {
+      const answer = loaded.run(input as never) as Record<string, number>;
+      expect(Object.keys(answer)).toEqual(["0"]);
+      expect(Math.abs(answer[0]! - (theirs.run(input as never) as any)[0])).toBeLessThan(1e-6);
+    }
+    loaded.train(typed, { iterations: 2 }); // and it keeps training
+    expect(() => loaded.run([1, 0, 1])).toThrow(/no input or output at position 2/);
+  });
+
+  it("errorCheckInterval of 0, −1, 2.5 or Infinity trains as brain.js's does (error measured when i % interval === 0)", () => {
+    const json = startJSON(SCRIPTS[0]!);
+    for (const interval of [0, -1, 2.5, Infinity, 7, Number.NaN]) {
+      const [theirs, ours] = [brain64, brain].map((lib) => {
+        const net = new lib.NeuralNetwork().fromJSON(json) as AnyNet;
+        net.errorCheckInterval = interval;
+        return net.train(XOR, { iterations: 40, errorThresh: 0.001 } as never);
+      });
+      expect(ours.iterations).toBe(theirs.iterations);
+      expect(Math.abs(ours.error - theirs.error)).toBeLessThan(1e-12);
+    }
+  });
+
+  it("fractional iterations round up, and null is 'none' for praxis and 'default' for hiddenLayers", () => {
+    for (const iterations of [0.5, 10.5]) {
+      const [theirs, ours] = [brainjs, brain].map((lib) => new lib.NeuralNetwork().train(XOR, { iterations, errorThresh: 1e-9 } as never).iterations);
+      expect(ours).toBe(theirs);
+    }
+    const net = new NeuralNetwork({ hiddenLayers: null, praxis: null, seed: 1 });
+    net.train(XOR, { iterations: 3 });
+    expect(net.sizes).toEqual([2, 3, 1]);
+    expect(net.toJSON().trainOpts.praxis).toBeUndefined();
+  });
+});
+
 describe("wasmlp/brain's own guarantees", () => {
+  it("a data set that cannot get memory is refused before anything changes", () => {
+    const net = new NeuralNetwork({ hiddenLayers: [3], seed: 1 });
+    net.train(XOR, { iterations: 10 });
+    const before = JSON.stringify(net.toJSON());
+    const big = Array.from({ length: 20000 }, (_, i) => XOR[i % 4]!);
+    const grow = vi.spyOn(WebAssembly.Memory.prototype, "grow").mockImplementation(() => { throw new RangeError("Maximum memory size exceeded"); });
+    expect(() => net.train(big, { learningRate: 0.9, iterations: 5, errorThresh: 0.1 })).toThrow(/cannot grow the WebAssembly memory/);
+    grow.mockRestore();
+    expect(JSON.stringify(net.toJSON())).toBe(before);
+  });
+
+  it("array data for a network that knows names is refused, and its lookups stay", () => {
+    const net = new NeuralNetwork({ seed: 2 });
+    net.train(contrast(10, 1), { iterations: 5 });
+    expect(() => net.test([{ input: [0.1, 0.2, 0.3], output: [1, 0] }])).toThrow(/must be an object of named numbers \(the network knows 'r', 'g', 'b'\)/);
+    expect(net.inputLookup).toEqual({ r: 0, g: 1, b: 2 });
+    expect(Object.keys(net.run({ r: 0.5 })).sort()).toEqual(["black", "white"]);
+  });
+
   it("a seed repeats a run; sizes default like brain.js's", () => {
     const a = new NeuralNetwork({ seed: 42 }), b = new NeuralNetwork({ seed: 42 });
     a.train(XOR, { iterations: 50 });
@@ -355,7 +519,7 @@ describe("wasmlp/brain's own guarantees", () => {
     expect(() => net.train([{ input: { r: "1" }, output: { black: 1 } }] as never)).toThrow(DataError);
     expect(() => net.train([{ input: { r: 1 } }] as never)).toThrow(/data\[0\] has no 'output'/);
     expect(() => net.train([] as never)).toThrow(/data is empty/);
-    expect(() => net.train(XOR)).toThrow(/data\[0\]\.input has 2 values; the network's input layer has 3/); // positions, as in brain.js
+    expect(() => net.train(XOR)).toThrow(/data\[0\]\.input must be an object of named numbers/); // brain.js would read zeros
     expect(() => net.train(contrast(3, 1), { activation: "tanh" })).toThrow(/activation is 'sigmoid' for this network's weights/);
     expect(() => net.train(contrast(3, 1), { praxis: "adam" })).toThrow(/praxis is momentum SGD/);
     expect(() => net.run({ red: 1 })).toThrow(/run: input: the network has no 'red'/);

@@ -32,6 +32,16 @@ export const lookupLength = (table: Lookup) => Object.values(table).reduce((n, i
  * named ones through `table`. `where` names the row and side in errors ("train: data[3].input").
  */
 export function writeValues(values: unknown, table: Lookup | null, width: number, into: Float64Array, at: number, where: string): void {
+  // Positions against a table of positions ("0", "1", … — brain.js makes one from typed arrays): by position.
+  if (table && isPositional(values) && Object.keys(table).some((key) => /^(0|[1-9]\d*)$/.test(key))) {
+    into.fill(0, at, at + width);
+    for (let i = 0; i < values.length; i++) {
+      const key = String(i);
+      if (!Object.hasOwn(table, key)) throw new DataError(`${where}: the network has no input or output at position ${i} (it knows ${Object.keys(table).length})`);
+      into[at + table[key]!] = number(values[i], `${where}[${i}]`);
+    }
+    return;
+  }
   if (table) {
     if (typeof values !== "object" || values === null || isPositional(values)) {
       throw new DataError(`${where} must be an object of named numbers (the network knows ${Object.keys(table).slice(0, 8).map((k) => `'${k}'`).join(", ")}${Object.keys(table).length > 8 ? ", …" : ""}), not ${show(values)}`);
@@ -90,11 +100,13 @@ export function formatData(
   data: BrainDatum[], known: { inputLookup: Lookup | null; outputLookup: Lookup | null }, widths: { input: number; output: number } | null, where: string,
 ): FormattedData {
   const first = data[0]!;
-  const named = (side: "input" | "output") => !isPositional(first[side]);
+  // brain.js's test: anything but an array (a typed array too) is values by name, through a table
+  // made from the data unless the network has one; arrays keep the network's table (or none).
+  const named = (side: "input" | "output") => !Array.isArray(first[side]);
   const table = (side: "input" | "output", existing: Lookup | null) =>
-    !named(side) ? null : (existing ?? makeLookup(data.map((row, i) => {
+    !named(side) ? existing : (existing ?? makeLookup(data.map((row, i) => {
       const v = row[side];
-      if (typeof v !== "object" || v === null || isPositional(v)) throw new DataError(`${where}: data[${i}].${side} must be an object of named numbers like data[0].${side}, not ${show(v)}`);
+      if (typeof v !== "object" || v === null || Array.isArray(v)) throw new DataError(`${where}: data[${i}].${side} must be named values like data[0].${side}, not ${show(v)}`);
       return v as Record<string, number>;
     })));
   const inputLookup = table("input", known.inputLookup), outputLookup = table("output", known.outputLookup);

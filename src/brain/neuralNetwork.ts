@@ -8,7 +8,7 @@ import { ActivationId, LossId, OptimizerId, Status, TrainWord } from "../abi.js"
 import { createBackendSync, type Backend, type BackendName } from "../backend/index.js";
 import { brainActivate } from "../backend/ts/brain.js";
 import { ConfigError, DataError, StateError, WasmlpError, show } from "../errors.js";
-import { planDataSet, planMemory, scratchStart, writeDescriptor, type MemoryPlan } from "../memoryPlan.js";
+import { MAX_PLAN_BYTES, planDataSet, planMemory, scratchStart, writeDescriptor, type MemoryPlan } from "../memoryPlan.js";
 import { Random, randomSeed } from "../random.js";
 import { checkRows, formatData, isPositional, lookupLength, toNamed, writeValues, type BrainValues, type Lookup } from "./data.js";
 import { readBrainJSON, trainOptsJSON, type BrainJSON } from "./json.js";
@@ -91,7 +91,7 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
     const { inputSize, outputSize, hiddenLayers, binaryThresh, seed, backend } = options;
     if (inputSize !== undefined && inputSize !== 0) checkUnits(inputSize, "new NeuralNetwork: inputSize");
     if (outputSize !== undefined && outputSize !== 0) checkUnits(outputSize, "new NeuralNetwork: outputSize");
-    if (hiddenLayers !== undefined) {
+    if (hiddenLayers !== undefined && hiddenLayers !== null) {
       if (!Array.isArray(hiddenLayers)) throw new ConfigError(`new NeuralNetwork: hiddenLayers must be an array of layer widths, not ${show(hiddenLayers)}`);
       hiddenLayers.forEach((n, i) => checkUnits(n, `new NeuralNetwork: hiddenLayers[${i}]`));
     }
@@ -137,8 +137,8 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
   }
 
   /**
-   * Checks everything first (options, data, sizes), then commits: a rejected call leaves the
-   * network as it was. Returns the run, advanced by slice(ms) until it says it is done.
+   * Checks everything first (options, data, sizes, memory), then commits: a rejected call leaves
+   * the network as it was. Returns the run, advanced by slice(ms) until it says it is done.
    */
   private prepare(rawData: unknown, rawOptions: unknown, where: string) {
     const given = checkOptionKeys(rawOptions, TRAIN_OPTION_NAMES, where);
@@ -152,56 +152,69 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
         throw new ConfigError(`${where}: praxis is ${this.engine.praxis ? `'${this.engine.praxis}'` : "momentum SGD"} for this network's state; make a new NeuralNetwork to train with ${trainOpts.praxis ? `'${trainOpts.praxis}'` : "momentum SGD"}`);
       }
     }
-    const formatted = formatData(data, this, this.sizes.length ? { input: this.sizes[0]!, output: this.sizes.at(-1)! } : null, where);
-    const sizes = this.sizes.length ? this.sizes : sizesFor(this.options, formatted.inputWidth, formatted.outputWidth);
+    // Until it has weights, a network takes its sizes from the data, as brain.js's does (the
+    // constructor's inputSize and outputSize only say what run() or toJSON() would build before that).
+    const widths = this.engine ? { input: this.sizes[0]!, output: this.sizes.at(-1)! } : null;
+    const formatted = formatData(data, this, widths, where);
+    const sizes = this.engine ? this.sizes : sizesFor(this.options, formatted.inputWidth, formatted.outputWidth);
+    const plan = this.engine?.plan ?? this.planFor(sizes, trainOpts.activation);
+    const region = planDataSet(scratchStart(plan), formatted.rows, plan.inputSize, plan.outputSize);
+    if (region.end > MAX_PLAN_BYTES) {
+      throw new DataError(`${where}: the network and its ${formatted.rows} rows need ${region.end} bytes of memory; at most ${MAX_PLAN_BYTES} fit`);
+    }
+    this.machine.reserve(region.end); // the one step that may fail for want of memory: before anything changes
+    this.dataRegionEnd = Math.max(this.dataRegionEnd, region.end);
     this.sizes = sizes;
     this.trainOpts = trainOpts;
     this.setLookups(formatted.inputLookup, formatted.outputLookup);
-    const engine = this.engine ?? this.initialize();
-    const { x, y } = this.placeData(engine.plan, formatted.inputs, formatted.targets, formatted.rows);
-    return this.session(engine.plan, x, y, formatted.rows);
+    if (!this.engine) this.initialize(undefined, plan);
+    const m = this.machine.f64();
+    m.set(formatted.inputs, region.x >>> 3);
+    m.set(formatted.targets, region.y >>> 3);
+    return this.session(plan, region.x, region.y, formatted.rows);
   }
 
+  /**
+   * brain.js's training loop. It reads this.trainOpts before every call into the kernel, as brain.js
+   * reads them every iteration, so a callback that changes trainOpts.learningRate takes effect from
+   * the next iteration. The kernel runs up to the next iteration where brain.js would call out (log,
+   * callback, an error check) or look at the clock.
+   */
   private session(plan: MemoryPlan, x: number, y: number, rows: number) {
-    const o = this.trainOpts;
     const status: TrainStatus = { error: 1, iterations: 0 };
-    const endTime = Date.now() + o.timeout;
+    const endTime = Date.now() + this.trainOpts.timeout;
     const tb = plan.train >>> 3;
-    const f64 = () => this.machine.f64();
-    f64()[tb + TrainWord.lr] = o.learningRate;
-    f64()[tb + TrainWord.momentum] = o.momentum;
-    f64()[tb + TrainWord.beta1] = o.beta1;
-    f64()[tb + TrainWord.beta2] = o.beta2;
-    f64()[tb + TrainWord.eps] = o.epsilon;
-    const interval = this.errorCheckInterval;
-    const log = o.log, callback = o.callback;
-    let msPerIteration = 0;
-    const untilMultiple = (at: number, period: number) => period - (at % period);
+    let msPerIteration = 0, guess = 1;
     const slice = (ms: number): boolean => {
       const sliceEnd = performance.now() + ms;
-      while (status.iterations < o.iterations && status.error > o.errorThresh && Date.now() < endTime) {
-        let n = Math.min(o.iterations - status.iterations, 2 ** 30);
-        if (log) n = Math.min(n, untilMultiple(status.iterations, o.logPeriod));
-        if (callback) n = Math.min(n, untilMultiple(status.iterations, o.callbackPeriod));
-        if (interval !== 1 && Number.isFinite(interval)) n = Math.min(n, untilMultiple(status.iterations, interval));
+      for (;;) {
+        const o = this.trainOpts, interval = this.errorCheckInterval;
+        if (!(status.iterations < o.iterations && status.error > o.errorThresh && Date.now() < endTime)) return true;
+        let n = Math.min(Math.ceil(o.iterations - status.iterations), 2 ** 30);
+        if (o.log) n = Math.min(n, untilNext(status.iterations, o.logPeriod));
+        if (o.callback) n = Math.min(n, untilNext(status.iterations, o.callbackPeriod));
+        if (interval !== 1) n = Math.min(n, untilNext(status.iterations, interval));
         const msLeft = Math.min(sliceEnd - performance.now(), endTime - Date.now());
-        if (Number.isFinite(msLeft)) n = Math.max(1, Math.min(n, msPerIteration > 0 ? Math.floor(msLeft / msPerIteration) : 1));
+        if (Number.isFinite(msLeft)) n = Math.max(1, Math.min(n, msPerIteration > 0 ? Math.floor(msLeft / msPerIteration) : guess));
+        const m = this.machine.f64();
+        writeSettings(m, tb, o);
         // the kernel checks the error before each pass only when brain.js would have a fresh one
-        f64()[tb + TrainWord.batchLoss] = status.error;
+        m[tb + TrainWord.batchLoss] = status.error;
         const started = performance.now();
         const done = this.machine.kernels.brainTrain(plan.net, x, y, rows, n, interval === 1 ? o.errorThresh : -Infinity, o.leakyReluAlpha);
-        msPerIteration = done > 0 ? (performance.now() - started) / done : msPerIteration;
-        const m = f64();
+        const took = performance.now() - started;
+        // a coarse clock (browsers round to 0.1–1 ms) reads 0 for short calls: grow the guess instead
+        if (took >= 1 && done > 0) msPerIteration = took / done;
+        else guess = Math.min(guess * 4, 2 ** 20);
         status.iterations += done;
         if (m[tb + TrainWord.status] !== Status.ok) this.diverged(m[tb + TrainWord.status]!, m[tb + TrainWord.seen]!, status);
-        const logged = log && status.iterations % o.logPeriod === 0;
+        const logged = o.log !== false && status.iterations % o.logPeriod === 0;
         if (interval === 1 || logged || status.iterations % interval === 0) status.error = m[tb + TrainWord.batchLoss]!;
-        if (logged) log(status);
-        if (callback && status.iterations % o.callbackPeriod === 0) callback({ iterations: status.iterations, error: status.error });
-        if (done < n) break; // the error reached errorThresh
+        if (logged) (o.log as (s: TrainStatus) => void)(status);
+        if (o.callback && status.iterations % o.callbackPeriod === 0) o.callback({ iterations: status.iterations, error: status.error });
+        if (interval === 1 && done < n) return true; // the error reached errorThresh
         if (performance.now() >= sliceEnd) return false;
       }
-      return true;
     };
     return { status, slice };
   }
@@ -215,19 +228,6 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
     );
   }
 
-  /** Copies the data set after the plan, growing memory only when a larger set comes. */
-  private placeData(plan: MemoryPlan, inputs: Float64Array, targets: Float64Array, rows: number): { x: number; y: number } {
-    const region = planDataSet(scratchStart(plan), rows, plan.inputSize, plan.outputSize);
-    if (region.end > this.dataRegionEnd) {
-      this.machine.reserve(region.end);
-      this.dataRegionEnd = region.end;
-    }
-    const m = this.machine.f64();
-    m.set(inputs, region.x >>> 3);
-    m.set(targets, region.y >>> 3);
-    return { x: region.x, y: region.y };
-  }
-
   private setLookups(inputLookup: Lookup | null, outputLookup: Lookup | null): void {
     this.inputLookup = inputLookup;
     this.inputLookupLength = inputLookup ? lookupLength(inputLookup) : 0;
@@ -239,13 +239,10 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
    * Lays out memory for `sizes` and draws brain.js's initial weights (uniform in ±0.2, biases too),
    * zeroing momentum and Adam state; or takes `parameters` (wasmlp's layout) instead.
    */
-  private initialize(parameters?: Float64Array): Engine {
-    if (this.sizes.length < 2) throw new StateError("the network has no sizes yet: give inputSize and outputSize, or train it");
+  private initialize(parameters?: Float64Array, plan = this.planFor(this.sizes, this.trainOpts.activation)): Engine {
     const activation = this.trainOpts.activation;
-    const layers = this.sizes.slice(1).map((size) => ({ size, activationId: ACTIVATION_IDS[activation] }));
-    const plan = planMemory(this.machine.base, this.sizes[0]!, layers, LossId.squaredError, 1);
     this.machine.reserve(plan.end);
-    this.dataRegionEnd = plan.end;
+    this.dataRegionEnd = Math.max(this.dataRegionEnd, plan.end);
     writeDescriptor(plan, this.machine.i32());
     const m = this.machine.f64();
     const p = plan.params >>> 3;
@@ -263,10 +260,15 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
     const tb = plan.train >>> 3;
     m.fill(0, tb, tb + 24);
     m[tb + TrainWord.optimizer] = this.trainOpts.praxis === "adam" ? OptimizerId.adam : OptimizerId.sgd;
-    m[tb + TrainWord.beta1Power] = 1;
-    m[tb + TrainWord.beta2Power] = 1;
     this.engine = { plan, activation, praxis: this.trainOpts.praxis };
     return this.engine;
+  }
+
+  /** The memory plan of a network of `sizes` (one row of workspace: brain.js trains per sample). */
+  private planFor(sizes: number[], activation: BrainActivation): MemoryPlan {
+    if (sizes.length < 2) throw new StateError("the network has no sizes yet: give inputSize and outputSize, or train it");
+    const layers = sizes.slice(1).map((size) => ({ size, activationId: ACTIVATION_IDS[activation] }));
+    return planMemory(this.machine.base, sizes[0]!, layers, LossId.squaredError, 1);
   }
 
   private ready(where: string): Engine {
@@ -418,6 +420,28 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
     }
     return { weights, biases };
   }
+}
+
+/** Iterations from `at` to the next one where `at % period === 0` (brain.js's test), or Infinity if none comes. */
+function untilNext(at: number, period: number): number {
+  const p = Math.abs(period);
+  if (!Number.isFinite(p) || p === 0) return Infinity; // i % p is never 0 for i > 0 (NaN, 0, ±Infinity)
+  if (Number.isInteger(p)) return p - (at % p);
+  return 1; // a fraction: one iteration at a time, asking as brain.js asks
+}
+
+const LIVE_SETTINGS = ["learningRate", "momentum", "beta1", "beta2", "epsilon", "leakyReluAlpha"] as const;
+
+/** The training block's settings from trainOpts, read again before each kernel call, as brain.js reads them per sample. */
+function writeSettings(m: Float64Array, tb: number, o: TrainOpts): void {
+  for (const name of LIVE_SETTINGS) {
+    if (typeof o[name] !== "number" || !Number.isFinite(o[name])) throw new ConfigError(`trainOpts.${name} was set to ${show(o[name])} during training; it must be a finite number`);
+  }
+  m[tb + TrainWord.lr] = o.learningRate;
+  m[tb + TrainWord.momentum] = o.momentum;
+  m[tb + TrainWord.beta1] = o.beta1;
+  m[tb + TrainWord.beta2] = o.beta2;
+  m[tb + TrainWord.eps] = o.epsilon;
 }
 
 /** `sizes`, or a ConfigError when they make more parameters than a network may have. */

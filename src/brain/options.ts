@@ -32,8 +32,8 @@ export interface BrainTrainOptions {
   callbackPeriod?: number;
   /** Milliseconds, at most (default Infinity). */
   timeout?: number;
-  /** 'adam' for brain.js's Adam; fixed once the network has weights. */
-  praxis?: "adam";
+  /** 'adam' for brain.js's Adam (null or absent: momentum SGD); fixed once the network has weights. */
+  praxis?: "adam" | null;
   beta1?: number;
   beta2?: number;
   epsilon?: number;
@@ -42,7 +42,8 @@ export interface BrainTrainOptions {
 /** The constructor's options: brain.js's, and two of wasmlp's own. */
 export interface NeuralNetworkOptions extends BrainTrainOptions {
   inputSize?: number;
-  hiddenLayers?: number[];
+  /** Widths of the hidden layers (absent or null: one of max(3, ⌊inputs/2⌋)). */
+  hiddenLayers?: number[] | null;
   outputSize?: number;
   /** test(): an output above it counts as 1 (one-output networks; default 0.5). */
   binaryThresh?: number;
@@ -109,7 +110,7 @@ const RULES: { [K in keyof BrainTrainOptions]-?: [(v: unknown) => boolean, strin
   callback: [(v) => v === undefined || typeof v === "function", "a function"],
   callbackPeriod: [period, "a whole number above 0"],
   timeout: [positive, "a number of milliseconds above 0 (Infinity: none)"],
-  praxis: [(v) => v === undefined || v === "adam", "'adam' or left out"],
+  praxis: [(v) => v === undefined || v === null || v === "adam", "'adam' or left out"],
   beta1: [open01, "a number between 0 and 1 (exclusive)"],
   beta2: [open01, "a number between 0 and 1 (exclusive)"],
   epsilon: [open01, "a number between 0 and 1 (exclusive)"],
@@ -127,6 +128,7 @@ export function mergeTrainOptions(current: TrainOpts, given: Record<string, unkn
     const [valid, expected] = RULES[name];
     if (!valid(value)) throw new ConfigError(`${where}: ${name} must be ${expected}, not ${show(value)}`);
     merged[name] = name === "log" ? (typeof value === "function" ? value : value ? logStatus : false) : value;
+    if (name === "praxis" && value === null) delete merged.praxis; // brain.js: null is no praxis
   }
   return merged as TrainOpts;
 }

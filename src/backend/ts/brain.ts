@@ -40,7 +40,7 @@ export function brainTrain(h: Heap, net: number, xAll: number, yAll: number, row
     w: layerWord(h, net, l, W.w) >>> 3, b: layerWord(h, net, l, W.b) >>> 3,
     a: layerWord(h, net, l, W.a) >>> 3, e: layerWord(h, net, l, W.e) >>> 3, d: layerWord(h, net, l, W.d) >>> 3,
   }));
-  let t = m[tb + T.step]!, power1 = m[tb + T.beta1Power]!, power2 = m[tb + T.beta2Power]!;
+  let t = m[tb + T.step]!;
   let error = m[tb + T.batchLoss]!;
   let done = 0;
   m[tb + T.status] = Status.ok;
@@ -84,12 +84,12 @@ export function brainTrain(h: Heap, net: number, xAll: number, yAll: number, row
         }
       }
       if (!Number.isFinite(probe)) { stop(Status.badGradient, s); break passes; }
+      let c1 = 1, c2 = 1;
       if (adam) {
         t += 1;
-        power1 *= beta1;
-        power2 *= beta2;
+        c1 = 1 - Math.pow(beta1, t);
+        c2 = 1 - Math.pow(beta2, t);
       }
-      const c1 = 1 - power1, c2 = 1 - power2;
       for (let l = 0; l < layers; l++) {
         const { nIn, nOut, w, b, d } = L[l]!;
         const aIn = l === 0 ? x : L[l - 1]!.a;
@@ -127,7 +127,5 @@ export function brainTrain(h: Heap, net: number, xAll: number, yAll: number, row
   }
   m[tb + T.batchLoss] = error;
   m[tb + T.step] = t;
-  m[tb + T.beta1Power] = power1;
-  m[tb + T.beta2Power] = power2;
   return done;
 }
