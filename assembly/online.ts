@@ -232,13 +232,16 @@ function trainTiny(net: usize, xAll: usize, yAll: usize, order: usize, first: i3
   return done;
 }
 
-// max |x| of a few values, NaN if one is NaN (largestMagnitude's answer, without its vector set-up)
+// max |x| of a few values, NaN if one is NaN (largestMagnitude's answer, without its vector set-up).
+// On the bits of |x|, where the order of non-negative doubles is the integer order and every NaN
+// lies above +inf: an integer max is a select (a cmov), where comparing doubles would branch on
+// the data and mispredict about once per call. With a NaN, the answer is a NaN (not always the
+// first), which fails the gradient bound as well.
 @inline function smallLargest(x: usize, n: i32): f64 {
-  let m = 0.0;
+  let m: u64 = 0;
   for (let i = 0; i < n; i++) {
-    const v = abs(load<f64>(x + (<usize>i << 3)));
-    if (v != v) return v;
-    if (v > m) m = v;
+    const v = load<u64>(x + (<usize>i << 3)) & 0x7FFF_FFFF_FFFF_FFFF;
+    m = select(v, m, v > m);
   }
-  return m;
+  return reinterpret<f64>(m);
 }
