@@ -168,7 +168,7 @@ function trainTiny(net: usize, xAll: usize, yAll: usize, order: usize, first: i3
       const w = layerWord(net, l, L_W), b = layerWord(net, l, L_B), z = layerWord(net, l, L_Z), a = layerWord(net, l, L_A);
       for (let j = 0; j < nOut; j++) {
         const o = <usize>j << 3;
-        const zj = dot(aPrev, w + <usize>j * (<usize>nIn << 3), nIn) + load<f64>(b + o);
+        const zj = tinyDot(aPrev, w + <usize>j * (<usize>nIn << 3), nIn) + load<f64>(b + o);
         store<f64>(z + o, zj);
         store<f64>(a + o, tinyActivate(act, zj));
       }
@@ -231,6 +231,31 @@ function trainTiny(net: usize, xAll: usize, yAll: usize, order: usize, first: i3
   }
   keepSums(net, lastLoss, lossSum, correct, seen, done);
   return done;
+}
+
+/**
+ * dot(x, y, n) — the same sum in the same order (SIMD build: lanes i % 4 summed apart, then
+ * (s0 + s2) + (s1 + s3), then the tail in order) — from 8-byte loads only. The activations were
+ * just stored one f64 at a time, and a 16-byte load spanning two such stores cannot take them
+ * from the store buffer: it waits until they reach the cache, on the sample's critical path.
+ */
+@inline function tinyDot(x: usize, y: usize, n: i32): f64 {
+  if (!ASC_FEATURE_SIMD) return dot(x, y, n);
+  let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 3;
+    s0 += load<f64>(x + o) * load<f64>(y + o);
+    s1 += load<f64>(x + o, 8) * load<f64>(y + o, 8);
+    s2 += load<f64>(x + o, 16) * load<f64>(y + o, 16);
+    s3 += load<f64>(x + o, 24) * load<f64>(y + o, 24);
+  }
+  let sum = (s0 + s2) + (s1 + s3);
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    sum += load<f64>(x + o) * load<f64>(y + o);
+  }
+  return sum;
 }
 
 /**
