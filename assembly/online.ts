@@ -10,12 +10,13 @@ import {
   L_IN, L_OUT, L_ACT, L_W, L_B, L_Z, L_A, L_E, L_D,
   T_LR, T_WEIGHT_DECAY, T_STEP, T_METRIC, T_LOSS_SUM, T_CORRECT, T_SEEN, T_STATUS, T_BATCH_LOSS, T_INPUT_BOUND,
 } from "./layout";
-import { activate, activateRange, derivative, SOFTMAX } from "./activation";
+import { activate, activateRange, derivative, SIGMOID, SOFTMAX } from "./activation";
 import { denseForwardUnits, dot, softmaxRows } from "./forward";
 import { outputErrors } from "./loss";
 import { hiddenDeltas, propagateErrors } from "./nodeError";
 import { weightGradients, APPLY_SGD } from "./gradient";
 import { largestMagnitude } from "./optimizer";
+import { exp_lut } from "~lib/util/math";
 
 // Statuses and metric modes: train.ts's (kept apart to avoid an import circle).
 const STATUS_BAD_LOSS: f64 = 1;
@@ -167,9 +168,9 @@ function trainTiny(net: usize, xAll: usize, yAll: usize, order: usize, first: i3
       const w = layerWord(net, l, L_W), b = layerWord(net, l, L_B), z = layerWord(net, l, L_Z), a = layerWord(net, l, L_A);
       for (let j = 0; j < nOut; j++) {
         const o = <usize>j << 3;
-        const zj = dot(aPrev, w + <usize>j * (<usize>nIn << 3), nIn) + load<f64>(b + o);
+        const zj = tinyDot(aPrev, w + <usize>j * (<usize>nIn << 3), nIn) + load<f64>(b + o);
         store<f64>(z + o, zj);
-        store<f64>(a + o, activate(act, zj));
+        store<f64>(a + o, tinyActivate(act, zj));
       }
       aPrev = a;
     }
@@ -232,13 +233,52 @@ function trainTiny(net: usize, xAll: usize, yAll: usize, order: usize, first: i3
   return done;
 }
 
-// max |x| of a few values, NaN if one is NaN (largestMagnitude's answer, without its vector set-up)
-@inline function smallLargest(x: usize, n: i32): f64 {
-  let m = 0.0;
-  for (let i = 0; i < n; i++) {
-    const v = abs(load<f64>(x + (<usize>i << 3)));
-    if (v != v) return v;
-    if (v > m) m = v;
+/**
+ * dot(x, y, n) — the same sum in the same order (SIMD build: lanes i % 4 summed apart, then
+ * (s0 + s2) + (s1 + s3), then the tail in order) — from 8-byte loads only. The activations were
+ * just stored one f64 at a time, and a 16-byte load spanning two such stores cannot take them
+ * from the store buffer: it waits until they reach the cache, on the sample's critical path.
+ */
+@inline function tinyDot(x: usize, y: usize, n: i32): f64 {
+  if (!ASC_FEATURE_SIMD) return dot(x, y, n);
+  let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 3;
+    s0 += load<f64>(x + o) * load<f64>(y + o);
+    s1 += load<f64>(x + o, 8) * load<f64>(y + o, 8);
+    s2 += load<f64>(x + o, 16) * load<f64>(y + o, 16);
+    s3 += load<f64>(x + o, 24) * load<f64>(y + o, 24);
   }
-  return m;
+  let sum = (s0 + s2) + (s1 + s3);
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    sum += load<f64>(x + o) * load<f64>(y + o);
+  }
+  return sum;
+}
+
+/**
+ * activate(), with sigmoid's Math.exp inlined (the same expression otherwise). In the builds that
+ * run this loop (shrink level 0: see train.ts) NativeMath.exp is just a call of the standard
+ * library's @inline exp_lut: the same bits without the call, around which the loop spilled its
+ * live values (six calls per sample on the seed network).
+ */
+@inline function tinyActivate(act: i32, z: f64): f64 {
+  if (act == SIGMOID && ASC_SHRINK_LEVEL < 1) return 1.0 / (1.0 + exp_lut(-z));
+  return activate(act, z);
+}
+
+// max |x| of a few values, NaN if one is NaN (largestMagnitude's answer, without its vector set-up).
+// On the bits of |x|, where the order of non-negative doubles is the integer order and every NaN
+// lies above +inf: an integer max is a select (a cmov), where comparing doubles would branch on
+// the data and mispredict about once per call. With a NaN, the answer is a NaN (not always the
+// first), which fails the gradient bound as well.
+@inline function smallLargest(x: usize, n: i32): f64 {
+  let m: u64 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = load<u64>(x + (<usize>i << 3)) & 0x7FFF_FFFF_FFFF_FFFF;
+    m = select(v, m, v > m);
+  }
+  return reinterpret<f64>(m);
 }
