@@ -182,10 +182,25 @@ function adamStep(
 }
 
 /**
+ * x^n for a whole n ≥ 0 by squaring: brain.js's Math.pow(β, t) to a few ulps, in ~log2(n)
+ * multiplies and without AssemblyScript's Math.pow (~5 KB of tables in every build).
+ */
+function powCount(x: f64, n: f64): f64 {
+  let result = 1.0, base = x, k = n;
+  while (k > 0) {
+    const half = Math.floor(k / 2);
+    if (k - 2 * half == 1) result *= base;
+    base *= base;
+    k = half;
+  }
+  return result;
+}
+
+/**
  * Up to `iterations` passes over the data set as brain.js's train() makes them, each begun only
  * while the error (T_BATCH_LOSS, brain's status.error: in and out) is above errorThresh. Settings in
  * the training block: T_OPTIMIZER 0 momentum, 1 adam; T_LR, T_MOMENTUM, T_BETA1, T_BETA2, T_EPS;
- * adam's sample count T_STEP carries over between calls (β^t is Math.pow(β, t), as brain.js computes it).
+ * adam's sample count T_STEP carries over between calls (β^t from it, by powCount).
  * Stops before the update of a sample whose activations, error or deltas are not finite: T_STATUS 1 or 2, and
  * T_SEEN = the samples of that pass already trained. Returns the passes completed.
  */
@@ -240,8 +255,8 @@ export function brainTrain(net: usize, xAll: usize, yAll: usize, rows: i32, iter
       let c1 = 1.0, c2 = 1.0;
       if (adam) {
         t += 1;
-        c1 = 1 - Math.pow(beta1, t);
-        c2 = 1 - Math.pow(beta2, t);
+        c1 = 1 - powCount(beta1, t);
+        c2 = 1 - powCount(beta2, t);
       }
       for (let l = 0; l < layers; l++) {
         const w = layerWord(net, l, L_W), b = layerWord(net, l, L_B), aIn = l == 0 ? x : layerWord(net, l - 1, L_A);

@@ -234,10 +234,11 @@ describe("brain.js's arithmetic, against brain.js's own code run in float64", ()
   });
   const cases = (["sigmoid", "relu", "leaky-relu", "tanh"] as const).flatMap((activation) =>
     ([undefined, "adam"] as const).flatMap((praxis) => (["wasm", "ts"] as const).map((backend) => ({ activation, praxis, backend }))));
-  // Adam's step is lr·m̂/(√v̂ + ε): where v is tiny, ε = 1e-8 turns a last-bit difference in m into
-  // one lr/ε = 5e6 times larger, so the wasm build (dot products in four lanes) agrees to 1e-8 there.
-  const tolerance = (praxis: string | undefined, backend: string) => (praxis === "adam" && backend === "wasm" ? 1e-8 : 1e-12);
-  it.each(cases)("$activation, $praxis, backend $backend: every parameter within 1e-12 (wasm Adam: 1e-8) after 50 iterations", ({ activation, praxis, backend }) => {
+  // Adam's step is lr·m̂/(√v̂ + ε): where v is tiny, ε = 1e-8 turns a last-bit difference in m (or in
+  // β^t, which wasmlp/brain computes by squaring, not with Math.pow) into one lr/ε = 5e6 times
+  // larger, so Adam agrees to 1e-7 (with Math.pow the TS backend agreed to 1e-12: no rule differs).
+  const tolerance = (praxis: string | undefined) => (praxis === "adam" ? 1e-7 : 1e-12);
+  it.each(cases)("$activation, $praxis, backend $backend: every parameter within 1e-12 (Adam: 1e-7) after 50 iterations", ({ activation, praxis, backend }) => {
     const options = { hiddenLayers: [5, 4], activation, ...(praxis ? { praxis } : {}) };
     const json = seeded(3, () => {
       const net = new brain64.NeuralNetwork(options as never);
@@ -248,9 +249,9 @@ describe("brain.js's arithmetic, against brain.js's own code run in float64", ()
     const theirs = new brain64.NeuralNetwork().fromJSON(json);
     const ours = new NeuralNetwork({ backend }).fromJSON(json);
     const a = theirs.train(data, settings as never), b = ours.train(data, settings);
-    expect(worstAbsolute(ours.toJSON(), theirs.toJSON())).toBeLessThan(tolerance(praxis, backend));
+    expect(worstAbsolute(ours.toJSON(), theirs.toJSON())).toBeLessThan(tolerance(praxis));
     expect(b.iterations).toBe(a.iterations);
-    expect(Math.abs(b.error - a.error)).toBeLessThan(tolerance(praxis, backend));
+    expect(Math.abs(b.error - a.error)).toBeLessThan(tolerance(praxis));
     expect(worstAbsolute(ours.toJSON(), json)).toBeGreaterThan(1e-3); // it trained
   });
 

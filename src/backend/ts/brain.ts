@@ -25,6 +25,18 @@ function delta(act: number, error: number, a: number, alpha: number): number {
   }
 }
 
+/** x^n for a whole n ≥ 0 by squaring, as assembly/brain.ts computes Adam's β^t. */
+function powCount(x: number, n: number): number {
+  let result = 1, base = x, k = n;
+  while (k > 0) {
+    const half = Math.floor(k / 2);
+    if (k - 2 * half === 1) result *= base;
+    base *= base;
+    k = half;
+  }
+  return result;
+}
+
 export function brainTrain(h: Heap, net: number, xAll: number, yAll: number, rows: number, iterations: number, errorThresh: number, alpha: number): number {
   const m = h.f64, tb = word(h, net, Header.train) >>> 3;
   const layers = word(h, net, Header.layerCount), last = layers - 1;
@@ -87,8 +99,8 @@ export function brainTrain(h: Heap, net: number, xAll: number, yAll: number, row
       let c1 = 1, c2 = 1;
       if (adam) {
         t += 1;
-        c1 = 1 - Math.pow(beta1, t);
-        c2 = 1 - Math.pow(beta2, t);
+        c1 = 1 - powCount(beta1, t);
+        c2 = 1 - powCount(beta2, t);
       }
       for (let l = 0; l < layers; l++) {
         const { nIn, nOut, w, b, d } = L[l]!;
