@@ -12,7 +12,7 @@
 // Memory is wasmlp's plan (descriptor, training block, parameters, optimizer state, one row of
 // activations, node errors and deltas); the data set is rows × n₀ inputs at xAll, rows × n_L targets at yAll.
 import {
-  headerWord, layerWord, trainWord, H_LAYER_COUNT, H_INPUT_SIZE, H_PARAMS, H_STATE1, H_STATE2,
+  headerWord, layerWord, getT, setT, H_LAYER_COUNT, H_INPUT_SIZE, H_PARAMS, H_STATE1, H_STATE2,
   L_IN, L_OUT, L_ACT, L_W, L_B, L_A, L_E, L_D,
   T_OPTIMIZER, T_LR, T_MOMENTUM, T_BETA1, T_BETA2, T_EPS, T_STEP, T_STATUS, T_BATCH_LOSS, T_SEEN,
 } from "./layout";
@@ -21,13 +21,6 @@ import { SIGMOID, TANH, RELU, LEAKY_RELU } from "./activation";
 const PRAXIS_ADAM: i32 = 1;
 const STATUS_BAD_LOSS: f64 = 1;
 const STATUS_BAD_GRADIENT: f64 = 2;
-
-@inline function getT(net: usize, word: i32): f64 {
-  return load<f64>(trainWord(net, word));
-}
-@inline function setT(net: usize, word: i32, value: f64): void {
-  store<f64>(trainWord(net, word), value);
-}
 
 // brain.js's activations, each beside its derivative in brain's form (from the output a).
 @inline function activate(act: i32, z: f64, alpha: f64): f64 {

@@ -67,6 +67,14 @@ export const LAYER_WORDS: i32 = 12;
   return headerWord(net, H_TRAIN) + (<usize>word << 3);
 }
 
+/** A training-block word's value, and setting it. */
+@inline export function getT(net: usize, word: i32): f64 {
+  return load<f64>(trainWord(net, word));
+}
+@inline export function setT(net: usize, word: i32, value: f64): void {
+  store<f64>(trainWord(net, word), value);
+}
+
 @inline export function layerWord(net: usize, layer: i32, word: i32): usize {
   return <usize>load<i32>(net + (<usize>(HEADER_WORDS + layer * LAYER_WORDS + word) << 2));
 }

@@ -6,7 +6,7 @@
 // by the same functions, in the same order, as trainBatches' general path with rows = 1, so the
 // results are the same bits (test/online.test.ts compares the two paths).
 import {
-  headerWord, layerWord, trainWord, H_INPUT_SIZE, H_LAYER_COUNT, H_LOSS, H_SAMPLE_LOSS,
+  headerWord, layerWord, getT, setT, H_INPUT_SIZE, H_LAYER_COUNT, H_LOSS, H_SAMPLE_LOSS,
   L_IN, L_OUT, L_ACT, L_W, L_B, L_Z, L_A, L_E, L_D,
   T_LR, T_WEIGHT_DECAY, T_STEP, T_METRIC, T_LOSS_SUM, T_CORRECT, T_SEEN, T_STATUS, T_BATCH_LOSS, T_INPUT_BOUND,
 } from "./layout";
@@ -24,13 +24,6 @@ const STATUS_BAD_GRADIENT: f64 = 2;
 const METRIC_ARGMAX: i32 = 1;
 const METRIC_THRESHOLD: i32 = 2;
 const GRADIENT_BOUND: f64 = 1e300;
-
-@inline function getT(net: usize, word: i32): f64 {
-  return load<f64>(trainWord(net, word));
-}
-@inline function setT(net: usize, word: i32, value: f64): void {
-  store<f64>(trainWord(net, word), value);
-}
 
 /** accumulateMetrics' count for one row: 1 if the argmax is right (argmax), or the outputs on the right side of 0.5 (threshold). */
 @inline function correctOutputs(metric: i32, a: usize, y: usize, n: i32): f64 {

@@ -4,7 +4,7 @@
 // threads build a team runs them together (team.ts): the serial parts (loss sums, checks,
 // metrics, clipping) are thread 0's, and everyone learns their verdict at the next barrier.
 import {
-  headerWord, layerWord, trainWord, H_INPUT_SIZE, H_LAYER_COUNT, H_X, H_Y, H_PARAMS, H_PARAM_COUNT, H_GRADS,
+  headerWord, layerWord, getT, setT, H_INPUT_SIZE, H_LAYER_COUNT, H_X, H_Y, H_PARAMS, H_PARAM_COUNT, H_GRADS,
   H_STATE1, H_STATE2, L_OUT, L_A, L_ACT, H_LOSS, L_Z, L_E, L_D, H_SAMPLE_LOSS,
   T_OPTIMIZER, T_LR, T_MOMENTUM, T_NESTEROV, T_WEIGHT_DECAY, T_BETA1, T_BETA2, T_EPS, T_CLIP_NORM, T_STEP,
   T_METRIC, T_LOSS_SUM, T_CORRECT, T_SEEN, T_STATUS, T_BATCH_LOSS, T_GRAD_NORM, T_BETA1_POWER, T_BETA2_POWER, T_INPUT_BOUND,
@@ -25,13 +25,6 @@ export const STATUS_BAD_GRADIENT: i32 = 2;
 export const METRIC_NONE: i32 = 0; //    T_METRIC
 export const METRIC_ARGMAX: i32 = 1;
 export const METRIC_THRESHOLD: i32 = 2;
-
-@inline function getT(net: usize, word: i32): f64 {
-  return load<f64>(trainWord(net, word));
-}
-@inline function setT(net: usize, word: i32, value: f64): void {
-  store<f64>(trainWord(net, word), value);
-}
 
 /**
  * Trains on rows order[first .. first+count) of the data set (xAll: N × inputSize, yAll: N ×

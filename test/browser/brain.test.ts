@@ -1,23 +1,11 @@
 // wasmlp/brain in Chromium: brain.js's constructor cannot wait, so the module is compiled
 // synchronously on the page's main thread. The page trains with backend 'wasm' (not a silent
 // fallback to ts) and gets the same bits as Node; trainAsync leaves the page's timers running.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { launch, serve } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { useBrowser } from "./harness.js";
 import { NeuralNetwork } from "../../src/brain/index.js";
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serve>>;
-
-beforeAll(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const chromium = useBrowser();
 
 const COLOURS = [
   { input: { r: 0.03, g: 0.7, b: 0.5 }, output: { black: 1 } },
@@ -28,10 +16,10 @@ const COLOURS = [
 
 describe("wasmlp/brain in Chromium", () => {
   it("trains on the main thread with wasm, with Node's bits, and trainAsync lets the page tick", async () => {
-    const page = await browser.newPage();
+    const page = await chromium.browser().newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`${server.url}/test/browser/blank.html`);
+    await page.goto(`${chromium.url()}/test/browser/blank.html`);
     // (a string, so that vitest does not rewrite the page's import())
     const result = await page.evaluate<{ backend: string; json: string; asyncJson: string; ticks: number; likely: string }>(`(async () => {
       const { default: brain } = await import("/dist/brain/index.js");

@@ -5,7 +5,7 @@ import { createServer, type Server } from "node:http";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const OUTPUT = join(ROOT, "test-output");
@@ -51,4 +51,19 @@ export async function launch(): Promise<Browser> {
     args: ["--lang=en-US", "--no-sandbox", "--disable-gpu", "--use-angle=swiftshader", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+}
+
+/** A Chromium and a plain (not isolated) test server for one suite, started before its tests and closed after. */
+export function useBrowser(): { browser(): Browser; url(): string } {
+  let browser: Browser | undefined;
+  let server: Awaited<ReturnType<typeof serve>> | undefined;
+  beforeAll(async () => {
+    server = await serve();
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return { browser: () => browser!, url: () => server!.url };
 }

@@ -1,29 +1,17 @@
 // The built package in a real Chromium through a plain <script type="module">, no bundler:
 // training on the page and in a Web Worker (trainInWorker) while the page keeps running.
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { launch, OUTPUT, serve } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { OUTPUT, useBrowser } from "./harness.js";
 
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serve>>;
-
-beforeAll(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const chromium = useBrowser();
 
 describe("plain module script in Chromium", () => {
   it("loads dist/index.js, trains XOR on the page and in a worker, and the page keeps ticking", async () => {
-    const page = await browser.newPage();
+    const page = await chromium.browser().newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`${server.url}/examples/browser/index.html`);
+    await page.goto(`${chromium.url()}/examples/browser/index.html`);
     await page.waitForSelector("body[data-result]", { timeout: 60_000 });
     const result = JSON.parse((await page.getAttribute("body", "data-result"))!);
     await page.screenshot({ path: join(OUTPUT, "plain-module.png"), fullPage: true });
