@@ -477,6 +477,20 @@ describe("wasmlp/brain's own guarantees", () => {
     expect(JSON.stringify(net.toJSON())).toBe(before);
   });
 
+  it("a second run on a network in training is refused (it would train the first on its data); run() and toJSON() may be called", async () => {
+    const net = new NeuralNetwork({ hiddenLayers: [3], seed: 3 });
+    let seen: unknown;
+    expect(() => net.train(XOR, { iterations: 30, callbackPeriod: 10, callback: () => { seen = net.run([1, 0]); net.train(XOR); } }))
+      .toThrow(/train: this network is in the middle of train\(\)/);
+    expect(seen).toBeInstanceOf(Float64Array);
+    expect(() => net.train(XOR, { iterations: 5, callback: () => net.fromJSON(net.toJSON()), callbackPeriod: 1 })).toThrow(/fromJSON: this network is in the middle of train/);
+    // (train options persist, as in brain.js: the callback above stays until replaced)
+    const first = net.trainAsync(XOR, { iterations: 500000, errorThresh: 1e-9, callback: undefined });
+    await expect(net.trainAsync(XOR)).rejects.toThrow(/trainAsync: this network is in the middle of trainAsync\(\)/);
+    expect((await first).iterations).toBe(500000);
+    expect(net.train(XOR, { iterations: 3 }).iterations).toBe(3); // free again
+  });
+
   it("array data for a network that knows names is refused, and its lookups stay", () => {
     const net = new NeuralNetwork({ seed: 2 });
     net.train(contrast(10, 1), { iterations: 5 });

@@ -83,6 +83,8 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
 
   private readonly machine: Backend;
   private engine: Engine | null = null;
+  /** The call that is training this network right now, if one is. */
+  private training: "train" | "trainAsync" | undefined;
   private dataRegionEnd = 0;
 
   constructor(options: NeuralNetworkOptions = {}) {
@@ -124,16 +126,37 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
 
   /** Trains as brain.js's train() does; returns the last error and the iterations run. */
   train(data: Datum<InputType, OutputType>[], options: BrainTrainOptions = {}): TrainStatus {
+    this.notTraining("train");
     const run = this.prepare(data, options, "train");
-    while (!run.slice(Infinity));
+    this.training = "train";
+    try {
+      while (!run.slice(Infinity));
+    } finally {
+      this.training = undefined;
+    }
     return run.status;
   }
 
   /** train() in slices of a few milliseconds, so a page stays responsive; resolves to the same status. */
   async trainAsync(data: Datum<InputType, OutputType>[], options: BrainTrainOptions = {}): Promise<TrainStatus> {
+    this.notTraining("trainAsync");
     const run = this.prepare(data, options, "trainAsync");
-    while (!run.slice(SLICE_MS)) await new Promise((resolve) => setTimeout(resolve, 0));
+    this.training = "trainAsync";
+    try {
+      while (!run.slice(SLICE_MS)) await new Promise((resolve) => setTimeout(resolve, 0));
+    } finally {
+      this.training = undefined;
+    }
     return run.status;
+  }
+
+  /**
+   * The data set and the training block live in one place per network: a second run started
+   * while one is going (from its callback, or a second trainAsync) would train the first on the
+   * second's data. run(), test() and toJSON() may be called at any time.
+   */
+  private notTraining(where: string): void {
+    if (this.training) throw new StateError(`${where}: this network is in the middle of ${this.training}() (called from its log or callback, or before a trainAsync() settled); wait for it to finish`);
   }
 
   /**
@@ -368,6 +391,7 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
 
   /** Loads brain.js JSON (an object or its text), checked whole before anything changes; momentum and Adam start again from zero, as in brain.js. */
   fromJSON(json: BrainJSON | string): this {
+    this.notTraining("fromJSON");
     const model = readBrainJSON(json, this.trainOpts);
     this.options = { inputSize: 0, outputSize: 0, binaryThresh: 0.5, ...model.options };
     this.trainOpts = model.trainOpts;
