@@ -419,6 +419,69 @@ describe("brain.js's quirks, kept", () => {
     expect(ours).toEqual([2, 3, 1]);
   });
 
+  it("an untrained network's sizes still come from the data after toJSON() or test(); run() before training is a StateError", () => {
+    for (const first of ["toJSON", "test"] as const) {
+      const [theirs, ours] = [brainjs, brain].map((lib) => {
+        const net = new lib.NeuralNetwork({ inputSize: 3, outputSize: 1 } as never) as AnyNet;
+        if (first === "toJSON") net.toJSON();
+        else net.test(XOR as never);
+        net.train(XOR, { iterations: 3 } as never);
+        return net.sizes;
+      });
+      expect(ours).toEqual(theirs);
+      expect(ours).toEqual([2, 3, 1]);
+    }
+    expect(() => new NeuralNetwork({ inputSize: 2, outputSize: 1 }).run([0, 1])).toThrow(StateError);
+    // the starting weights toJSON() shows are the ones training starts from, for the same sizes and seed
+    const shown = new NeuralNetwork({ inputSize: 2, hiddenLayers: [3], outputSize: 1, seed: 8 }).toJSON();
+    const trained = new NeuralNetwork({ hiddenLayers: [3], seed: 8 });
+    trained.train(XOR, { iterations: 1, learningRate: 1e-12, momentum: 1e-12 });
+    expect(worstAbsolute(trained.toJSON(), shown)).toBeLessThan(1e-9);
+  });
+
+  it("a log function that edits the status it is handed, and a callback that switches log off, run as in brain.js", () => {
+    const json = startJSON(SCRIPTS[0]!);
+    const edits: [string, (st: any) => void, number][] = [
+      ["iterations made fractional", (st) => { if (st.iterations === 5) st.iterations = 2.5; }, 1],
+      ["iterations made fractional, error checked every 3", (st) => { if (st.iterations === 6) st.iterations = 2.5; }, 3],
+      ["error made NaN", (st) => { st.error = NaN; }, 1],
+    ];
+    for (const [, edit, interval] of edits) {
+      const [theirs, ours] = [brain64, brain].map((lib) => {
+        const net = new lib.NeuralNetwork().fromJSON(json) as AnyNet;
+        net.errorCheckInterval = interval;
+        const status = net.train(XOR, { iterations: 30, errorThresh: 1e-9, log: edit, logPeriod: 1 } as never);
+        return { status, json: net.toJSON() };
+      });
+      expect(ours.status.iterations).toBe(theirs.status.iterations);
+      expect(worstAbsolute(ours.json, theirs.json)).toBeLessThan(1e-12);
+    }
+    for (const off of [null, undefined, 0]) {
+      const [theirs, ours] = [brain64, brain].map((lib) => {
+        const net = new lib.NeuralNetwork().fromJSON(json) as AnyNet;
+        const lines: number[] = [];
+        const status = net.train(XOR, {
+          iterations: 30, errorThresh: 1e-9, log: (st: any) => lines.push(st.iterations), logPeriod: 2,
+          callbackPeriod: 10, callback: () => { (net.trainOpts as any).log = off; },
+        } as never);
+        return { status, lines };
+      });
+      expect(ours).toEqual(theirs);
+    }
+  });
+
+  it("options and data as brain.js takes them: null options; a value set on trainOpts by hand is checked as brain.js checks it", () => {
+    expect(new NeuralNetwork(null).train(XOR, null).iterations).toBeGreaterThan(0);
+    const net = new NeuralNetwork({ seed: 1 });
+    net.trainOpts.learningRate = 5;
+    expect(() => net.train(XOR)).toThrow(/learningRate must be a number between 0 and 1 \(exclusive\), not 5 \(set on trainOpts\)/);
+    expect(net.sizes).toEqual([]); // untouched: still untrained
+    net.trainOpts.learningRate = 0.3;
+    // a hole in the data is a missing row
+    // eslint-disable-next-line no-sparse-arrays
+    expect(() => net.train([XOR[0]!, , XOR[2]!] as never)).toThrow(/train: data\[1\] must be \{ input, output \}, not undefined/);
+  });
+
   it("typed arrays are values by position through a lookup of positions, as brain.js keeps them", () => {
     const typed = XOR.map((d) => ({ input: Float32Array.from(d.input), output: Float32Array.from(d.output) }));
     const json = seeded(4, () => {
@@ -489,6 +552,18 @@ describe("wasmlp/brain's own guarantees", () => {
     await expect(net.trainAsync(XOR)).rejects.toThrow(/trainAsync: this network is in the middle of trainAsync\(\)/);
     expect((await first).iterations).toBe(500000);
     expect(net.train(XOR, { iterations: 3 }).iterations).toBe(3); // free again
+  });
+
+  it("fromJSON that cannot get memory is refused before anything changes", () => {
+    const net = new NeuralNetwork({ seed: 4 });
+    net.train(contrast(10, 2), { iterations: 5 });
+    const before = JSON.stringify(net.toJSON());
+    const big = new NeuralNetwork({ inputSize: 300, hiddenLayers: [600, 300], outputSize: 1, seed: 1 }).toJSON();
+    const grow = vi.spyOn(WebAssembly.Memory.prototype, "grow").mockImplementation(() => { throw new RangeError("Maximum memory size exceeded"); });
+    expect(() => net.fromJSON(big)).toThrow(/cannot grow the WebAssembly memory/);
+    grow.mockRestore();
+    expect(JSON.stringify(net.toJSON())).toBe(before);
+    expect(Object.keys(net.run({ r: 1 })).sort()).toEqual(["black", "white"]);
   });
 
   it("array data for a network that knows names is refused, and its lookups stay", () => {

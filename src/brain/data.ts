@@ -71,12 +71,13 @@ function number(value: unknown, where: string): number {
 export function checkRows(data: unknown, where: string): BrainDatum[] {
   if (!Array.isArray(data)) throw new DataError(`${where}: data must be an array of { input, output }, not ${show(data)}`);
   if (data.length === 0) throw new DataError(`${where}: data is empty`);
-  data.forEach((row, i) => {
+  for (let i = 0; i < data.length; i++) { // every index: a hole in a sparse array is a missing row
+    const row: unknown = data[i];
     if (typeof row !== "object" || row === null) throw new DataError(`${where}: data[${i}] must be { input, output }, not ${show(row)}`);
     for (const side of ["input", "output"] as const) {
       if (!(side in row)) throw new DataError(`${where}: data[${i}] has no '${side}'`);
     }
-  });
+  }
   return data as BrainDatum[];
 }
 

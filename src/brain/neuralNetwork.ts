@@ -14,7 +14,7 @@ import { checkRows, formatData, isPositional, lookupLength, toNamed, writeValues
 import { readBrainJSON, trainOptsJSON, type BrainJSON } from "./json.js";
 import {
   checkOptionKeys, checkUnits, mergeTrainOptions, trainDefaults, NETWORK_OPTION_NAMES, TRAIN_OPTION_NAMES, WASMLP_OPTION_NAMES,
-  type BrainActivation, type BrainTrainOptions, type NeuralNetworkOptions, type TrainOpts, type TrainStatus,
+  logStatus, type BrainActivation, type BrainTrainOptions, type NeuralNetworkOptions, type TrainOpts, type TrainStatus,
 } from "./options.js";
 import { functionSource } from "./toFunction.js";
 
@@ -87,7 +87,8 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
   private training: "train" | "trainAsync" | undefined;
   private dataRegionEnd = 0;
 
-  constructor(options: NeuralNetworkOptions = {}) {
+  constructor(options: NeuralNetworkOptions | null = {}) {
+    options ??= {}; // brain.js spreads it: null is no options
     const given = checkOptionKeys(options, CONSTRUCTOR_OPTIONS, "new NeuralNetwork");
     this.trainOpts = mergeTrainOptions(trainDefaults(), given, "new NeuralNetwork");
     const { inputSize, outputSize, hiddenLayers, binaryThresh, seed, backend } = options;
@@ -125,7 +126,7 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
   // ------------------------------------------------------------------ training
 
   /** Trains as brain.js's train() does; returns the last error and the iterations run. */
-  train(data: Datum<InputType, OutputType>[], options: BrainTrainOptions = {}): TrainStatus {
+  train(data: Datum<InputType, OutputType>[], options: BrainTrainOptions | null = {}): TrainStatus {
     this.notTraining("train");
     const run = this.prepare(data, options, "train");
     this.training = "train";
@@ -138,7 +139,7 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
   }
 
   /** train() in slices of a few milliseconds, so a page stays responsive; resolves to the same status. */
-  async trainAsync(data: Datum<InputType, OutputType>[], options: BrainTrainOptions = {}): Promise<TrainStatus> {
+  async trainAsync(data: Datum<InputType, OutputType>[], options: BrainTrainOptions | null = {}): Promise<TrainStatus> {
     this.notTraining("trainAsync");
     const run = this.prepare(data, options, "trainAsync");
     this.training = "trainAsync";
@@ -212,9 +213,11 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
       const sliceEnd = performance.now() + ms;
       for (;;) {
         const o = this.trainOpts, interval = this.errorCheckInterval;
-        if (!(status.iterations < o.iterations && status.error > o.errorThresh && Date.now() < endTime)) return true;
+        // brain.js's tick, and what a log function may have done to the status it was handed
+        if (!(status.iterations < o.iterations && !(status.error <= o.errorThresh) && Date.now() < endTime)) return true;
+        const log = typeof o.log === "function" ? o.log : (o.log as unknown) === true ? logStatus : undefined;
         let n = Math.min(Math.ceil(o.iterations - status.iterations), 2 ** 30);
-        if (o.log) n = Math.min(n, untilNext(status.iterations, o.logPeriod));
+        if (log) n = Math.min(n, untilNext(status.iterations, o.logPeriod));
         if (o.callback) n = Math.min(n, untilNext(status.iterations, o.callbackPeriod));
         if (interval !== 1) n = Math.min(n, untilNext(status.iterations, interval));
         const msLeft = Math.min(sliceEnd - performance.now(), endTime - Date.now());
@@ -231,9 +234,9 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
         else guess = Math.min(guess * 4, 2 ** 20);
         status.iterations += done;
         if (m[tb + TrainWord.status] !== Status.ok) this.diverged(m[tb + TrainWord.status]!, m[tb + TrainWord.seen]!, status);
-        const logged = o.log !== false && status.iterations % o.logPeriod === 0;
+        const logged = log !== undefined && status.iterations % o.logPeriod === 0;
         if (interval === 1 || logged || status.iterations % interval === 0) status.error = m[tb + TrainWord.batchLoss]!;
-        if (logged) (o.log as (s: TrainStatus) => void)(status);
+        if (logged) log(status);
         if (o.callback && status.iterations % o.callbackPeriod === 0) o.callback({ iterations: status.iterations, error: status.error });
         if (interval === 1 && done < n) return true; // the error reached errorThresh
         if (performance.now() >= sliceEnd) return false;
@@ -268,17 +271,7 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
     this.dataRegionEnd = Math.max(this.dataRegionEnd, plan.end);
     writeDescriptor(plan, this.machine.i32());
     const m = this.machine.f64();
-    const p = plan.params >>> 3;
-    if (parameters) m.set(parameters, p);
-    else {
-      // brain.js draws each layer's biases, then its weights node by node
-      const random = new Random(this.seed);
-      const draw = () => random.next() * 0.4 - 0.2;
-      for (const layer of plan.layers) {
-        for (let j = 0; j < layer.nOut; j++) m[(layer.b >>> 3) + j] = draw();
-        for (let k = 0; k < layer.nOut * layer.nIn; k++) m[(layer.w >>> 3) + k] = draw();
-      }
-    }
+    m.set(parameters ?? initialParameters(this.sizes, this.seed), plan.params >>> 3);
     m.fill(0, plan.state1 >>> 3, (plan.state1 >>> 3) + 2 * plan.paramCount);
     const tb = plan.train >>> 3;
     m.fill(0, tb, tb + 24);
@@ -296,7 +289,6 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
 
   private ready(where: string): Engine {
     if (this.engine) return this.engine;
-    if (this.sizes.length) return this.initialize();
     throw new StateError(`${where}: the network has no weights yet: train it, or load a model with fromJSON`);
   }
 
@@ -330,10 +322,17 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
   /** brain.js's test(): the error, the misclassified rows, and for one output the confusion matrix. */
   test(data: Datum<InputType, OutputType>[]): TestResult | BinaryTestResult {
     const rows = checkRows(data, "test");
-    const formatted = formatData(rows, this, this.sizes.length ? { input: this.sizes[0]!, output: this.sizes.at(-1)! } : null, "test");
-    if (!this.sizes.length) this.sizes = sizesFor(this.options, formatted.inputWidth, formatted.outputWidth);
-    this.setLookups(formatted.inputLookup, formatted.outputLookup);
-    const engine = this.ready("test");
+    // brain.js's test() prepares as train() does: an untrained network takes its sizes from the data
+    const formatted = formatData(rows, this, this.engine ? { input: this.sizes[0]!, output: this.sizes.at(-1)! } : null, "test");
+    let engine = this.engine;
+    if (!engine) {
+      const sizes = sizesFor(this.options, formatted.inputWidth, formatted.outputWidth);
+      const plan = this.planFor(sizes, this.trainOpts.activation);
+      this.machine.reserve(plan.end);
+      this.sizes = sizes;
+      this.setLookups(formatted.inputLookup, formatted.outputLookup);
+      engine = this.initialize(undefined, plan);
+    } else this.setLookups(formatted.inputLookup, formatted.outputLookup);
     const { inputWidth: nIn, outputWidth: nOut } = formatted;
     const binary = nOut === 1;
     const threshold = this.options.binaryThresh as number;
@@ -373,8 +372,10 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
 
   /** brain.js's JSON: loads in brain.js, and here with fromJSON. Weights in float64. */
   toJSON(): BrainJSON {
-    const engine = this.ready("toJSON");
-    const { weights, biases } = this.parametersByLayer(engine);
+    // An untrained network with sizes shows the weights it would start from, and stays untrained
+    // (its sizes may still come from the data, as in brain.js).
+    if (!this.engine && this.sizes.length < 2) throw new StateError("toJSON: the network has no sizes yet: give inputSize and outputSize, or train it");
+    const { weights, biases } = this.engine ? this.parametersByLayer(this.engine) : byLayer(checkParameterCount(this.sizes) && initialParameters(this.sizes, this.seed), this.sizes);
     const { seed: _s, backend: _b, ...options } = this.options;
     return {
       type: "NeuralNetwork",
@@ -393,12 +394,14 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
   fromJSON(json: BrainJSON | string): this {
     this.notTraining("fromJSON");
     const model = readBrainJSON(json, this.trainOpts);
+    const plan = this.planFor(model.sizes, model.trainOpts.activation);
+    this.machine.reserve(plan.end); // the one step that may fail for want of memory: before anything changes
     this.options = { inputSize: 0, outputSize: 0, binaryThresh: 0.5, ...model.options };
     this.trainOpts = model.trainOpts;
     this.sizes = model.sizes;
     this.setLookups(model.inputLookup, model.outputLookup);
     this.engine = null;
-    this.initialize(model.parameters);
+    this.initialize(model.parameters, plan);
     return this;
   }
 
@@ -435,19 +438,43 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
   }
 
   private parametersByLayer(engine: Engine): { weights: Float64Array[][]; biases: Float64Array[] } {
-    const m = this.machine.f64();
-    const weights: Float64Array[][] = [[]], biases: Float64Array[] = [new Float64Array(0)];
-    for (const layer of engine.plan.layers) {
-      const w = layer.w >>> 3;
-      weights.push(Array.from({ length: layer.nOut }, (_, j) => m.slice(w + j * layer.nIn, w + (j + 1) * layer.nIn)));
-      biases.push(m.slice(layer.b >>> 3, (layer.b >>> 3) + layer.nOut));
-    }
-    return { weights, biases };
+    const { params, paramCount } = engine.plan;
+    return byLayer(this.machine.f64().subarray(params >>> 3, (params >>> 3) + paramCount), this.sizes);
   }
+}
+
+/** brain.js's initial parameters in wasmlp's layout (per layer W then b): uniform in ±0.2, each layer's biases drawn first, as brain.js draws them. */
+function initialParameters(sizes: number[], seed: number): Float64Array {
+  const random = new Random(seed);
+  const draw = () => random.next() * 0.4 - 0.2;
+  const flat = new Float64Array(sizes.slice(1).reduce((n, size, l) => n + size * (sizes[l]! + 1), 0));
+  let at = 0;
+  for (let l = 1; l < sizes.length; l++) {
+    const nIn = sizes[l - 1]!, nOut = sizes[l]!, b = at + nOut * nIn;
+    for (let j = 0; j < nOut; j++) flat[b + j] = draw();
+    for (let k = 0; k < nOut * nIn; k++) flat[at + k] = draw();
+    at = b + nOut;
+  }
+  return flat;
+}
+
+/** Flat parameters (per layer W then b) as brain.js's weights[layer][node] and biases[layer]: copies; layer 0 empty. */
+function byLayer(flat: Float64Array, sizes: number[]): { weights: Float64Array[][]; biases: Float64Array[] } {
+  const weights: Float64Array[][] = [[]], biases: Float64Array[] = [new Float64Array(0)];
+  let at = 0;
+  for (let l = 1; l < sizes.length; l++) {
+    const nIn = sizes[l - 1]!, nOut = sizes[l]!;
+    weights.push(Array.from({ length: nOut }, (_, j) => flat.slice(at + j * nIn, at + (j + 1) * nIn)));
+    at += nOut * nIn;
+    biases.push(flat.slice(at, at + nOut));
+    at += nOut;
+  }
+  return { weights, biases };
 }
 
 /** Iterations from `at` to the next one where `at % period === 0` (brain.js's test), or Infinity if none comes. */
 function untilNext(at: number, period: number): number {
+  if (!Number.isInteger(at)) return Infinity; // a log function made the count fractional: no whole multiple comes
   const p = Math.abs(period);
   if (!Number.isFinite(p) || p === 0) return Infinity; // i % p is never 0 for i > 0 (NaN, 0, ±Infinity)
   if (Number.isInteger(p)) return p - (at % p);

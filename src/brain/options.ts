@@ -74,13 +74,14 @@ export function trainDefaults(): TrainOpts {
   };
 }
 
-function logStatus(status: TrainStatus): void {
+/** brain.js's log: true. */
+export function logStatus(status: TrainStatus): void {
   console.log(`iterations: ${status.iterations}, training error: ${status.error}`);
 }
 
 /** An options object's keys, or a ConfigError for an unknown one (naming the nearest, or where it belongs). */
 export function checkOptionKeys(options: unknown, known: readonly string[], where: string): Record<string, unknown> {
-  if (options === undefined) return {};
+  if (options === undefined || options === null) return {}; // brain.js spreads options: null is none
   if (typeof options !== "object" || options === null || Array.isArray(options)) throw new ConfigError(`${where}: options must be an object, not ${show(options)}`);
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
@@ -123,10 +124,11 @@ const RULES: { [K in keyof BrainTrainOptions]-?: [(v: unknown) => boolean, strin
 export function mergeTrainOptions(current: TrainOpts, given: Record<string, unknown>, where: string): TrainOpts {
   const merged: Record<string, unknown> = { ...current };
   for (const name of TRAIN_OPTION_NAMES) {
-    if (!(name in given)) continue;
-    const value = given[name];
+    const value = name in given ? given[name] : current[name];
     const [valid, expected] = RULES[name];
-    if (!valid(value)) throw new ConfigError(`${where}: ${name} must be ${expected}, not ${show(value)}`);
+    // brain.js checks the merged set: a value set on net.trainOpts by hand is checked here too
+    if (!valid(value)) throw new ConfigError(`${where}: ${name} must be ${expected}, not ${show(value)}${name in given ? "" : " (set on trainOpts)"}`);
+    if (!(name in given)) continue;
     merged[name] = name === "log" ? (typeof value === "function" ? value : value ? logStatus : false) : value;
     if (name === "praxis" && value === null) delete merged.praxis; // brain.js: null is no praxis
   }
