@@ -10,7 +10,7 @@ import { brainActivate } from "../backend/ts/brain.js";
 import { ConfigError, DataError, StateError, WasmlpError, show } from "../errors.js";
 import { MAX_PLAN_BYTES, planDataSet, planMemory, scratchStart, writeDescriptor, type MemoryPlan } from "../memoryPlan.js";
 import { Random, randomSeed } from "../random.js";
-import { checkRows, formatData, isPositional, lookupLength, toNamed, writeValues, type BrainValues, type Lookup } from "./data.js";
+import { checkRows, formatData, lookupLength, toNamed, writeValues, type BrainValues, type Lookup } from "./data.js";
 import { readBrainJSON, trainOptsJSON, type BrainJSON } from "./json.js";
 import {
   checkOptionKeys, checkUnits, mergeTrainOptions, trainDefaults, NETWORK_OPTION_NAMES, TRAIN_OPTION_NAMES, WASMLP_OPTION_NAMES,
@@ -375,8 +375,8 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
     // An untrained network with sizes shows the weights it would start from, and stays untrained
     // (its sizes may still come from the data, as in brain.js).
     if (!this.engine && this.sizes.length < 2) throw new StateError("toJSON: the network has no sizes yet: give inputSize and outputSize, or train it");
-    const { weights, biases } = this.engine ? this.parametersByLayer(this.engine) : byLayer(checkParameterCount(this.sizes) && initialParameters(this.sizes, this.seed), this.sizes);
-    const { seed: _s, backend: _b, ...options } = this.options;
+    const { weights, biases } = this.engine ? this.parametersByLayer(this.engine) : byLayer(initialParameters(this.sizes, this.seed), this.sizes);
+    const options = { ...this.options }; // brain.js's options: the constructor's, without wasmlp's seed and backend
     return {
       type: "NeuralNetwork",
       sizes: [...this.sizes],
@@ -526,4 +526,3 @@ export function likely<I extends BrainValues>(input: I | Partial<I>, net: Neural
   return best;
 }
 
-export { isPositional };
