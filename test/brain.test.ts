@@ -635,6 +635,7 @@ describe("wasmlp/brain's own guarantees", () => {
       ["a lookup out of range", (j) => { j.inputLookup = { a: 0, b: 5 }; }, /inputLookup\['b'\] is 5/],
       ["a training option out of range", (j) => { j.trainOpts.learningRate = 7; }, /learningRate must be a number between 0 and 1/],
       ["no layers", (j) => { delete j.layers; }, /layers must be an array of 3/],
+      ["an option that is not JSON", (j) => { j.options.inputSize = 1n; }, /options must hold JSON values/],
     ];
     for (const [, edit, message] of broken) {
       const j = JSON.parse(before);
@@ -643,6 +644,12 @@ describe("wasmlp/brain's own guarantees", () => {
       expect(() => net.fromJSON(j)).toThrow(message);
     }
     expect(() => net.fromJSON("{not json")).toThrow(/the text is not JSON/);
+    // unbounded iterations: brain.js writes null (which no one reads back); this writes 2^53 − 1, which both read
+    const endless = new NeuralNetwork({ seed: 1, iterations: Infinity });
+    endless.train(XOR, { timeout: 20, errorThresh: 1e-9 });
+    const text = JSON.stringify(endless.toJSON());
+    expect(new brainjs.NeuralNetwork().fromJSON(JSON.parse(text)).trainOpts.iterations).toBe(Number.MAX_SAFE_INTEGER);
+    expect(JSON.stringify(new NeuralNetwork().fromJSON(text).toJSON())).toBe(text);
     expect(JSON.stringify(net.toJSON())).toBe(before);
   });
 

@@ -1,6 +1,6 @@
 // Property-based fuzzing of every loader: JSON (Network.fromJSON, as text and as an object), binary
-// (fromBinary), checkpoints (loadCheckpoint, and load/loadCheckpoint from files), ONNX (fromONNX)
-// and safetensors (fromSafetensors). Inputs are real files wasmlp and PyTorch wrote, mutated — bit
+// (fromBinary), checkpoints (loadCheckpoint, and load/loadCheckpoint from files), ONNX (fromONNX),
+// safetensors (fromSafetensors) and brain.js's JSON (wasmlp/brain's NeuralNetwork.fromJSON). Inputs are real files wasmlp and PyTorch wrote, mutated — bit
 // flips, truncations, deletions, splices from other files, fields overwritten with extreme values
 // (with the binary checksum made right again, so the checks behind it are reached) — and random
 // bytes. For every input the loader must answer within TIME_BOUND_MS with either a typed
@@ -32,6 +32,8 @@ import { inspect } from "../src/cli/commands/inspect.js";
 import { exportModel } from "../src/cli/commands/interop.js";
 import { predict } from "../src/cli/commands/predict.js";
 import { train } from "../src/cli/commands/train.js";
+import brainjs from "brain.js";
+import { NeuralNetwork as BrainNetwork } from "../src/brain/index.js";
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const SEED = env("FUZZ_SEED", 18);
@@ -75,6 +77,19 @@ const torchActivations: Record<string, Activation[]> = {
   "torch-3-4-2-sigmoid-softmax": ["sigmoid", "softmax"],
   "torch-relu-tanh-leaky-identity": ["relu", "tanh", "leakyRelu", "identity"],
 };
+
+// brain.js's own JSON (wasmlp/brain's fromJSON): arrays, names, Adam, typed arrays, relu — written by brain.js.
+const XOR = [[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 0]].map(([a, b, y]) => ({ input: [a!, b!], output: [y!] }));
+const brainSeeds = [
+  [{ hiddenLayers: [3] }, XOR],
+  [{ hiddenLayers: [4], praxis: "adam" }, [{ input: { r: 0.1, g: 0.9 }, output: { dark: 1 } }, { input: { r: 0.8, b: 0.3 }, output: { light: 1 } }]],
+  [{ hiddenLayers: [2, 3], activation: "relu" }, XOR.map((d) => ({ input: Float32Array.from(d.input), output: Float32Array.from(d.output) }))],
+  [{ activation: "leaky-relu", timeout: 100000 }, XOR],
+].map(([options, data]) => {
+  const net = new brainjs.NeuralNetwork(options as never);
+  net.train(data as never, { iterations: 2 } as never);
+  return utf8(JSON.stringify(net.toJSON()));
+});
 
 const SEEDS = {
   json: [classifier, binaryClassifier, regression].map((n) => utf8(n.toJSONText())),
@@ -302,6 +317,35 @@ describe(`fuzzing the loaders (seed ${SEED}, ${RUNS} inputs per property)`, () =
       await judge(() => Network.fromJSON(structuredClone(model), BACKEND));
       await judge(() => Network.fromJSON(asText(model), BACKEND));
     }), PARAMETERS);
+  }, TIMEOUT);
+
+  it("brain.js JSON (wasmlp/brain's fromJSON): mutated text and replaced fields; a refusal keeps the network loaded before", async () => {
+    const resident = new BrainNetwork({ backend: "ts" }).fromJSON(text(brainSeeds[1]!));
+    const before = JSON.stringify(resident.toJSON());
+    const judgeBrain = (json: unknown) => {
+      const started = performance.now();
+      let loaded: BrainNetwork;
+      try {
+        loaded = new BrainNetwork({ backend: "ts" }).fromJSON(json as never);
+      } catch (error) {
+        if (!(error instanceof WasmlpError)) throw error;
+        tally(`brain ${error.name}: ${error.message.replace(/\d+/g, "N").slice(0, 90)}`);
+        expect(() => resident.fromJSON(json as never)).toThrow(WasmlpError);
+        expect(JSON.stringify(resident.toJSON()), "a refused fromJSON changed the network").toBe(before);
+        return;
+      } finally {
+        expect(performance.now() - started, "fromJSON answered late").toBeLessThan(TIME_BOUND_MS);
+      }
+      tally("brain: loaded");
+      const saved = JSON.stringify(loaded.toJSON());
+      expect(JSON.stringify(new BrainNetwork({ backend: "ts" }).fromJSON(saved).toJSON()), "saved, reloaded, saved: other JSON").toBe(saved);
+      const input = loaded.inputLookup ? {} : new Array(loaded.sizes[0]).fill(0.5);
+      // (weights of 1e308 may overflow to ±Infinity, as in brain.js: numbers, not a crash)
+      for (const v of Object.values(loaded.run(input as never))) expect(typeof v).toBe("number");
+    };
+    for (const bytes of brainSeeds) judgeBrain(text(bytes));
+    fc.assert(fc.property(mutatedFile(brainSeeds, '{"type":"NeuralNetwork"'), ({ bytes }) => judgeBrain(text(bytes))), PARAMETERS);
+    fc.assert(fc.property(fieldReplacement(brainSeeds), (model) => judgeBrain(model)), PARAMETERS);
   }, TIMEOUT);
 
   it("binary (Network.fromBinary)", async () => {

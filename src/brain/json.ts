@@ -83,10 +83,20 @@ export function readBrainJSON(json: unknown, current: TrainOpts): BrainModel {
   }
   const inputLookup = readLookup(j.inputLookup, j.inputLookupLength, sizes[0], "input", fail);
   const outputLookup = readLookup(j.outputLookup, j.outputLookupLength, sizes.at(-1)!, "output", fail);
-  const options = j.options ?? {};
-  if (typeof options !== "object" || options === null || Array.isArray(options)) throw fail(`options must be an object, not ${show(options)}`);
-  const binaryThresh = (options as Record<string, unknown>).binaryThresh;
+  const given = j.options ?? {};
+  if (typeof given !== "object" || given === null || Array.isArray(given)) throw fail(`options must be an object, not ${show(given)}`);
+  // brain.js keeps whatever its constructor was given here; what is kept must be JSON again on the way out
+  let options: Record<string, unknown>;
+  try {
+    options = JSON.parse(JSON.stringify(given)) as Record<string, unknown>;
+  } catch (error) {
+    throw fail(`options must hold JSON values (${(error as Error).message})`);
+  }
+  const { binaryThresh, hiddenLayers } = options;
   if (binaryThresh !== undefined && typeof binaryThresh !== "number") throw fail(`options.binaryThresh must be a number, not ${show(binaryThresh)}`);
+  if (hiddenLayers !== undefined && hiddenLayers !== null && !(Array.isArray(hiddenLayers) && hiddenLayers.every((n) => Number.isInteger(n) && n >= 1 && n <= 2 ** 20))) {
+    throw fail(`options.hiddenLayers must be a list of layer widths or null, not ${show(hiddenLayers)}`);
+  }
   let trainOpts = { ...current };
   if (j.trainOpts !== undefined) {
     if (typeof j.trainOpts !== "object" || j.trainOpts === null) throw fail(`trainOpts must be an object, not ${show(j.trainOpts)}`);
@@ -100,7 +110,7 @@ export function readBrainJSON(json: unknown, current: TrainOpts): BrainModel {
       throw error;
     }
   }
-  return { sizes: [...sizes], parameters, inputLookup, outputLookup, options: { ...options }, trainOpts };
+  return { sizes: [...sizes], parameters, inputLookup, outputLookup, options, trainOpts };
 }
 
 function finite(value: unknown, where: string, fail: (what: string) => Error): number {
@@ -124,10 +134,14 @@ function readLookup(table: unknown, length: unknown, width: number, side: string
   return lookup;
 }
 
-/** brain.js's getTrainOptsJSON: the options as plain values (log as a flag, an infinite timeout as text). */
+/**
+ * brain.js's getTrainOptsJSON: the options as plain values (log as a flag, an infinite timeout as
+ * text). Unbounded iterations are written as 2^53 − 1: JSON has no Infinity (brain.js writes null,
+ * which neither library reads back), and brain.js reads only numbers there.
+ */
 export function trainOptsJSON(o: TrainOpts): BrainJSON["trainOpts"] {
   return {
-    activation: o.activation, iterations: o.iterations, errorThresh: o.errorThresh, log: o.log !== false, logPeriod: o.logPeriod,
+    activation: o.activation, iterations: o.iterations === Infinity ? Number.MAX_SAFE_INTEGER : o.iterations, errorThresh: o.errorThresh, log: o.log !== false, logPeriod: o.logPeriod,
     leakyReluAlpha: o.leakyReluAlpha, learningRate: o.learningRate, momentum: o.momentum, callbackPeriod: o.callbackPeriod,
     timeout: o.timeout === Infinity ? "Infinity" : o.timeout, ...(o.praxis ? { praxis: o.praxis } : {}),
     beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon,
