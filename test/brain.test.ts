@@ -5,9 +5,10 @@ import brainjs from "brain.js";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
+import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import brain, { BrainDivergenceError, NeuralNetwork, UnsupportedError } from "../src/brain/index.js";
-import { ConfigError, DataError, ModelFormatError, NonFiniteError, ShapeError, StateError } from "../src/errors.js";
+import { ConfigError, DataError, ModelFormatError, NonFiniteError, ShapeError, StateError, WasmlpError } from "../src/errors.js";
 
 type Datum = { input: any; output: any };
 type Lib = typeof brain | typeof brainjs;
@@ -529,6 +530,35 @@ describe("brain.js's quirks, kept", () => {
 });
 
 describe("wasmlp/brain's own guarantees", () => {
+  it("any data or options (fuzzed): a typed error that leaves the network as it was, or a run with numbers", () => {
+    const value = fc.oneof(fc.double(), fc.constantFrom(0, 1, 0.5, NaN, Infinity, "1", null, undefined, true, 1n));
+    const values = fc.oneof(
+      fc.array(value, { maxLength: 4 }),
+      fc.array(fc.double({ noNaN: true, min: -2, max: 2 }), { minLength: 2, maxLength: 2 }),
+      fc.dictionary(fc.constantFrom("r", "g", "b", "x", "__proto__", "constructor", ""), value, { maxKeys: 3 }),
+      fc.constantFrom(Float32Array.of(1, 0), new Float64Array(3), null, 5, "ab", [[1, 2]]),
+    );
+    const row = fc.oneof({ weight: 8, arbitrary: fc.record({ input: values, output: values }) }, { weight: 1, arbitrary: fc.constantFrom(null, {}, { input: [1, 0] }, []) });
+    const options = fc.record({
+      iterations: fc.constantFrom(1, 2, 0, -1, 2.5, NaN), learningRate: fc.constantFrom(0.1, 0, 2, NaN), logPeriod: fc.constantFrom(1, 3, 0.5),
+    }, { requiredKeys: [] });
+    fc.assert(fc.property(fc.array(row, { minLength: 0, maxLength: 5 }), options, fc.boolean(), (data, opts, trainedFirst) => {
+      const net = new NeuralNetwork({ seed: 1, backend: "ts" });
+      if (trainedFirst) net.train(XOR, { iterations: 2 });
+      const before = net.sizes.length ? JSON.stringify(net.toJSON()) : "untrained";
+      try {
+        const status = net.train(data as never, { ...opts, log: () => {} } as never);
+        expect(typeof status.error).toBe("number");
+        expect(Number.isInteger(status.iterations)).toBe(true);
+      } catch (error) {
+        if (!(error instanceof WasmlpError)) throw error;
+        if (error instanceof BrainDivergenceError) { // the run began (targets near 1e154 square to ∞): its weights stay finite
+          expect(net.toJSON().layers.flatMap((l) => [...l.weights.flat(), ...l.biases]).every(Number.isFinite)).toBe(true);
+        } else expect(net.sizes.length ? JSON.stringify(net.toJSON()) : "untrained").toBe(before);
+      }
+    }), { seed: 19, numRuns: 400 });
+  });
+
   it("a data set that cannot get memory is refused before anything changes", () => {
     const net = new NeuralNetwork({ hiddenLayers: [3], seed: 1 });
     net.train(XOR, { iterations: 10 });
