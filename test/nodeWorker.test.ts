@@ -39,6 +39,26 @@ describe.each(["wasm", "ts"] as const)("trainInWorker in Node on %s", (backend) 
   });
 });
 
+describe("trainInWorker in Node with threads", () => {
+  it("trains on a team of its own with the same bits as fit() on one thread, and says how many threads ran", async () => {
+    // layers large enough that every job is split (64·256 multiply-adds a row, batches of 64)
+    const wide = Array.from({ length: 192 }, (_, i) => Array.from({ length: 64 }, (_, k) => Math.sin(i * 0.7 + k * 0.31)));
+    const labels = wide.map((row) => (row[0]! + row[5]! > 0 ? [1, 0, 0] : row[9]! > 0 ? [0, 1, 0] : [0, 0, 1]));
+    const make = () => Network.create({ inputSize: 64, seed: 5, backend: "wasm", loss: "crossEntropy", layers: [{ size: 256, activation: "relu" }, { size: 3, activation: "softmax" }] });
+    const options = { epochs: 4, batchSize: 64, optimizer: { type: "adam", lr: 0.01 } } as const;
+    const here = await make();
+    const history = here.fit(wide, labels, options);
+    const result = await trainInWorker(await make(), flat(wide), flat(labels), { ...options, threads: 2 }).done;
+    expect(result.threads).toBe(2);
+    expect(result.threadsReason).toBeUndefined();
+    expect(params(result.network)).toBe(params(here));
+    expect(result.epochs.map((e) => e.loss)).toEqual(history.epochs.map((e) => e.loss));
+    expect(() => trainInWorker(here, flat(wide), flat(labels), { threads: 0 })).toThrow(/trainInWorker options: threads must be "auto" or a whole number from 1 to 64, not 0/);
+    const single = await trainInWorker(await make(), flat(wide), flat(labels), { ...options, epochs: 1 }).done;
+    expect(single.threads).toBe(1);
+  });
+});
+
 describe("trainInWorker in Node: stopping and failures", () => {
   it("stops when onEpochEnd says so, rejects with the worker's typed error, and terminate() rejects", async () => {
     const stopped = await trainInWorker(await create("wasm"), flat(x), flat(y), { epochs: 100000, onEpochEnd: (log) => log.epoch < 3 }).done;

@@ -1,6 +1,6 @@
 // Messages between trainInWorker() and the worker. Only structured-cloneable data crosses: the
 // model travels as a checkpoint (JSON), the data as Float64Arrays whose buffers are transferred.
-import type { BackendChoice } from "../backend/index.js";
+import type { BackendChoice, ThreadsOption } from "../backend/index.js";
 import type { ModelJSON } from "../io/modelJson.js";
 import type { EpochLog, FitOptions, StopReason } from "../training/types.js";
 
@@ -19,6 +19,7 @@ export interface StartMessage {
   targets: Float64Array;
   options: WorkerFitOptions;
   backend: BackendChoice;
+  threads: ThreadsOption;
   /** Send the parameters every this many epochs (0: never), for live views of the network. */
   snapshotEvery: number;
 }
@@ -33,5 +34,5 @@ export type FromWorker =
   | { type: "epoch"; log: EpochLog }
   /** Every parameter in plan order (W¹ b¹ W² b² …), its buffer transferred. */
   | { type: "snapshot"; epoch: number; parameters: Float64Array }
-  | { type: "done"; checkpoint: ModelJSON; epochs: EpochLog[]; stopReason: StopReason; bestEpoch?: number; backend: string }
+  | { type: "done"; checkpoint: ModelJSON; epochs: EpochLog[]; stopReason: StopReason; bestEpoch?: number; backend: string; threads: number; threadsReason?: string }
   | { type: "error"; name: string; code?: string; message: string };

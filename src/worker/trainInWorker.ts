@@ -5,6 +5,7 @@
 import { BackendError, CallbackError, checkOptions, clip, ConfigError, optionNames, ShapeError, show, WorkerError, type WasmlpErrorCode } from "../errors.js";
 import { Network, type BackendOptions } from "../network.js";
 import { Optimizer } from "../optimizer.js";
+import { checkThreads, type ThreadsOption } from "../backend/index.js";
 import { resolveFitOptions } from "../training/options.js";
 import { batchRows } from "../matrix.js";
 import type { EpochLog, StopReason } from "../training/types.js";
@@ -15,6 +16,11 @@ export type { WorkerFitOptions } from "./protocol.js";
 export interface TrainInWorkerOptions extends WorkerFitOptions {
   /** Backend inside the worker (default 'auto'). */
   backend?: BackendOptions["backend"];
+  /**
+   * Threads the worker's network trains on (default 1; see Network.create's `threads`): the worker
+   * starts its own team. The same bits for every count; `done` says how many ran, and why not more.
+   */
+  threads?: ThreadsOption;
   /** Called on the page after every epoch; return false to stop. */
   onEpochEnd?: (log: EpochLog) => boolean | void;
   /** Called with every parameter (W¹ b¹ W² b² …) each `snapshotEvery` epochs. */
@@ -36,7 +42,11 @@ export interface TrainingWorker {
 
 export interface WorkerTraining {
   /** Resolves when training ends: the trained network (on this thread) and its history. */
-  done: Promise<{ network: Network; optimizer: Optimizer; epochs: EpochLog[]; stopReason: StopReason; bestEpoch?: number; backend: string }>;
+  done: Promise<{
+    network: Network; optimizer: Optimizer; epochs: EpochLog[]; stopReason: StopReason; bestEpoch?: number; backend: string;
+    /** Threads the worker trained on, and why fewer than asked (as Network's threads and threadsReason). */
+    threads: number; threadsReason?: string;
+  }>;
   /** Ask the worker to stop after the current group of batches; `done` still resolves. */
   stop(): void;
   /** Ends the worker at once; `done` rejects. */
@@ -46,7 +56,7 @@ export interface WorkerTraining {
 const TRAIN_IN_WORKER_OPTIONS = optionNames<TrainInWorkerOptions>({
   epochs: true, batchSize: true, shuffle: true, seed: true, validationSplit: true, validationRows: true, validationData: true, metrics: true,
   clipNorm: true, earlyStopping: true, yieldEveryMs: true, schedule: true,
-  backend: true, onEpochEnd: true, onSnapshot: true, snapshotEvery: true, optimizer: true, worker: true,
+  backend: true, threads: true, onEpochEnd: true, onSnapshot: true, snapshotEvery: true, optimizer: true, worker: true,
 });
 
 /**
@@ -66,7 +76,8 @@ export function trainWith(spawn: () => TrainingWorker, network: Network, inputs:
   // ——— everything is checked on the page, before a worker starts ———
   checkOptions(options, TRAIN_IN_WORKER_OPTIONS, "trainInWorker options");
   if (!(network instanceof Network)) throw new ConfigError(`trainInWorker: the first argument must be a Network, got ${show(network)}`);
-  const { backend = "auto", onEpochEnd, onSnapshot, snapshotEvery = 0, optimizer, worker: given, ...fitOptions } = options;
+  const { backend = "auto", threads: threadsOption, onEpochEnd, onSnapshot, snapshotEvery = 0, optimizer, worker: given, ...fitOptions } = options;
+  const threads = checkThreads(threadsOption, "trainInWorker options");
   for (const [name, callback] of [["onEpochEnd", onEpochEnd], ["onSnapshot", onSnapshot]] as const) {
     if (callback && typeof callback !== "function") throw new ConfigError(`trainInWorker options: ${name} must be a function, got ${show(callback)}`);
   }
@@ -83,7 +94,7 @@ export function trainWith(spawn: () => TrainingWorker, network: Network, inputs:
   resolveFitOptions(isOptimizer ? { ...workerOptions, optimizer: { ...optimizer.toConfig(), lr: optimizer.baseLr } } : workerOptions, { arch: { inputSize: network.inputSize, layers: network.layers.map((l) => ({ ...l })), loss: network.loss }, epochs: network.epochsTrained, seed: network.seed });
   const checkpoint = isOptimizer ? network.toJSON({ optimizer }) : network.toJSON();
   const worker = (given as unknown as TrainingWorker | undefined) ?? spawn();
-  const start: ToWorker = { type: "start", model: checkpoint, inputs, targets, backend, snapshotEvery, options: workerOptions };
+  const start: ToWorker = { type: "start", model: checkpoint, inputs, targets, backend, threads, snapshotEvery, options: workerOptions };
 
   let settled = false;
   let rejectDone: (reason: unknown) => void = () => {};
@@ -118,6 +129,7 @@ export function trainWith(spawn: () => TrainingWorker, network: Network, inputs:
         Network.loadCheckpoint(message.checkpoint, { backend }).then(({ network: trained, optimizer: trainedOptimizer }) => {
           resolve({
             network: trained, optimizer: trainedOptimizer, epochs: message.epochs, stopReason: message.stopReason, backend: message.backend,
+            threads: message.threads, ...(message.threadsReason === undefined ? {} : { threadsReason: message.threadsReason }),
             ...(message.bestEpoch === undefined ? {} : { bestEpoch: message.bestEpoch }),
           });
         }, reject);

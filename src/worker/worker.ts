@@ -22,9 +22,10 @@ async function train(message: StartMessage): Promise<void> {
   controller = new AbortController();
   try {
     const model = message.model;
+    const where = { backend: message.backend, threads: message.threads };
     const { network, optimizer } = model.training?.optimizer
-      ? await Network.loadCheckpoint(model, { backend: message.backend })
-      : { network: await Network.fromJSON(model, { backend: message.backend }), optimizer: undefined };
+      ? await Network.loadCheckpoint(model, where)
+      : { network: await Network.fromJSON(model, where), optimizer: undefined };
     const history = await network.fitAsync(message.inputs, message.targets, {
       ...message.options,
       ...(optimizer && !message.options.optimizer ? { optimizer } : {}),
@@ -44,7 +45,10 @@ async function train(message: StartMessage): Promise<void> {
       stopReason: history.stopReason,
       ...(history.bestEpoch === undefined ? {} : { bestEpoch: history.bestEpoch }),
       backend: network.backendName,
+      threads: network.threads,
+      ...(network.threadsReason === undefined ? {} : { threadsReason: network.threadsReason }),
     });
+    network.dispose(); // its thread team, if it had one
   } catch (e) {
     const error = e as Error;
     scope.postMessage({ type: "error", name: error.name, message: error.message, ...(e instanceof WasmlpError ? { code: e.code } : {}) });

@@ -64,6 +64,31 @@ describe("threads in Chromium", () => {
     await page.close();
   });
 
+  it("trainInWorker with threads: the page's worker starts a team of its own (nested workers) and gives the page's bits", async () => {
+    const page = await open(isolated.url);
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    const result = await page.evaluate<{ threads: number; reason: string | undefined; same: boolean; losses: boolean }>(`(async () => {
+      const { Network, trainInWorker } = await import("/dist/index.js");
+      const x = Array.from({ length: 128 }, (_, r) => Array.from({ length: 48 }, (_, i) => Math.sin(r * 0.9 + i * 0.37)));
+      const y = x.map((row) => [row[0] + row[3] > 0 ? 1 : 0]);
+      const make = () => Network.create({ inputSize: 48, seed: 2, loss: "binaryCrossEntropy", layers: [{ size: 256, activation: "tanh" }, { size: 1, activation: "sigmoid" }] });
+      const options = { epochs: 3, batchSize: 64, optimizer: { type: "sgd", lr: 0.05, momentum: 0.9 } };
+      const here = await make();
+      const history = here.fit(x, y, options);
+      const done = await trainInWorker(await make(), Float64Array.from(x.flat()), Float64Array.from(y.flat()), { ...options, threads: 2 }).done;
+      return { threads: done.threads, reason: done.threadsReason,
+               same: JSON.stringify(done.network.toJSON().layers) === JSON.stringify(here.toJSON().layers),
+               losses: JSON.stringify(done.epochs.map((e) => e.loss)) === JSON.stringify(history.epochs.map((e) => e.loss)) };
+    })()`);
+    expect(errors).toEqual([]);
+    expect(result.reason).toBeUndefined();
+    expect(result.threads).toBe(2);
+    expect(result.same).toBe(true);
+    expect(result.losses).toBe(true);
+    await page.close();
+  });
+
   it("without the headers, threads falls back to 1 and says which headers the page needs", async () => {
     const page = await open(plain.url);
     const warnings: string[] = [];
