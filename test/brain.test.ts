@@ -8,7 +8,9 @@ import { dirname } from "node:path";
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import brain, { BrainDivergenceError, NeuralNetwork, UnsupportedError } from "../src/brain/index.js";
-import { ConfigError, DataError, ModelFormatError, NonFiniteError, ShapeError, StateError, WasmlpError } from "../src/errors.js";
+import { Arena, arenaFor } from "../src/brain/arena.js";
+import { TsBackend } from "../src/backend/ts/index.js";
+import { BackendError, ConfigError, DataError, ModelFormatError, NonFiniteError, ShapeError, StateError, WasmlpError } from "../src/errors.js";
 
 type Datum = { input: any; output: any };
 type Lib = typeof brain | typeof brainjs;
@@ -529,6 +531,65 @@ describe("brain.js's quirks, kept", () => {
   });
 });
 
+describe("one memory for every network (src/brain/arena.ts)", () => {
+  it("the arena reuses holes first-fit, merges neighbours, and lowers its top", () => {
+    const arena = new Arena(new TsBackend());
+    const [a, b, c] = [100, 200, 64].map((n) => arena.allocate(n));
+    expect([a!.size, b!.size, c!.size]).toEqual([128, 256, 64]);
+    expect(b!.at).toBe(a!.at + 128);
+    arena.release(a!);
+    expect(arena.allocate(64).at).toBe(a!.at); // first fit, split
+    arena.release(b!);
+    arena.release({ at: a!.at, size: 64 });
+    expect(arena.used).toBe(64); // only c: the holes of a and b merged into one
+    expect(arena.allocate(320).at).toBe(a!.at); // a's 64 + the 64 left + b's 256, one hole now
+    arena.release({ at: a!.at, size: 320 });
+    arena.release(c!);
+    expect(arena.used).toBe(0);
+    expect(arena.allocate(10).at).toBe(a!.at); // the top came back down
+    // memory that cannot grow: a BackendError, and the arena as it was
+    const backend = new TsBackend();
+    const full = new Arena(backend);
+    const first = full.allocate(64);
+    full.allocate(64);
+    vi.spyOn(backend, "reserve").mockImplementation(() => { throw new BackendError("cannot grow"); });
+    expect(() => full.allocate(1 << 20)).toThrow(BackendError);
+    expect(full.used).toBe(128);
+    full.release(first);
+    expect(full.allocate(64).at).toBe(first.at); // a hole needs no growth
+  });
+
+  it("networks share one wasm memory: many live at once, each region given back when replaced or when a run ends", () => {
+    const shared = arenaFor("wasm");
+    const json = new NeuralNetwork({ inputSize: 2, hiddenLayers: [3], outputSize: 1, seed: 1 }).toJSON();
+    // more live networks than V8 allows memories (~13,000): one memory, so no limit but its size
+    const population = Array.from({ length: 15000 }, () => new NeuralNetwork().fromJSON(json));
+    expect(population.every((net) => net.backend === "wasm")).toBe(true);
+    const answer = (population[14999]!.run([0, 1]) as Float64Array)[0];
+    expect((population[0]!.run([0, 1]) as Float64Array)[0]).toBe(answer);
+    const net = population[7]!;
+    const used = shared.used;
+    for (let i = 0; i < 50; i++) net.fromJSON(json); // the old plan's region goes back each time
+    net.train(XOR, { iterations: 3 }); // and the data set's when the run ends
+    expect(shared.used).toBe(used);
+  });
+
+  it("interleaved runs of two networks in the one memory give each its own result", async () => {
+    const json = startJSON(SCRIPTS[1]!);
+    const alone = [SCRIPTS[1]!.data, contrast(60, 8)].map((data) => {
+      const net = new NeuralNetwork().fromJSON(json);
+      net.train(data, { iterations: 4000, errorThresh: 1e-9 });
+      return JSON.stringify(net.toJSON());
+    });
+    const [a, b] = [new NeuralNetwork().fromJSON(json), new NeuralNetwork().fromJSON(json)];
+    await Promise.all([
+      a.trainAsync(SCRIPTS[1]!.data, { iterations: 4000, errorThresh: 1e-9 }),
+      b.trainAsync(contrast(60, 8), { iterations: 4000, errorThresh: 1e-9 }),
+    ]);
+    expect([JSON.stringify(a.toJSON()), JSON.stringify(b.toJSON())]).toEqual(alone);
+  });
+});
+
 describe("wasmlp/brain's own guarantees", () => {
   it("any data or options (fuzzed): a typed error that leaves the network as it was, or a run with numbers", () => {
     const value = fc.oneof(fc.double(), fc.constantFrom(0, 1, 0.5, NaN, Infinity, "1", null, undefined, true, 1n));
@@ -564,7 +625,8 @@ describe("wasmlp/brain's own guarantees", () => {
     net.train(XOR, { iterations: 10 });
     const before = JSON.stringify(net.toJSON());
     const big = Array.from({ length: 20000 }, (_, i) => XOR[i % 4]!);
-    const grow = vi.spyOn(WebAssembly.Memory.prototype, "grow").mockImplementation(() => { throw new RangeError("Maximum memory size exceeded"); });
+    // (the arena is shared and may have room: make its next allocation fail, as a grow past 4 GiB does)
+    const grow = vi.spyOn(Arena.prototype, "allocate").mockImplementation(() => { throw new BackendError("cannot grow the WebAssembly memory (Maximum memory size exceeded)"); });
     expect(() => net.train(big, { learningRate: 0.9, iterations: 5, errorThresh: 0.1 })).toThrow(/cannot grow the WebAssembly memory/);
     grow.mockRestore();
     expect(JSON.stringify(net.toJSON())).toBe(before);
@@ -589,7 +651,8 @@ describe("wasmlp/brain's own guarantees", () => {
     net.train(contrast(10, 2), { iterations: 5 });
     const before = JSON.stringify(net.toJSON());
     const big = new NeuralNetwork({ inputSize: 300, hiddenLayers: [600, 300], outputSize: 1, seed: 1 }).toJSON();
-    const grow = vi.spyOn(WebAssembly.Memory.prototype, "grow").mockImplementation(() => { throw new RangeError("Maximum memory size exceeded"); });
+    // (the arena is shared and may have room: make its next allocation fail, as a grow past 4 GiB does)
+    const grow = vi.spyOn(Arena.prototype, "allocate").mockImplementation(() => { throw new BackendError("cannot grow the WebAssembly memory (Maximum memory size exceeded)"); });
     expect(() => net.fromJSON(big)).toThrow(/cannot grow the WebAssembly memory/);
     grow.mockRestore();
     expect(JSON.stringify(net.toJSON())).toBe(before);

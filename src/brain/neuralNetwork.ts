@@ -5,10 +5,11 @@
 // error check, the timeout).
 import { MAX_PARAMETERS } from "../architecture.js";
 import { ActivationId, LossId, OptimizerId, Status, TrainWord } from "../abi.js";
-import { createBackendSync, type Backend, type BackendName } from "../backend/index.js";
+import type { Backend, BackendName } from "../backend/index.js";
+import { arenaFor, holdings, type Arena, type Region } from "./arena.js";
 import { brainActivate } from "../backend/ts/brain.js";
 import { ConfigError, DataError, StateError, WasmlpError, show } from "../errors.js";
-import { MAX_PLAN_BYTES, planDataSet, planMemory, scratchStart, writeDescriptor, type MemoryPlan } from "../memoryPlan.js";
+import { MAX_PLAN_BYTES, planDataSet, planMemory, writeDescriptor, type MemoryPlan } from "../memoryPlan.js";
 import { Random, randomSeed } from "../random.js";
 import { checkRows, formatData, lookupLength, toNamed, writeValues, type BrainValues, type Lookup } from "./data.js";
 import { readBrainJSON, trainOptsJSON, type BrainJSON } from "./json.js";
@@ -58,6 +59,8 @@ export interface Datum<I extends BrainValues, O extends BrainValues> {
 /** What fixes the arithmetic once the network has weights: its memory, activation and praxis. */
 interface Engine {
   plan: MemoryPlan;
+  /** Where the plan lives in the arena. */
+  region: Region;
   activation: BrainActivation;
   praxis: "adam" | undefined;
 }
@@ -81,11 +84,13 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
   /** The seed of the initial weights (wasmlp: give `seed` to repeat a run). */
   readonly seed: number;
 
-  private readonly machine: Backend;
+  /** The memory this network takes its regions from: shared by every network on wasm. */
+  private readonly arena: Arena;
+  /** Its regions there, given back when it is collected. */
+  private readonly owned: Set<Region>;
   private engine: Engine | null = null;
   /** The call that is training this network right now, if one is. */
   private training: "train" | "trainAsync" | undefined;
-  private dataRegionEnd = 0;
 
   constructor(options: NeuralNetworkOptions | null = {}) {
     options ??= {}; // brain.js spreads it: null is no options
@@ -110,8 +115,24 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
     const { seed: _seed, backend: _backend, ...brainOptions } = options;
     this.options = { inputSize: 0, outputSize: 0, binaryThresh: 0.5, ...brainOptions };
     this.seed = seed ?? randomSeed();
-    this.machine = createBackendSync(backend ?? "auto").backend;
+    this.arena = arenaFor(backend ?? "auto");
+    this.owned = holdings(this, this.arena);
     if (inputSize && outputSize) this.sizes = checkParameterCount([inputSize, ...(hiddenLayers ?? []), outputSize]);
+  }
+
+  private get machine(): Backend {
+    return this.arena.backend;
+  }
+
+  /** A region of the arena, held until given back (or until this network is collected). */
+  private take(bytes: number): Region {
+    const region = this.arena.allocate(bytes);
+    this.owned.add(region);
+    return region;
+  }
+
+  private giveBack(region: Region): void {
+    if (this.owned.delete(region)) this.arena.release(region);
   }
 
   /** The backend the kernels run on: 'wasm', or 'ts' where WebAssembly SIMD cannot compile. */
@@ -134,6 +155,7 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
       while (!run.slice(Infinity));
     } finally {
       this.training = undefined;
+      this.giveBack(run.data);
     }
     return run.status;
   }
@@ -147,6 +169,7 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
       while (!run.slice(SLICE_MS)) await new Promise((resolve) => setTimeout(resolve, 0));
     } finally {
       this.training = undefined;
+      this.giveBack(run.data);
     }
     return run.status;
   }
@@ -181,21 +204,28 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
     const widths = this.engine ? { input: this.sizes[0]!, output: this.sizes.at(-1)! } : null;
     const formatted = formatData(data, this, widths, where);
     const sizes = this.engine ? this.sizes : sizesFor(this.options, formatted.inputWidth, formatted.outputWidth);
-    const plan = this.engine?.plan ?? this.planFor(sizes, trainOpts.activation);
-    const region = planDataSet(scratchStart(plan), formatted.rows, plan.inputSize, plan.outputSize);
-    if (region.end > MAX_PLAN_BYTES) {
-      throw new DataError(`${where}: the network and its ${formatted.rows} rows need ${region.end} bytes of memory; at most ${MAX_PLAN_BYTES} fit`);
+    const dataBytes = planDataSet(0, formatted.rows, sizes[0]!, sizes.at(-1)!).end;
+    if (dataBytes > MAX_PLAN_BYTES) {
+      throw new DataError(`${where}: ${formatted.rows} rows need ${dataBytes} bytes of memory; at most ${MAX_PLAN_BYTES} fit`);
     }
-    this.machine.reserve(region.end); // the one step that may fail for want of memory: before anything changes
-    this.dataRegionEnd = Math.max(this.dataRegionEnd, region.end);
+    // memory is the one thing that may run out: taken before anything changes, and given back on failure
+    const placed = this.engine ? undefined : this.placePlan(sizes, trainOpts.activation);
+    let dataRegion: Region;
+    try {
+      dataRegion = this.take(dataBytes);
+    } catch (error) {
+      if (placed) this.giveBack(placed.region);
+      throw error;
+    }
     this.sizes = sizes;
     this.trainOpts = trainOpts;
     this.setLookups(formatted.inputLookup, formatted.outputLookup);
-    if (!this.engine) this.initialize(undefined, plan);
+    const plan = placed ? this.initialize(undefined, placed).plan : this.engine!.plan;
+    const region = planDataSet(dataRegion.at, formatted.rows, plan.inputSize, plan.outputSize);
     const m = this.machine.f64();
     m.set(formatted.inputs, region.x >>> 3);
     m.set(formatted.targets, region.y >>> 3);
-    return this.session(plan, region.x, region.y, formatted.rows);
+    return { ...this.session(plan, region.x, region.y, formatted.rows), data: dataRegion };
   }
 
   /**
@@ -265,10 +295,9 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
    * Lays out memory for `sizes` and draws brain.js's initial weights (uniform in ±0.2, biases too),
    * zeroing momentum and Adam state; or takes `parameters` (wasmlp's layout) instead.
    */
-  private initialize(parameters?: Float64Array, plan = this.planFor(this.sizes, this.trainOpts.activation)): Engine {
+  private initialize(parameters: Float64Array | undefined, { plan, region }: { plan: MemoryPlan; region: Region }): Engine {
     const activation = this.trainOpts.activation;
-    this.machine.reserve(plan.end);
-    this.dataRegionEnd = Math.max(this.dataRegionEnd, plan.end);
+    if (this.engine) this.giveBack(this.engine.region);
     writeDescriptor(plan, this.machine.i32());
     const m = this.machine.f64();
     m.set(parameters ?? initialParameters(this.sizes, this.seed), plan.params >>> 3);
@@ -276,15 +305,16 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
     const tb = plan.train >>> 3;
     m.fill(0, tb, tb + 24);
     m[tb + TrainWord.optimizer] = this.trainOpts.praxis === "adam" ? OptimizerId.adam : OptimizerId.sgd;
-    this.engine = { plan, activation, praxis: this.trainOpts.praxis };
+    this.engine = { plan, region, activation, praxis: this.trainOpts.praxis };
     return this.engine;
   }
 
-  /** The memory plan of a network of `sizes` (one row of workspace: brain.js trains per sample). */
-  private planFor(sizes: number[], activation: BrainActivation): MemoryPlan {
+  /** A region of the arena holding the memory plan of a network of `sizes` (one row of workspace: brain.js trains per sample). */
+  private placePlan(sizes: number[], activation: BrainActivation): { plan: MemoryPlan; region: Region } {
     if (sizes.length < 2) throw new StateError("the network has no sizes yet: give inputSize and outputSize, or train it");
     const layers = sizes.slice(1).map((size) => ({ size, activationId: ACTIVATION_IDS[activation] }));
-    return planMemory(this.machine.base, sizes[0]!, layers, LossId.squaredError, 1);
+    const region = this.take(planMemory(0, sizes[0]!, layers, LossId.squaredError, 1).end);
+    return { plan: planMemory(region.at, sizes[0]!, layers, LossId.squaredError, 1), region };
   }
 
   private ready(where: string): Engine {
@@ -327,11 +357,10 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
     let engine = this.engine;
     if (!engine) {
       const sizes = sizesFor(this.options, formatted.inputWidth, formatted.outputWidth);
-      const plan = this.planFor(sizes, this.trainOpts.activation);
-      this.machine.reserve(plan.end);
+      const placed = this.placePlan(sizes, this.trainOpts.activation); // may run out of memory: before anything changes
       this.sizes = sizes;
       this.setLookups(formatted.inputLookup, formatted.outputLookup);
-      engine = this.initialize(undefined, plan);
+      engine = this.initialize(undefined, placed);
     } else this.setLookups(formatted.inputLookup, formatted.outputLookup);
     const { inputWidth: nIn, outputWidth: nOut } = formatted;
     const binary = nOut === 1;
@@ -394,14 +423,12 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
   fromJSON(json: BrainJSON | string): this {
     this.notTraining("fromJSON");
     const model = readBrainJSON(json, this.trainOpts);
-    const plan = this.planFor(model.sizes, model.trainOpts.activation);
-    this.machine.reserve(plan.end); // the one step that may fail for want of memory: before anything changes
+    const placed = this.placePlan(model.sizes, model.trainOpts.activation); // may run out of memory: before anything changes
     this.options = { inputSize: 0, outputSize: 0, binaryThresh: 0.5, ...model.options };
     this.trainOpts = model.trainOpts;
     this.sizes = model.sizes;
     this.setLookups(model.inputLookup, model.outputLookup);
-    this.engine = null;
-    this.initialize(model.parameters, plan);
+    this.initialize(model.parameters, placed); // gives the old plan's region back
     return this;
   }
 
