@@ -111,7 +111,7 @@ export function planMemory(base: number, inputSize: number, layers: readonly Lay
 
 /** Writes the descriptor the kernels read (assembly/layout.ts) into `words`, an Int32Array over the whole memory. */
 export function writeDescriptor(plan: MemoryPlan, words: Int32Array): void {
-  const h = plan.net >> 2;
+  const h = plan.net >>> 2; // unsigned: a plan may sit above 2 GiB of a shared memory (wasmlp/brain's arena)
   words.fill(0, h, h + HEADER_WORDS + LAYER_WORDS * plan.layers.length);
   words[h + Header.layerCount] = plan.layers.length;
   words[h + Header.inputSize] = plan.inputSize;

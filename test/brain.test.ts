@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import brain, { BrainDivergenceError, NeuralNetwork, UnsupportedError } from "../src/brain/index.js";
 import { Arena, arenaFor } from "../src/brain/arena.js";
 import { TsBackend } from "../src/backend/ts/index.js";
+import { planMemory, writeDescriptor } from "../src/memoryPlan.js";
 import { BackendError, ConfigError, DataError, ModelFormatError, NonFiniteError, ShapeError, StateError, WasmlpError } from "../src/errors.js";
 
 type Datum = { input: any; output: any };
@@ -572,6 +573,30 @@ describe("one memory for every network (src/brain/arena.ts)", () => {
     for (let i = 0; i < 50; i++) net.fromJSON(json); // the old plan's region goes back each time
     net.train(XOR, { iterations: 3 }); // and the data set's when the run ends
     expect(shared.used).toBe(used);
+  });
+
+  it("a region another network had starts clean: its node errors and deltas are not shown to the next", () => {
+    const json = startJSON(SCRIPTS[0]!);
+    const a = new NeuralNetwork().fromJSON(json);
+    a.train(XOR, { iterations: 5 });
+    a.fromJSON(json); // gives the trained plan's region back…
+    const b = new NeuralNetwork().fromJSON(json); // …which b may take
+    for (const values of [...b.errors, ...b.deltas, ...a.errors]) expect(Array.from(values).every((v) => v === 0)).toBe(true);
+  });
+
+  it("a plan above 2 GiB of the shared memory gets its descriptor where it is (offsets are unsigned)", () => {
+    const plan = planMemory(2 ** 31 + 4096, 2, [{ size: 3, activationId: 1 }, { size: 1, activationId: 1 }], 0, 1);
+    const writes = new Map<number, number>();
+    let filled: [number, number] | undefined;
+    const words = new Proxy({}, {
+      get: (_t, key) => (key === "fill" ? (_v: number, start: number, end: number) => { filled = [start, end]; } : undefined),
+      set: (_t, key, value) => { writes.set(Number(key), value as number); return true; },
+    }) as Int32Array;
+    writeDescriptor(plan, words);
+    const h = plan.net / 4;
+    expect(filled![0]).toBe(h);
+    expect(writes.get(h)).toBe(2); // layer count, at the plan's own header
+    expect([...writes.keys()].every((i) => i >= h && i < h + 16 + 2 * 12)).toBe(true);
   });
 
   it("interleaved runs of two networks in the one memory give each its own result", async () => {

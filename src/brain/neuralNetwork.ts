@@ -298,12 +298,12 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
   private initialize(parameters: Float64Array | undefined, { plan, region }: { plan: MemoryPlan; region: Region }): Engine {
     const activation = this.trainOpts.activation;
     if (this.engine) this.giveBack(this.engine.region);
-    writeDescriptor(plan, this.machine.i32());
     const m = this.machine.f64();
+    // a region may have been another network's: clear it all (its workspaces are what errors and deltas read)
+    m.fill(0, plan.net >>> 3, Math.ceil(plan.end / 8));
+    writeDescriptor(plan, this.machine.i32());
     m.set(parameters ?? initialParameters(this.sizes, this.seed), plan.params >>> 3);
-    m.fill(0, plan.state1 >>> 3, (plan.state1 >>> 3) + 2 * plan.paramCount);
-    const tb = plan.train >>> 3;
-    m.fill(0, tb, tb + 24);
+    const tb = plan.train >>> 3; // momentum and Adam state start at zero, as brain.js's do after fromJSON
     m[tb + TrainWord.optimizer] = this.trainOpts.praxis === "adam" ? OptimizerId.adam : OptimizerId.sgd;
     this.engine = { plan, region, activation, praxis: this.trainOpts.praxis };
     return this.engine;
