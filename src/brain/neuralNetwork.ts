@@ -1,8 +1,8 @@
 // brain.js's NeuralNetwork on wasmlp's kernels: the same options, data, results and JSON, and
 // brain.js's own arithmetic (assembly/brain.ts), in float64. Weights, momentum and Adam state live
-// in one wasmlp memory plan; a train() call copies the data set in once, then runs whole passes in
-// the kernel, coming back to JavaScript only where brain.js would call out (log, callback, the
-// error check, the timeout).
+// in one wasmlp memory plan, in a region of the memory all networks share (arena.ts); a train()
+// call copies the data set into a region of its own, then runs whole passes in the kernel, coming
+// back to JavaScript only where brain.js would call out (log, callback, the error check, the timeout).
 import { MAX_PARAMETERS } from "../architecture.js";
 import { ActivationId, LossId, OptimizerId, Status, TrainWord } from "../abi.js";
 import type { Backend, BackendName } from "../backend/index.js";
@@ -48,7 +48,10 @@ export interface BinaryTestResult extends TestResult {
   precision: number; recall: number; accuracy: number;
 }
 
-/** What run() gives for outputs of type O: named values as they came, positional ones as a Float64Array. */
+/**
+ * What run() gives for outputs of type O: named values as they came, positional ones as a Float64Array
+ * (a network trained on typed arrays answers { "0": … } instead, as brain.js's does).
+ */
 export type RunOutput<O extends BrainValues> = O extends ArrayLike<number> ? Float64Array : O;
 /** One row of training data, typed as brain.js types it. */
 export interface Datum<I extends BrainValues, O extends BrainValues> {
@@ -66,7 +69,7 @@ interface Engine {
 }
 
 const CONSTRUCTOR_OPTIONS = [...NETWORK_OPTION_NAMES, ...TRAIN_OPTION_NAMES, ...WASMLP_OPTION_NAMES];
-/** Iterations one call into the kernel may run before JavaScript looks at the clock again (trainAsync, timeouts). */
+/** Milliseconds trainAsync() trains before it yields to the event loop. */
 const SLICE_MS = 12;
 
 export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputType extends BrainValues = BrainValues> {
