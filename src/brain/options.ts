@@ -1,6 +1,6 @@
 // brain.js's option names, defaults and ranges (NeuralNetwork 2.0), checked the wasmlp way: a
 // ConfigError that names the option, and the nearest known name for an unknown one.
-import { ConfigError, nearestName, listNames, show } from "../errors.js";
+import { checkKeys, ConfigError, listNames, show } from "../errors.js";
 
 export type BrainActivation = "sigmoid" | "relu" | "leaky-relu" | "tanh";
 export const BRAIN_ACTIVATIONS: readonly BrainActivation[] = ["sigmoid", "relu", "leaky-relu", "tanh"];
@@ -82,15 +82,12 @@ export function logStatus(status: TrainStatus): void {
 /** An options object's keys, or a ConfigError for an unknown one (naming the nearest, or where it belongs). */
 export function checkOptionKeys(options: unknown, known: readonly string[], where: string): Record<string, unknown> {
   if (options === undefined || options === null) return {}; // brain.js spreads options: null is none
-  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new ConfigError(`${where}: options must be an object, not ${show(options)}`);
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue;
-    if ((NETWORK_OPTION_NAMES as string[]).includes(key) || (WASMLP_OPTION_NAMES as string[]).includes(key)) {
-      throw new ConfigError(`${where}: '${key}' is an option of the NeuralNetwork constructor, not of train()`);
-    }
-    const near = nearestName(key, known);
-    throw new ConfigError(`${where}: unknown option '${key}'${near ? ` — did you mean '${near}'?` : `; known options: ${listNames(known)}`}`);
+  if (typeof options !== "object" || Array.isArray(options)) throw new ConfigError(`${where}: options must be an object, not ${show(options)}`);
+  const unknown = Object.keys(options).find((key) => !known.includes(key));
+  if (unknown !== undefined && ([...NETWORK_OPTION_NAMES, ...WASMLP_OPTION_NAMES] as string[]).includes(unknown)) {
+    throw new ConfigError(`${where}: '${unknown}' is an option of the NeuralNetwork constructor, not of train()`);
   }
+  checkKeys(options, known, where); // the unknown key, with the nearest known name
   return options as Record<string, unknown>;
 }
 
