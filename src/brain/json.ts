@@ -1,10 +1,9 @@
 // brain.js's NeuralNetwork JSON (toJSON / fromJSON), read with every field checked: a file brain.js
 // wrote loads here, and one written here loads in brain.js. Weights are written in float64
 // (brain.js reads them into float32).
-import { MAX_PARAMETERS } from "../architecture.js";
 import { ConfigError, ModelFormatError, show } from "../errors.js";
 import { lookupLength, type Lookup } from "./data.js";
-import { mergeTrainOptions, type BrainActivation, type TrainOpts } from "./options.js";
+import { checkParameterCount, mergeTrainOptions, parameterCount, type BrainActivation, type TrainOpts } from "./options.js";
 
 export interface BrainLayerJSON {
   weights: number[][];
@@ -63,10 +62,8 @@ export function readBrainJSON(json: unknown, current: TrainOpts): BrainModel {
   }
   const layers = j.layers;
   if (!Array.isArray(layers) || layers.length !== sizes.length) throw fail(`layers must be an array of ${sizes.length} (one per size, the input layer's empty), not ${show(layers)}`);
-  let count = 0;
-  for (let l = 1; l < sizes.length; l++) count += sizes[l] * (sizes[l - 1] + 1);
-  if (count > MAX_PARAMETERS) throw fail(`sizes ${show(sizes)} make ${count} parameters, more than the ${MAX_PARAMETERS} a network may have`);
-  const parameters = new Float64Array(count);
+  checkParameterCount(sizes, ModelFormatError, "fromJSON: ");
+  const parameters = new Float64Array(parameterCount(sizes));
   let at = 0;
   for (let l = 1; l < sizes.length; l++) {
     const layer = layers[l] as Partial<BrainLayerJSON> | null;

@@ -3,7 +3,6 @@
 // in one wasmlp memory plan, in a region of the memory all networks share (arena.ts); a train()
 // call copies the data set into a region of its own, then runs whole passes in the kernel, coming
 // back to JavaScript only where brain.js would call out (log, callback, the error check, the timeout).
-import { MAX_PARAMETERS } from "../architecture.js";
 import { ActivationId, LossId, OptimizerId, Status, TrainWord } from "../abi.js";
 import type { Backend, BackendName } from "../backend/index.js";
 import { arenaFor, holdings, type Arena, type Region } from "./arena.js";
@@ -14,7 +13,7 @@ import { Random, randomSeed } from "../random.js";
 import { checkRows, formatData, lookupLength, toNamed, writeValues, type BrainValues, type Lookup } from "./data.js";
 import { readBrainJSON, trainOptsJSON, type BrainJSON } from "./json.js";
 import {
-  checkOptionKeys, checkUnits, mergeTrainOptions, trainDefaults, NETWORK_OPTION_NAMES, TRAIN_OPTION_NAMES, WASMLP_OPTION_NAMES,
+  checkOptionKeys, checkParameterCount, checkUnits, mergeTrainOptions, parameterCount, trainDefaults, NETWORK_OPTION_NAMES, TRAIN_OPTION_NAMES, WASMLP_OPTION_NAMES,
   logStatus, type BrainActivation, type BrainTrainOptions, type NeuralNetworkOptions, type TrainOpts, type TrainStatus,
 } from "./options.js";
 import { functionSource } from "./toFunction.js";
@@ -477,7 +476,7 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
 function initialParameters(sizes: number[], seed: number): Float64Array {
   const random = new Random(seed);
   const draw = () => random.next() * 0.4 - 0.2;
-  const flat = new Float64Array(sizes.slice(1).reduce((n, size, l) => n + size * (sizes[l]! + 1), 0));
+  const flat = new Float64Array(parameterCount(sizes));
   let at = 0;
   for (let l = 1; l < sizes.length; l++) {
     const nIn = sizes[l - 1]!, nOut = sizes[l]!, b = at + nOut * nIn;
@@ -523,13 +522,6 @@ function writeSettings(m: Float64Array, tb: number, o: TrainOpts): void {
   m[tb + TrainWord.beta1] = o.beta1;
   m[tb + TrainWord.beta2] = o.beta2;
   m[tb + TrainWord.eps] = o.epsilon;
-}
-
-/** `sizes`, or a ConfigError when they make more parameters than a network may have. */
-function checkParameterCount(sizes: number[]): number[] {
-  const count = sizes.slice(1).reduce((sum, n, l) => sum + n * (sizes[l]! + 1), 0);
-  if (count > MAX_PARAMETERS) throw new ConfigError(`sizes ${show(sizes)} make ${count} parameters, more than the ${MAX_PARAMETERS} a network may have`);
-  return sizes;
 }
 
 /** The sizes brain.js gives a network from its first data: one hidden layer of max(3, ⌊inputs/2⌋) unless hiddenLayers says. */

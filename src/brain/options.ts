@@ -1,5 +1,6 @@
 // brain.js's option names, defaults and ranges (NeuralNetwork 2.0), checked the wasmlp way: a
 // ConfigError that names the option, and the nearest known name for an unknown one.
+import { MAX_PARAMETERS } from "../architecture.js";
 import { checkKeys, ConfigError, listNames, show } from "../errors.js";
 
 export type BrainActivation = "sigmoid" | "relu" | "leaky-relu" | "tanh";
@@ -130,6 +131,18 @@ export function mergeTrainOptions(current: TrainOpts, given: Record<string, unkn
     if (name === "praxis" && value === null) delete merged.praxis; // brain.js: null is no praxis
   }
   return merged as TrainOpts;
+}
+
+/** Weights and biases of a network of layer widths `sizes`, input first. */
+export function parameterCount(sizes: readonly number[]): number {
+  return sizes.slice(1).reduce((sum, n, l) => sum + n * (sizes[l]! + 1), 0);
+}
+
+/** `sizes`, or an error (a ConfigError unless `Err` says) when they make more parameters than a network may have. */
+export function checkParameterCount(sizes: number[], Err: new (message: string) => Error = ConfigError, where = ""): number[] {
+  const count = parameterCount(sizes);
+  if (count > MAX_PARAMETERS) throw new Err(`${where}sizes ${show(sizes)} make ${count} parameters, more than the ${MAX_PARAMETERS} a network may have`);
+  return sizes;
 }
 
 /** A positive whole number of units, or a ConfigError naming `what`. */
