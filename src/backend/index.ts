@@ -66,16 +66,15 @@ export async function createBackend(choice: BackendChoice = "auto", threads: Thr
 }
 
 /**
- * A single-threaded backend made without waiting ('auto': wasm where it compiles, else ts). Where
- * a browser refuses synchronous compilation, 'auto' falls back to ts and says why (`fallbackReason`).
+ * A single-threaded backend made without waiting ('auto': wasm where it compiles, else ts, also
+ * where a browser refuses synchronous compilation).
  */
-export function createBackendSync(choice: "auto" | "wasm" | "ts" = "auto"): { backend: Backend; fallbackReason?: string } {
-  if (choice === "ts") return { backend: new TsBackend() };
-  if (choice === "auto" && !wasmSupported()) return { backend: new TsBackend(), fallbackReason: "this runtime has no WebAssembly with SIMD" };
+export function createBackendSync(choice: "auto" | "wasm" | "ts" = "auto"): Backend {
+  if (choice === "ts" || (choice === "auto" && !wasmSupported())) return new TsBackend();
   try {
-    return { backend: WasmBackend.createSync() };
+    return WasmBackend.createSync();
   } catch (error) {
     if (choice === "wasm") throw error instanceof BackendError ? error : new BackendError(`cannot compile the wasm module here (${(error as Error).message}); use backend: 'ts' or 'auto'`);
-    return { backend: new TsBackend(), fallbackReason: `cannot compile the wasm module synchronously here (${(error as Error).message})` };
+    return new TsBackend();
   }
 }

@@ -48,6 +48,7 @@ export function fmaSupported(): boolean {
 }
 
 let syncModule: WebAssembly.Module | undefined;
+const NO_SIMD = "this runtime has no WebAssembly with SIMD; use backend: 'ts' (or 'auto')";
 
 type ModuleKey = WasmVariant | `${WasmVariant}-threads`;
 const compiled: Partial<Record<ModuleKey, Promise<WebAssembly.Module>>> = {};
@@ -88,7 +89,7 @@ export class WasmBackend implements Backend {
         throw new BackendError("backend 'wasm-fma' needs WebAssembly relaxed SIMD, which this runtime lacks (Node 20: run with --experimental-wasm-relaxed-simd); use backend: 'wasm'");
       }
     } else if (!wasmSupported()) {
-      throw new BackendError("this runtime has no WebAssembly with SIMD; use backend: 'ts' (or 'auto')");
+      throw new BackendError(NO_SIMD);
     }
     const module = await compileOnce(variant, variant === "wasm-fma"
       ? () => fmaModuleBytes().then((bytes) => WebAssembly.compile(bytes as BufferSource))
@@ -103,7 +104,7 @@ export class WasmBackend implements Backend {
    * wasmlp/brain's constructor. Browsers allow this on the main thread for a module this small.
    */
   static createSync(): WasmBackend {
-    if (!wasmSupported()) throw new BackendError("this runtime has no WebAssembly with SIMD; use backend: 'ts' (or 'auto')");
+    if (!wasmSupported()) throw new BackendError(NO_SIMD);
     syncModule ??= new WebAssembly.Module(moduleBytes() as BufferSource);
     const exports = new WebAssembly.Instance(syncModule, {}).exports as unknown as WasmExports;
     return new WasmBackend("wasm", exports, exports.heapBase(), undefined);

@@ -71,9 +71,9 @@ let wasmMissing = false;
  * compile) one of its own over a plain ArrayBuffer, which costs nothing to make.
  */
 export function arenaFor(choice: "auto" | "wasm" | "ts"): Arena {
-  if (choice === "ts" || (choice === "auto" && wasmMissing)) return new Arena(createBackendSync("ts").backend);
+  if (choice === "ts" || (choice === "auto" && wasmMissing)) return new Arena(createBackendSync("ts"));
   if (shared) return shared;
-  const { backend } = createBackendSync(choice);
+  const backend = createBackendSync(choice);
   if (backend.name === "ts") { // 'auto' where wasm cannot compile: no need to try again
     wasmMissing = true;
     return new Arena(backend);
