@@ -6,7 +6,7 @@
 import { ActivationId, LossId, OptimizerId, Status, TrainWord } from "../abi.js";
 import type { Backend, BackendName } from "../backend/index.js";
 import { arenaFor, holdings, type Arena, type Region } from "./arena.js";
-import { brainActivate } from "../backend/ts/brain.js";
+import { brainForward, type BrainLayer } from "../backend/ts/brain.js";
 import { ConfigError, DataError, StateError, WasmlpError, show } from "../errors.js";
 import { MAX_PLAN_BYTES, planDataSet, planMemory, writeDescriptor, type MemoryPlan } from "../memoryPlan.js";
 import { Random, randomSeed } from "../random.js";
@@ -65,6 +65,8 @@ interface Engine {
   region: Region;
   activation: BrainActivation;
   praxis: "adam" | undefined;
+  /** The plan's layers as f64 indexes, for run() and test(). */
+  layers: BrainLayer[];
 }
 
 const CONSTRUCTOR_OPTIONS = [...NETWORK_OPTION_NAMES, ...TRAIN_OPTION_NAMES, ...WASMLP_OPTION_NAMES];
@@ -307,7 +309,8 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
     m.set(parameters ?? initialParameters(this.sizes, this.seed), plan.params >>> 3);
     const tb = plan.train >>> 3; // momentum and Adam state start at zero, as brain.js's do after fromJSON
     m[tb + TrainWord.optimizer] = this.trainOpts.praxis === "adam" ? OptimizerId.adam : OptimizerId.sgd;
-    this.engine = { plan, region, activation, praxis: this.trainOpts.praxis };
+    const layers = plan.layers.map((l): BrainLayer => ({ nIn: l.nIn, nOut: l.nOut, w: l.w >>> 3, b: l.b >>> 3, a: l.a >>> 3, e: l.e >>> 3, d: l.d >>> 3 }));
+    this.engine = { plan, region, activation, praxis: this.trainOpts.praxis, layers };
     return this.engine;
   }
 
@@ -334,21 +337,12 @@ export class NeuralNetwork<InputType extends BrainValues = BrainValues, OutputTy
     return toNamed(this.forward(engine, values), this.outputLookup) as RunOutput<OutputType>;
   }
 
-  /** brain.js's runInput: the output layer's values for a formatted input. */
+  /** brain.js's runInput for a formatted input: the TS backend's forward pass over the plan (its X row and workspaces). */
   private forward(engine: Engine, input: Float64Array): Float64Array {
-    const m = this.machine.f64();
-    const act = ACTIVATION_IDS[engine.activation], alpha = this.trainOpts.leakyReluAlpha;
-    let a = input;
-    for (const layer of engine.plan.layers) {
-      const next = new Float64Array(layer.nOut), w = layer.w >>> 3, b = layer.b >>> 3;
-      for (let j = 0; j < layer.nOut; j++) {
-        let sum = m[b + j]!;
-        for (let i = 0; i < layer.nIn; i++) sum += m[w + j * layer.nIn + i]! * a[i]!;
-        next[j] = brainActivate(act, sum, alpha);
-      }
-      a = next;
-    }
-    return a;
+    const m = this.machine.f64(), x = engine.plan.x >>> 3, out = engine.layers.at(-1)!;
+    m.set(input, x);
+    brainForward(m, engine.layers, x, ACTIVATION_IDS[engine.activation], this.trainOpts.leakyReluAlpha);
+    return m.slice(out.a, out.a + out.nOut);
   }
 
   /** brain.js's test(): the error, the misclassified rows, and for one output the confusion matrix. */

@@ -5,8 +5,8 @@ import { ActivationId, Header, LayerWord as W, OptimizerId, Status, TrainWord as
 import { word, type Heap } from "./heap.js";
 import { layerWord } from "./network.js";
 
-/** brain.js's activation by wasmlp id (leaky relu with slope `alpha`); also what wasmlp/brain's run() applies. */
-export function brainActivate(act: number, z: number, alpha: number): number {
+/** brain.js's activation by wasmlp id (leaky relu with slope `alpha`). */
+function brainActivate(act: number, z: number, alpha: number): number {
   switch (act) {
     case ActivationId.sigmoid: return 1 / (1 + Math.exp(-z));
     case ActivationId.tanh: return Math.tanh(z);
@@ -37,6 +37,30 @@ function powCount(x: number, n: number): number {
   return result;
 }
 
+/** One layer of a plan, as f64 indexes (byte offset / 8). */
+export interface BrainLayer {
+  nIn: number; nOut: number;
+  w: number; b: number; a: number; e: number; d: number;
+}
+
+/**
+ * brain.js's runInput: every layer's a = f(b + W·a_prev), summed in order, from the input at
+ * f64 index x; the output is at the last layer's `a`. Returns Σ a, finite only if every a is.
+ */
+export function brainForward(m: Float64Array, layers: readonly BrainLayer[], x: number, act: number, alpha: number): number {
+  let aPrev = x, probe = 0;
+  for (const { nIn, nOut, w, b, a } of layers) {
+    for (let j = 0; j < nOut; j++) {
+      let z = m[b + j]!;
+      for (let i = 0; i < nIn; i++) z += m[w + j * nIn + i]! * m[aPrev + i]!;
+      m[a + j] = brainActivate(act, z, alpha);
+      probe += m[a + j]!;
+    }
+    aPrev = a;
+  }
+  return probe;
+}
+
 export function brainTrain(h: Heap, net: number, xAll: number, yAll: number, rows: number, iterations: number, errorThresh: number, alpha: number): number {
   const m = h.f64, tb = word(h, net, Header.train) >>> 3;
   const layers = word(h, net, Header.layerCount), last = layers - 1;
@@ -47,7 +71,7 @@ export function brainTrain(h: Heap, net: number, xAll: number, yAll: number, row
   const beta1 = m[tb + T.beta1]!, beta2 = m[tb + T.beta2]!, eps = m[tb + T.eps]!;
   const toState1 = (word(h, net, Header.state1) - word(h, net, Header.params)) >>> 3;
   const toState2 = (word(h, net, Header.state2) - word(h, net, Header.params)) >>> 3;
-  const L = Array.from({ length: layers }, (_, l) => ({
+  const L = Array.from({ length: layers }, (_, l): BrainLayer => ({
     nIn: layerWord(h, net, l, W.in), nOut: layerWord(h, net, l, W.out),
     w: layerWord(h, net, l, W.w) >>> 3, b: layerWord(h, net, l, W.b) >>> 3,
     a: layerWord(h, net, l, W.a) >>> 3, e: layerWord(h, net, l, W.e) >>> 3, d: layerWord(h, net, l, W.d) >>> 3,
@@ -62,16 +86,7 @@ export function brainTrain(h: Heap, net: number, xAll: number, yAll: number, row
     let sum = 0;
     for (let s = 0; s < rows; s++) {
       const x = (xAll >>> 3) + s * nIn0, y = (yAll >>> 3) + s * nOutL;
-      let aPrev = x, probeA = 0;
-      for (const { nIn, nOut, w, b, a } of L) {
-        for (let j = 0; j < nOut; j++) {
-          let z = m[b + j]!;
-          for (let i = 0; i < nIn; i++) z += m[w + j * nIn + i]! * m[aPrev + i]!;
-          m[a + j] = brainActivate(act, z, alpha);
-          probeA += m[a + j]!;
-        }
-        aPrev = a;
-      }
+      const probeA = brainForward(m, L, x, act, alpha);
       const out = L[last]!;
       let squares = 0;
       for (let k = 0; k < nOutL; k++) {
