@@ -145,17 +145,21 @@ function run(lib: Lib, s: Script, json: unknown, train: Record<string, unknown>)
   return { net: net as AnyNet, status };
 }
 
-/** Largest |a − b| / max(1, |b|) over every weight and bias of two brain.js JSONs. */
-function worstRelative(a: any, b: any): number {
+/** Largest |a − b| / scale(b) over every weight and bias of two brain.js JSONs. */
+function worstOver(a: any, b: any, scale: (w: number) => number): number {
   let worst = 0;
   for (let l = 1; l < b.layers.length; l++) {
     b.layers[l].weights.forEach((row: number[], j: number) => row.forEach((w, i) => {
-      worst = Math.max(worst, Math.abs(a.layers[l].weights[j][i] - w) / Math.max(1, Math.abs(w)));
+      worst = Math.max(worst, Math.abs(a.layers[l].weights[j][i] - w) / scale(w));
     }));
-    b.layers[l].biases.forEach((w: number, j: number) => { worst = Math.max(worst, Math.abs(a.layers[l].biases[j] - w) / Math.max(1, Math.abs(w))); });
+    b.layers[l].biases.forEach((w: number, j: number) => { worst = Math.max(worst, Math.abs(a.layers[l].biases[j] - w) / scale(w)); });
   }
   return worst;
 }
+/** Largest |a − b| / max(1, |b|). */
+const worstRelative = (a: any, b: any) => worstOver(a, b, (w) => Math.max(1, Math.abs(w)));
+/** Largest |a − b|. */
+const worstAbsolute = (a: any, b: any) => worstOver(a, b, () => 1);
 
 const values = (out: unknown) => (ArrayBuffer.isView(out) ? Array.from(out as Float64Array) : Object.values(out as object)) as number[];
 function maxDiff(a: unknown, b: unknown): number {
@@ -219,16 +223,6 @@ function float64Brain(): typeof brainjs {
   return module.exports as unknown as typeof brainjs;
 }
 const brain64 = float64Brain();
-
-/** Largest |a − b| over every weight and bias of two brain.js JSONs. */
-function worstAbsolute(a: any, b: any): number {
-  let worst = 0;
-  for (let l = 1; l < b.layers.length; l++) {
-    b.layers[l].weights.forEach((row: number[], j: number) => row.forEach((w, i) => { worst = Math.max(worst, Math.abs(a.layers[l].weights[j][i] - w)); }));
-    b.layers[l].biases.forEach((w: number, j: number) => { worst = Math.max(worst, Math.abs(a.layers[l].biases[j] - w)); });
-  }
-  return worst;
-}
 
 describe("brain.js's arithmetic, against brain.js's own code run in float64", () => {
   const r = rng(17);
