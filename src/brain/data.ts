@@ -112,7 +112,7 @@ export function formatData(
     })));
   const inputLookup = table("input", known.inputLookup), outputLookup = table("output", known.outputLookup);
   const width = (side: "input" | "output", lookup: Lookup | null) => {
-    if (lookup) return Math.max(lookupLength(lookup), 0);
+    if (lookup) return lookupLength(lookup);
     return (first[side] as ArrayLike<number>).length;
   };
   const inputWidth = widths?.input ?? width("input", inputLookup);
